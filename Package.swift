@@ -1,0 +1,101 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Periodize",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Events", targets: ["Events"]),
+        .library(name: "EventLog", targets: ["EventLog"]),
+        .library(name: "Projections", targets: ["Projections"]),
+        .library(name: "Periodize", targets: ["Periodize"]),
+        .executable(name: "periodize", targets: ["PeriodizeCLI"]),
+        .executable(name: "periodize-bench", targets: ["PeriodizeBenchmarks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        // What happened: the event catalog. Foundation only.
+        .target(name: "Events", path: "events", swiftSettings: strict),
+        // The append-only log: envelopes, hash chain, SQLite store. Knows no domain.
+        .target(
+            name: "EventLog",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/EventLog",
+            swiftSettings: strict),
+        // What we read: read-models rebuilt from the log.
+        .target(
+            name: "Projections",
+            dependencies: [
+                "Events", "EventLog",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "projections",
+            swiftSettings: strict),
+        // The one entry point the CLI, servers and tests share.
+        .target(
+            name: "Periodize",
+            dependencies: [
+                "Events", "EventLog", "Projections",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Periodize",
+            swiftSettings: strict),
+        .executableTarget(
+            name: "PeriodizeCLI",
+            dependencies: [
+                "Periodize", "EventLog", "Events",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/PeriodizeCLI",
+            swiftSettings: strict),
+        .executableTarget(
+            name: "PeriodizeBenchmarks",
+            dependencies: [
+                "Periodize", "EventLog", "Events", "Projections",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
+            path: "Benchmarks",
+            swiftSettings: strict),
+        .testTarget(
+            name: "EventsTests",
+            dependencies: ["Events"],
+            path: "Tests/EventsTests",
+            exclude: ["Fixtures"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "EventLogTests",
+            dependencies: [
+                "EventLog", "Events", "Periodize", "PeriodizeCLI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Tests/EventLogTests",
+            swiftSettings: strict),
+        .testTarget(
+            name: "ProjectionsTests",
+            dependencies: [
+                "Projections", "EventLog", "Events", "Periodize", "PeriodizeCLI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Tests/ProjectionsTests",
+            swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,107 @@
+import Foundation
+
+/// The event log's contract. Every implementation passes the same contract test suite.
+public protocol EventStore: Sendable {
+    /// Appends `events` to `stream` atomically, if the stream is at `expected`.
+    ///
+    /// Events whose id is already stored with the same content are not stored again; their
+    /// original positions are returned. When every event was already stored, nothing is
+    /// checked or written.
+    ///
+    /// - Throws: ``EventStoreError`` `.wrongExpectedVersion` (with the actual version),
+    ///   `.eventIDReused` when a stored id comes with different content.
+    @discardableResult
+    func append(_ events: [NewEvent], to stream: String, expected: ExpectedVersion) async throws -> AppendResult
+
+    /// The events of one stream from `version` (1 is the first), in order.
+    func readStream(_ stream: String, from version: Int64) async throws -> [RecordedEvent]
+
+    /// Every event from global position `position` on, fetched `batchSize` at a time.
+    func readAll(from position: Int64, batchSize: Int) -> EventLogSequence
+
+    /// The position of the last event, 0 for an empty log.
+    func headPosition() async throws -> Int64
+
+    /// The stream's current version, 0 when it has no events.
+    func streamVersion(_ stream: String) async throws -> Int64
+}
+
+extension EventStore {
+    @discardableResult
+    public func append(_ event: NewEvent, to stream: String, expected: ExpectedVersion) async throws -> AppendResult {
+        try await append([event], to: stream, expected: expected)
+    }
+
+    public func readAll(from position: Int64 = 1) -> EventLogSequence {
+        readAll(from: position, batchSize: 1000)
+    }
+}
+
+/// The whole log as an `AsyncSequence`, fetched in batches so memory stays flat however long
+/// the log is.
+public struct EventLogSequence: AsyncSequence, Sendable {
+    public typealias Element = RecordedEvent
+    /// Returns up to `limit` events from position `from` on, in order.
+    public typealias FetchBatch = @Sendable (_ from: Int64, _ limit: Int) async throws -> [RecordedEvent]
+
+    let start: Int64
+    let batchSize: Int
+    let fetch: FetchBatch
+
+    public init(start: Int64, batchSize: Int, fetch: @escaping FetchBatch) {
+        self.start = start
+        self.batchSize = Swift.max(1, batchSize)
+        self.fetch = fetch
+    }
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(next: start, batchSize: batchSize, fetch: fetch)
+    }
+
+    /// The same sequence, a batch at a time.
+    public var batches: Batches { Batches(base: self) }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        var next: Int64
+        let batchSize: Int
+        let fetch: FetchBatch
+        var buffer: [RecordedEvent] = []
+        var index = 0
+        var finished = false
+
+        public mutating func next() async throws -> RecordedEvent? {
+            if index == buffer.count {
+                guard !finished else { return nil }
+                buffer = try await fetch(next, batchSize)
+                index = 0
+                if buffer.count < batchSize { finished = true }
+                guard let last = buffer.last else { return nil }
+                next = last.position + 1
+            }
+            defer { index += 1 }
+            return buffer[index]
+        }
+    }
+
+    public struct Batches: AsyncSequence, Sendable {
+        public typealias Element = [RecordedEvent]
+        let base: EventLogSequence
+
+        public func makeAsyncIterator() -> Iterator { Iterator(next: base.start, base: base) }
+
+        public struct Iterator: AsyncIteratorProtocol {
+            var next: Int64
+            let base: EventLogSequence
+            var finished = false
+
+            public mutating func next() async throws -> [RecordedEvent]? {
+                guard !finished else { return nil }
+                let batch = try await base.fetch(next, base.batchSize)
+                if batch.count < base.batchSize { finished = true }
+                guard let last = batch.last else { return nil }
+                next = last.position + 1
+                return batch
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+extension SQLiteEventStore {
+    public func readStream(_ stream: String, from version: Int64 = 1) async throws -> [RecordedEvent] {
+        do {
+            return try await database.read { db in try Self.readStream(stream, from: version, db) }
+        } catch {
+            throw Self.map(error, path: path)
+        }
+    }
+
+    public func readAll(from position: Int64, batchSize: Int) -> EventLogSequence {
+        let database = database, path = path
+        return EventLogSequence(start: position, batchSize: batchSize) { from, limit in
+            do {
+                return try await database.read { db in try Self.events(from: from, limit: limit, db) }
+            } catch {
+                throw Self.map(error, path: path)
+            }
+        }
+    }
+
+    public func headPosition() async throws -> Int64 {
+        do {
+            return try await database.read { db in try Self.readHead(db).position }
+        } catch {
+            throw Self.map(error, path: path)
+        }
+    }
+
+    public func streamVersion(_ stream: String) async throws -> Int64 {
+        do {
+            return try await database.read { db in try Self.streamVersion(stream, db) }
+        } catch {
+            throw Self.map(error, path: path)
+        }
+    }
+
+    // MARK: Synchronous reads inside a caller's transaction
+
+    /// Up to `limit` events from position `from` on.
+    public static func events(from position: Int64, limit: Int, _ db: Database) throws -> [RecordedEvent] {
+        var events: [RecordedEvent] = []
+        events.reserveCapacity(min(limit, 10_000))
+        try forEachEvent(from: position, through: nil, limit: limit, db) { events.append($0) }
+        return events
+    }
+
+    /// Calls `body` with every event from `position` through `last` (or the end), streaming.
+    public static func forEachEvent(from position: Int64, through last: Int64? = nil, limit: Int? = nil, _ db: Database, _ body: (RecordedEvent) throws -> Void) throws {
+        let statement = try db.cachedStatement(sql: "SELECT \(SQLiteRows.columns) FROM events WHERE position >= ? AND position <= ? ORDER BY position LIMIT ?")
+        let s = statement.sqliteStatement
+        sqlite3_bind_int64(s, 1, position)
+        sqlite3_bind_int64(s, 2, last ?? Int64.max)
+        sqlite3_bind_int64(s, 3, Int64(limit ?? -1))
+        try SQLiteRows.forEachRow(db, statement) { row in try body(SQLiteRows.event(row)) }
+    }
+
+    /// The events of one stream from `version` on.
+    public static func readStream(_ stream: String, from version: Int64, _ db: Database) throws -> [RecordedEvent] {
+        let statement = try db.cachedStatement(sql: "SELECT \(SQLiteRows.columns) FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version")
+        SQLiteRows.bind(statement.sqliteStatement, 1, stream)
+        sqlite3_bind_int64(statement.sqliteStatement, 2, version)
+        var events: [RecordedEvent] = []
+        try SQLiteRows.forEachRow(db, statement) { row in events.append(SQLiteRows.event(row)) }
+        return events
+    }
+
+    /// The head position inside a caller's transaction.
+    public static func headPosition(_ db: Database) throws -> Int64 {
+        try readHead(db).position
+    }
+
+    /// The last position recorded at or before `timestamp`, 0 if none.
+    public static func lastPosition(recordedAtOrBefore timestamp: Timestamp, _ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT max(position) FROM events WHERE recorded_at <= ?", arguments: [timestamp.milliseconds]) ?? 0
+    }
+}
+
+/// A filter over the log for listings.
+public struct EventFilter: Sendable, Equatable {
+    public var stream: String?
+    public var type: String?
+    public var fromPosition: Int64
+    public var throughPosition: Int64?
+    public var limit: Int?
+
+    public init(stream: String? = nil, type: String? = nil, fromPosition: Int64 = 1, throughPosition: Int64? = nil, limit: Int? = nil) {
+        self.stream = stream
+        self.type = type
+        self.fromPosition = fromPosition
+        self.throughPosition = throughPosition
+        self.limit = limit
+    }
+}
+
+extension SQLiteEventStore {
+    /// Events matching `filter`, in position order, streamed to `body` from one snapshot.
+    public func forEachEvent(matching filter: EventFilter, _ body: @escaping @Sendable (RecordedEvent) throws -> Void) async throws {
+        do {
+            try await database.read { db in
+                var sql = "SELECT \(SQLiteRows.columns) FROM events WHERE position >= ?"
+                var arguments: StatementArguments = [filter.fromPosition]
+                if let last = filter.throughPosition { sql += " AND position <= ?"; arguments += [last] }
+                if let stream = filter.stream { sql += " AND stream_id = ?"; arguments += [stream] }
+                if let type = filter.type { sql += " AND type = ?"; arguments += [type] }
+                sql += " ORDER BY position LIMIT ?"
+                arguments += [filter.limit ?? -1]
+                let statement = try db.makeStatement(sql: sql)
+                try statement.setArguments(arguments)
+                try SQLiteRows.forEachRow(db, statement) { row in try body(SQLiteRows.event(row)) }
+            }
+        } catch {
+            throw Self.map(error, path: path)
+        }
+    }
+}

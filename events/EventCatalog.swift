@@ -1,0 +1,113 @@
+import Foundation
+
+/// Every event type Periodize knows, decoded and upcast to its current version.
+public enum DomainEvent: Sendable, Equatable {
+    case clientEnrolled(ClientEnrolled)
+    case planCreated(PlanCreated)
+    case mesocycleBroken(MesocycleBroken)
+    case workoutGenerated(WorkoutGenerated)
+    case messageSent(MessageSent)
+    case messageFailed(MessageFailed)
+    case migrationApplied(MigrationApplied)
+    case migrationReverted(MigrationReverted)
+    /// A type this build does not know. The envelope stays readable; projections skip it.
+    case unknown(type: String, schemaVersion: Int)
+}
+
+/// Decodes stored payloads by type and schema version, upcasting older versions on read.
+public enum EventCatalog {
+    /// The current schema version of every known type.
+    public static let currentVersions: [String: Int] = Dictionary(uniqueKeysWithValues: entries.map { ($0.type, $0.current) })
+
+    /// Every (type, version) pair that decodes.
+    public static let knownVersions: [(type: String, version: Int)] = entries.flatMap { entry in
+        ([entry.current] + entry.legacy.keys.sorted()).map { (entry.type, $0) }
+    }
+
+    /// Decodes `payload` stored as `type` at `schemaVersion`.
+    ///
+    /// - Throws: ``EventDecodingError`` when the payload does not match its declared version,
+    ///   or when the version is newer than this build knows.
+    public static func decode(type: String, schemaVersion: Int, payload: Data) throws -> DomainEvent {
+        guard let entry = byType[type] else { return .unknown(type: type, schemaVersion: schemaVersion) }
+        do {
+            if schemaVersion == entry.current { return try entry.decodeCurrent(payload) }
+            if let legacy = entry.legacy[schemaVersion] { return try legacy(payload) }
+        } catch {
+            throw EventDecodingError(type: type, schemaVersion: schemaVersion, reason: Self.describe(error))
+        }
+        throw EventDecodingError(
+            type: type, schemaVersion: schemaVersion,
+            reason: "this build knows versions \(([entry.current] + entry.legacy.keys).sorted().map(String.init).joined(separator: ", "))")
+    }
+
+    /// The payload bytes of `value`, with its type name and schema version.
+    public static func encode<P: EventPayload>(_ value: P) throws -> (type: String, schemaVersion: Int, payload: Data) {
+        (P.eventType, P.schemaVersion, try EventCoding.encode(value))
+    }
+
+    /// The bytes of a legacy payload, stored under the current type's name at its own version.
+    public static func encode<P: LegacyEventPayload>(legacy value: P) throws -> (type: String, schemaVersion: Int, payload: Data) {
+        (P.eventType, P.schemaVersion, try EventCoding.encode(value))
+    }
+
+    // MARK: Registry
+
+    private struct Entry: Sendable {
+        let type: String
+        let current: Int
+        let decodeCurrent: @Sendable (Data) throws -> DomainEvent
+        let legacy: [Int: @Sendable (Data) throws -> DomainEvent]
+    }
+
+    private static func entry<P: EventPayload>(
+        _: P.Type, _ wrap: @escaping @Sendable (P) -> DomainEvent,
+        legacy: [Int: @Sendable (Data) throws -> DomainEvent] = [:]
+    ) -> Entry {
+        Entry(type: P.eventType, current: P.schemaVersion,
+              decodeCurrent: { wrap(try JSONDecoder().decode(P.self, from: $0)) }, legacy: legacy)
+    }
+
+    private static func upcasting<L: LegacyEventPayload>(
+        _: L.Type, _ wrap: @escaping @Sendable (L.Current) -> DomainEvent
+    ) -> [Int: @Sendable (Data) throws -> DomainEvent] {
+        [L.schemaVersion: { wrap(try JSONDecoder().decode(L.self, from: $0).upcast()) }]
+    }
+
+    private static let entries: [Entry] = [
+        entry(ClientEnrolled.self, DomainEvent.clientEnrolled, legacy: upcasting(ClientEnrolledV1.self, DomainEvent.clientEnrolled)),
+        entry(PlanCreated.self, DomainEvent.planCreated, legacy: upcasting(PlanCreatedV1.self, DomainEvent.planCreated)),
+        entry(MesocycleBroken.self, DomainEvent.mesocycleBroken, legacy: upcasting(MesocycleBrokenV1.self, DomainEvent.mesocycleBroken)),
+        entry(WorkoutGenerated.self, DomainEvent.workoutGenerated, legacy: upcasting(WorkoutGeneratedV1.self, DomainEvent.workoutGenerated)),
+        entry(MessageSent.self, DomainEvent.messageSent, legacy: upcasting(MessageSentV1.self, DomainEvent.messageSent)),
+        entry(MessageFailed.self, DomainEvent.messageFailed),
+        entry(MigrationApplied.self, DomainEvent.migrationApplied),
+        entry(MigrationReverted.self, DomainEvent.migrationReverted),
+    ]
+
+    private static let byType: [String: Entry] = Dictionary(uniqueKeysWithValues: entries.map { ($0.type, $0) })
+
+    /// A one-line reason from a `DecodingError`: the field path and what was wrong.
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "\(error)" }
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.isEmpty ? "payload" : keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: ["."])
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])): missing"
+        case .typeMismatch(_, let context): return "\(path(context.codingPath)): \(context.debugDescription)"
+        case .valueNotFound(_, let context): return "\(path(context.codingPath)): null where a value is required"
+        case .dataCorrupted(let context): return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}
+
+/// A stored payload that does not decode as its declared type and version.
+public struct EventDecodingError: Error, CustomStringConvertible, Sendable {
+    public let type: String
+    public let schemaVersion: Int
+    public let reason: String
+
+    public var description: String { "\(type) v\(schemaVersion): \(reason)" }
+}
