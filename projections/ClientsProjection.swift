@@ -1,0 +1,66 @@
+import Events
+import GRDB
+
+/// `clients`: one row per enrolled client, as last enrolled or updated.
+public struct ClientsProjection: Projection {
+    public init() {}
+    public let name = "clients"
+    public let version = 1
+    public let eventTypes: Set<String> = [ClientEnrolled.eventType]
+    public let tables = [
+        ProjectionTable(
+            name: "clients",
+            definition: """
+                client_id TEXT NOT NULL PRIMARY KEY,
+                name TEXT NOT NULL,
+                phone_number TEXT NOT NULL,
+                email TEXT,
+                timezone TEXT NOT NULL,
+                preferred_send_hour INTEGER NOT NULL,
+                units TEXT NOT NULL,
+                opted_in INTEGER NOT NULL,
+                is_active INTEGER NOT NULL,
+                fitness_goals TEXT NOT NULL,
+                primary_goal TEXT NOT NULL,
+                skill_level TEXT NOT NULL,
+                days_per_week INTEGER NOT NULL,
+                training_days TEXT NOT NULL,
+                session_minutes INTEGER NOT NULL,
+                location TEXT NOT NULL,
+                equipment TEXT NOT NULL,
+                injuries TEXT NOT NULL,
+                age INTEGER,
+                gender TEXT,
+                schema_version INTEGER NOT NULL,
+                enrolled_position INTEGER NOT NULL,
+                updated_position INTEGER NOT NULL
+                """,
+            primaryKey: "client_id",
+            indexes: ["is_active, timezone"]),
+    ]
+
+    public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
+        guard case .clientEnrolled(let c) = event.event else { return }
+        let p = c.profile
+        try w.execute("""
+            INSERT INTO {clients} (client_id, name, phone_number, email, timezone, preferred_send_hour, units, opted_in,
+                is_active, fitness_goals, primary_goal, skill_level, days_per_week, training_days, session_minutes,
+                location, equipment, injuries, age, gender, schema_version, enrolled_position, updated_position)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (client_id) DO UPDATE SET
+                name = excluded.name, phone_number = excluded.phone_number, email = excluded.email,
+                timezone = excluded.timezone, preferred_send_hour = excluded.preferred_send_hour, units = excluded.units,
+                opted_in = excluded.opted_in, is_active = excluded.is_active, fitness_goals = excluded.fitness_goals,
+                primary_goal = excluded.primary_goal, skill_level = excluded.skill_level,
+                days_per_week = excluded.days_per_week, training_days = excluded.training_days,
+                session_minutes = excluded.session_minutes, location = excluded.location, equipment = excluded.equipment,
+                injuries = excluded.injuries, age = excluded.age, gender = excluded.gender,
+                schema_version = excluded.schema_version, updated_position = excluded.updated_position
+            """, [
+                c.clientId, c.name, c.phoneNumber, c.email, c.timezone, c.preferredSendHour, c.units.rawValue, c.optedIn,
+                c.isActive, p.fitnessGoals, p.primaryGoal.rawValue, p.skillLevel.rawValue, p.daysPerWeek,
+                try w.json(p.trainingDays), p.sessionMinutes, p.location.rawValue, try w.json(p.equipment),
+                try w.json(p.injuries), p.age, p.gender, event.envelope.schemaVersion, event.position, event.position,
+            ])
+    }
+}

@@ -1,0 +1,65 @@
+import Events
+import GRDB
+
+/// `messages`: every message with its latest status (sent, or failed with the attempt count).
+public struct MessagesProjection: Projection {
+    public init() {}
+    public let name = "messages"
+    public let version = 1
+    public let eventTypes: Set<String> = [MessageSent.eventType, MessageFailed.eventType]
+    public let tables = [
+        ProjectionTable(
+            name: "messages",
+            definition: """
+                message_id TEXT NOT NULL PRIMARY KEY,
+                client_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                direction TEXT NOT NULL,
+                local_date TEXT,
+                body TEXT,
+                encoding TEXT,
+                segments INTEGER,
+                provider TEXT NOT NULL,
+                provider_message_id TEXT,
+                status TEXT NOT NULL,
+                attempts INTEGER NOT NULL,
+                last_error TEXT,
+                at TEXT NOT NULL,
+                position INTEGER NOT NULL
+                """,
+            primaryKey: "message_id",
+            indexes: ["client_id, kind, local_date"]),
+    ]
+
+    public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
+        switch event.event {
+        case .messageSent(let m):
+            try w.execute("""
+                INSERT INTO {messages} (message_id, client_id, kind, direction, local_date, body, encoding, segments, provider,
+                    provider_message_id, status, attempts, last_error, at, position)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULL, ?, ?)
+                ON CONFLICT (message_id) DO UPDATE SET
+                    body = excluded.body, encoding = excluded.encoding, segments = excluded.segments,
+                    provider = excluded.provider, provider_message_id = excluded.provider_message_id,
+                    status = excluded.status, attempts = attempts + 1, at = excluded.at, position = excluded.position
+                """, [
+                    m.messageId, m.clientId, m.kind.rawValue, m.direction.rawValue, m.localDate?.description, m.body,
+                    m.encoding?.rawValue, m.segments, m.provider, m.providerMessageId,
+                    m.direction == .inbound ? "received" : "sent", m.sentAt, event.position,
+                ])
+        case .messageFailed(let m):
+            try w.execute("""
+                INSERT INTO {messages} (message_id, client_id, kind, direction, local_date, body, encoding, segments, provider,
+                    provider_message_id, status, attempts, last_error, at, position)
+                VALUES (?, ?, ?, 'outbound', ?, NULL, NULL, NULL, ?, NULL, 'failed', 1, ?, ?, ?)
+                ON CONFLICT (message_id) DO UPDATE SET
+                    status = CASE WHEN status = 'sent' THEN status ELSE 'failed' END,
+                    attempts = attempts + 1, last_error = excluded.last_error, position = excluded.position
+                """, [
+                    m.messageId, m.clientId, m.kind.rawValue, m.localDate?.description, m.provider, m.error, m.failedAt, event.position,
+                ])
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,184 @@
+import EventLog
+import Events
+import Foundation
+import GRDB
+
+/// The set of read-models kept beside the log, their checkpoints, and the ways to bring them
+/// up to date: inline in each append's transaction, catch-up from a checkpoint, and a full
+/// build into any namespace or file (rebuild, verify, point in time).
+public final class ReadModels: AppendHook {
+    public let projections: [any Projection]
+
+    /// Every read-model Periodize keeps.
+    public static var all: [any Projection] {
+        [
+            ClientsProjection(), FitnessPlansProjection(), MesocyclesProjection(), MicrocyclesProjection(),
+            WorkoutsProjection(), MessagesProjection(), MigrationsProjection(), GenerationAuditProjection(),
+        ]
+    }
+
+    public init(_ projections: [any Projection] = ReadModels.all) {
+        self.projections = projections
+    }
+
+    public func projection(named name: String) -> (any Projection)? {
+        projections.first { $0.name == name }
+    }
+
+    // MARK: Checkpoints
+
+    static let checkpointsTable = "projection_checkpoints"
+
+    struct Checkpoint {
+        var version: Int
+        var position: Int64
+        var generation: Int
+    }
+
+    static func createCheckpointsTable(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS projection_checkpoints (
+                name TEXT NOT NULL PRIMARY KEY,
+                version INTEGER NOT NULL,
+                position INTEGER NOT NULL,
+                generation INTEGER NOT NULL
+            )
+            """)
+    }
+
+    static func checkpoints(_ db: Database) throws -> [String: Checkpoint] {
+        guard try db.tableExists(checkpointsTable) else { return [:] }
+        var result: [String: Checkpoint] = [:]
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT name, version, position, generation FROM projection_checkpoints")) {
+            result[row[0]] = Checkpoint(version: row[1], position: row[2], generation: row[3])
+        }
+        return result
+    }
+
+    static func setCheckpoint(_ db: Database, _ name: String, version: Int, position: Int64, generation: Int) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO projection_checkpoints (name, version, position, generation) VALUES (?, ?, ?, ?)",
+            arguments: [name, version, position, generation])
+    }
+
+    // MARK: Schema
+
+    func createTables(_ projection: any Projection, prefix: String, generation: Int, withIndexes: Bool, _ db: Database) throws {
+        for table in projection.tables {
+            try db.execute(sql: "CREATE TABLE \"\(prefix)\(table.name)\" (\(table.definition))")
+            if withIndexes { try createIndexes(table, prefix: prefix, generation: generation, db) }
+        }
+    }
+
+    func createIndexes(_ table: ProjectionTable, prefix: String, generation: Int, _ db: Database) throws {
+        for (number, columns) in table.indexes.enumerated() {
+            // Index names carry the generation so that a rebuild's indexes never collide with
+            // the live ones; they follow their table through the switch.
+            try db.execute(sql: "CREATE INDEX \"\(table.name)_i\(number)_g\(generation)\" ON \"\(prefix)\(table.name)\" (\(columns))")
+        }
+    }
+
+    /// Creates the live tables of read-models that have none, at checkpoint 0. Returns the
+    /// names of those whose stored version differs from the code's (they need a rebuild).
+    @discardableResult
+    public func prepare(_ db: Database) throws -> [String] {
+        try Self.createCheckpointsTable(db)
+        let checkpoints = try Self.checkpoints(db)
+        var stale: [String] = []
+        for projection in projections {
+            if let checkpoint = checkpoints[projection.name] {
+                if checkpoint.version != projection.version { stale.append(projection.name) }
+            } else {
+                try createTables(projection, prefix: "", generation: 1, withIndexes: true, db)
+                try Self.setCheckpoint(db, projection.name, version: projection.version, position: 0, generation: 1)
+            }
+        }
+        return stale
+    }
+
+    // MARK: Applying events
+
+    /// Applies `events` (in position order) to `targets`, decoding each once.
+    func apply(_ events: [RecordedEvent], to targets: [any Projection], _ writer: ProjectionWriter) throws {
+        for envelope in events {
+            guard targets.contains(where: { $0.eventTypes.contains(envelope.type) }) else { continue }
+            let event = try ProjectedEvent(envelope)
+            for projection in targets where projection.eventTypes.contains(envelope.type) {
+                do {
+                    try projection.apply(event, writer)
+                } catch let error as ProjectionError {
+                    throw error
+                } catch {
+                    throw ProjectionError("\(projection.name) cannot apply position \(envelope.position) (\(envelope.type)): \(error)")
+                }
+            }
+        }
+    }
+
+    /// Inline projection, inside the append's transaction: reads right after an append see it.
+    /// A read-model whose checkpoint lags (events appended by a process without it) catches up
+    /// from the log first; one at another version is left for its rebuild.
+    public func apply(_ events: [RecordedEvent], after previousHead: Int64, in db: Database) throws {
+        guard let last = events.last?.position else { return }
+        let checkpoints = try Self.checkpoints(db)
+        let writer = ProjectionWriter(db: db, prefix: "")
+        var current: [any Projection] = []
+        for projection in projections {
+            guard let checkpoint = checkpoints[projection.name], checkpoint.version == projection.version else { continue }
+            if checkpoint.position < previousHead {
+                try catchUp([projection], from: checkpoint.position + 1, through: previousHead, writer)
+            } else if checkpoint.position > previousHead {
+                continue
+            }
+            current.append(projection)
+        }
+        guard !current.isEmpty else { return }
+        try apply(events, to: current, writer)
+        let statement = try db.cachedStatement(sql: "UPDATE projection_checkpoints SET position = ? WHERE name = ?")
+        for projection in current {
+            try statement.execute(arguments: [last, projection.name])
+        }
+    }
+
+    private func catchUp(_ targets: [any Projection], from: Int64, through: Int64, _ writer: ProjectionWriter) throws {
+        var next = from
+        while next <= through {
+            let batch = try SQLiteEventStore.events(from: next, limit: 5000, writer.db).filter { $0.position <= through }
+            guard let last = batch.last else { break }
+            try apply(batch, to: targets, writer)
+            next = last.position + 1
+        }
+    }
+
+    /// Brings every current read-model up to the log's head, in batches of committed
+    /// transactions (after a crash, or after events were appended without projections).
+    public func catchUp(_ store: SQLiteEventStore, progress: (@Sendable (Int64) -> Void)? = nil) async throws {
+        while true {
+            let done: Bool = try await store.database.writeWithoutTransaction { db in
+                var done = true
+                try db.inTransaction(.immediate) {
+                    let head = try SQLiteEventStore.headPosition(db)
+                    let checkpoints = try Self.checkpoints(db)
+                    let lagging = self.projections.filter {
+                        guard let c = checkpoints[$0.name] else { return false }
+                        return c.version == $0.version && c.position < head
+                    }
+                    guard let from = lagging.compactMap({ checkpoints[$0.name]?.position }).min() else { return .commit }
+                    let through = min(head, from + 20_000)
+                    let writer = ProjectionWriter(db: db, prefix: "")
+                    for projection in lagging {
+                        let start = checkpoints[projection.name]!.position + 1
+                        guard start <= through else { continue }
+                        try self.catchUp([projection], from: start, through: through, writer)
+                        try db.execute(sql: "UPDATE projection_checkpoints SET position = ? WHERE name = ?", arguments: [through, projection.name])
+                    }
+                    done = through == head
+                    progress?(through)
+                    return .commit
+                }
+                return done
+            }
+            if done { return }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import Events
+import GRDB
+
+/// How the clean-slate migration changes the training read-models: rows from before the
+/// marker leave the current view (`archived_by` names the migration); a revert brings them back.
+/// The log keeps everything either way.
+enum TrainingArchive {
+    static let migrationName = "clean-slate"
+
+    static func apply(_ event: ProjectedEvent, table: String, _ w: ProjectionWriter) throws {
+        switch event.event {
+        case .migrationApplied(let m) where m.name == migrationName:
+            try w.execute("UPDATE {\(table)} SET archived_by = ? WHERE archived_by IS NULL AND position < ?", [m.migrationId, event.position])
+        case .migrationReverted(let m) where m.name == migrationName:
+            try w.execute("UPDATE {\(table)} SET archived_by = NULL WHERE archived_by = ?", [m.migrationId])
+        default:
+            break
+        }
+    }
+
+    static let eventTypes: Set<String> = [MigrationApplied.eventType, MigrationReverted.eventType]
+}
