@@ -75,6 +75,7 @@ let package = Package(
             ],
             path: "Benchmarks",
             swiftSettings: strict),
+        .target(name: "TestSupport", path: "Tests/Support", swiftSettings: strict),
         .testTarget(
             name: "EventsTests",
             dependencies: ["Events"],
@@ -84,7 +85,7 @@ let package = Package(
         .testTarget(
             name: "EventLogTests",
             dependencies: [
-                "EventLog", "Events", "Periodize", "PeriodizeCLI",
+                "EventLog", "Events", "Periodize", "PeriodizeCLI", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/EventLogTests",
@@ -92,7 +93,7 @@ let package = Package(
         .testTarget(
             name: "ProjectionsTests",
             dependencies: [
-                "Projections", "EventLog", "Events", "Periodize", "PeriodizeCLI",
+                "Projections", "EventLog", "Events", "Periodize", "PeriodizeCLI", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/ProjectionsTests",

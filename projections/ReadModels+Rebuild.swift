@@ -206,12 +206,14 @@ extension ReadModels {
                 let statement = try db.makeStatement(sql: "SELECT * FROM \"\(prefix)\(table.name)\" ORDER BY \(table.primaryKey)")
                 let s = statement.sqliteStatement
                 defer { sqlite3_reset(s) }
-                let columns = sqlite3_column_count(s)
                 var buffer = [UInt8]()
                 while true {
                     let rc = sqlite3_step(s)
                     if rc == SQLITE_DONE { break }
                     guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc)) }
+                    // Counted per row: a statement prepared against a stale schema is
+                    // re-prepared by its first step, and `SELECT *` may then have more columns.
+                    let columns = sqlite3_data_count(s)
                     buffer.removeAll(keepingCapacity: true)
                     for column in 0..<columns {
                         let type = sqlite3_column_type(s, column)

@@ -35,6 +35,7 @@ struct ChainHead: Equatable {
 private struct StoredEventID: Error {}
 
 extension SQLiteEventStore {
+    @discardableResult
     public func append(_ events: [NewEvent], to stream: String, expected: ExpectedVersion) async throws -> AppendResult {
         guard !stream.isEmpty else { throw EventStoreError(.invalidArgument, "a stream id cannot be empty") }
         if events.isEmpty {

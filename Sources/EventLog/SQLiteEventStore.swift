@@ -100,41 +100,43 @@ public final class SQLiteEventStore: EventStore {
 
     private static let applicationID_ = applicationID
 
+    /// The log's tables as first created (migration `log-v1`). Benchmarks create the same
+    /// table for their raw SQLite baseline.
+    public static let schemaV1 = """
+        CREATE TABLE events (
+            position INTEGER PRIMARY KEY,
+            stream_id TEXT NOT NULL,
+            stream_version INTEGER NOT NULL,
+            event_id BLOB NOT NULL UNIQUE,
+            type TEXT NOT NULL,
+            schema_version INTEGER NOT NULL,
+            payload BLOB NOT NULL,
+            recorded_at INTEGER NOT NULL,
+            occurred_at INTEGER,
+            causation_id BLOB,
+            correlation_id BLOB,
+            actor TEXT,
+            previous_hash BLOB NOT NULL,
+            hash BLOB NOT NULL,
+            UNIQUE (stream_id, stream_version)
+        );
+        CREATE TABLE log_head (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            position INTEGER NOT NULL,
+            hash BLOB NOT NULL
+        );
+        INSERT INTO log_head (id, position, hash) VALUES (1, 0, zeroblob(32));
+        CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'the event log is append-only: events are never updated'); END;
+        CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'the event log is append-only: events are never deleted'); END;
+        """
+
     /// Named, versioned schema changes of the log itself.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("log-v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE events (
-                    position INTEGER PRIMARY KEY,
-                    stream_id TEXT NOT NULL,
-                    stream_version INTEGER NOT NULL,
-                    event_id BLOB NOT NULL UNIQUE,
-                    type TEXT NOT NULL,
-                    schema_version INTEGER NOT NULL,
-                    payload BLOB NOT NULL,
-                    recorded_at INTEGER NOT NULL,
-                    occurred_at INTEGER,
-                    causation_id BLOB,
-                    correlation_id BLOB,
-                    actor TEXT,
-                    previous_hash BLOB NOT NULL,
-                    hash BLOB NOT NULL,
-                    UNIQUE (stream_id, stream_version)
-                );
-                CREATE INDEX events_by_type ON events(type, position);
-                CREATE INDEX events_by_recorded_at ON events(recorded_at);
-                CREATE TABLE log_head (
-                    id INTEGER PRIMARY KEY CHECK (id = 1),
-                    position INTEGER NOT NULL,
-                    hash BLOB NOT NULL
-                );
-                INSERT INTO log_head (id, position, hash) VALUES (1, 0, zeroblob(32));
-                CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON events
-                BEGIN SELECT RAISE(ABORT, 'the event log is append-only: events are never updated'); END;
-                CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
-                BEGIN SELECT RAISE(ABORT, 'the event log is append-only: events are never deleted'); END;
-                """)
+            try db.execute(sql: schemaV1)
         }
         return migrator
     }

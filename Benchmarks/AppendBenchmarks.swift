@@ -1,0 +1,131 @@
+import EventLog
+import Foundation
+import GRDBSQLite
+import Periodize
+
+enum AppendBenchmarks {
+    /// A ~200-byte payload, as a daily message event encodes.
+    static func payload(_ n: Int) -> Data {
+        Data(#"{"body":"Today: Lower body strength. Back Squat 4x6 @RPE8, RDL 3x8, Walking Lunge 3x10-12. Reply DONE when finished.","clientId":"c\#(n % 1000)","kind":"daily","localDate":"2026-03-0\#(n % 9 + 1)","provider":"outbox"}"#.utf8)
+    }
+
+    static func events(_ count: Int, seed: UInt64) -> [NewEvent] {
+        var random = SeededGenerator(seed: seed)
+        let payloads = (0..<16).map(payload)
+        return (0..<count).map { n in
+            NewEvent(eventID: random.uuid(), type: "MessageSent", schemaVersion: 2, payload: payloads[n % 16], actor: "bench")
+        }
+    }
+
+    /// The same rows the store would write, hashes included, computed before the clock starts.
+    static func rows(_ events: [NewEvent], perStream: Int) -> [RecordedEvent] {
+        var previous = HashChain.genesis
+        let now = Timestamp(Date())
+        return events.enumerated().map { n, event in
+            let position = Int64(n + 1)
+            let stream = "client-\(n / perStream)"
+            let version = Int64(n % perStream + 1)
+            let metadata = EventMetadata(recordedAt: now, actor: event.actor)
+            let hash = HashChain.hash(previous: previous, position: position, streamID: stream, streamVersion: version, eventID: event.eventID, type: event.type, schemaVersion: event.schemaVersion, payload: event.payload, metadata: metadata)
+            defer { previous = hash }
+            return RecordedEvent(position: position, streamID: stream, streamVersion: version, eventID: event.eventID, type: event.type, schemaVersion: event.schemaVersion, payload: event.payload, metadata: metadata, previousHash: previous, hash: hash)
+        }
+    }
+
+    /// 1M pre-encoded events in appends of 1,000 to one stream each, against the raw C API
+    /// inserting the same rows in transactions of 1,000.
+    static func batched(_ options: Options) async throws {
+        let batch = 1000
+        let count = options.events / batch * batch
+        let events = events(count, seed: 7)
+        let clock = ContinuousClock()
+
+        let rawPath = options.folder + "/raw-batch.sqlite"
+        removeDatabase(rawPath)
+        let rows = rows(events, perStream: batch)
+        let raw = try RawSQLite(path: rawPath)
+        try raw.exec(SQLiteEventStore.schemaV1)
+        let insert = try raw.prepare("INSERT INTO events (position, stream_id, stream_version, event_id, type, schema_version, payload, recorded_at, occurred_at, causation_id, correlation_id, actor, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        let rawTime = try clock.measure {
+            for start in stride(from: 0, to: count, by: batch) {
+                try raw.exec("BEGIN IMMEDIATE")
+                for row in rows[start..<(start + batch)] { try raw.insert(insert, row) }
+                try raw.exec("COMMIT")
+            }
+        }
+        sqlite3_finalize(insert)
+
+        let path = options.folder + "/store-batch.sqlite"
+        removeDatabase(path)
+        let store = try SQLiteEventStore(path: path)
+        let ourTime = try await clock.measure {
+            for start in stride(from: 0, to: count, by: batch) {
+                try await store.append(Array(events[start..<(start + batch)]), to: "client-\(start / batch)", expected: .noStream)
+            }
+        }
+        try store.close()
+        Report.line("batched append (\(count) events, 1,000 a batch, synchronous=FULL)", ours: Report.rate(count, ourTime), raw: Report.rate(count, rawTime), target: ">= 0.70")
+        removeDatabase(rawPath)
+        removeDatabase(path)
+    }
+
+    /// Single-event appends, each its own transaction and fsync, against raw single-row commits;
+    /// then 8 concurrent appenders whose appends the store coalesces (group commit).
+    static func single(_ options: Options) async throws {
+        let count = options.single
+        let events = events(count, seed: 11)
+        let clock = ContinuousClock()
+
+        let rawPath = options.folder + "/raw-single.sqlite"
+        removeDatabase(rawPath)
+        let rows = rows(events, perStream: count)
+        let raw = try RawSQLite(path: rawPath)
+        try raw.exec(SQLiteEventStore.schemaV1)
+        let insert = try raw.prepare("INSERT INTO events (position, stream_id, stream_version, event_id, type, schema_version, payload, recorded_at, occurred_at, causation_id, correlation_id, actor, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        let rawTime = try clock.measure {
+            for row in rows {
+                try raw.exec("BEGIN IMMEDIATE")
+                try raw.insert(insert, row)
+                try raw.exec("COMMIT")
+            }
+        }
+        sqlite3_finalize(insert)
+        let rawRate = Report.rate(count, rawTime)
+
+        let path = options.folder + "/store-single.sqlite"
+        removeDatabase(path)
+        let store = try SQLiteEventStore(path: path)
+        let ourTime = try await clock.measure {
+            for (n, event) in events.enumerated() {
+                try await store.append(event, to: "client-0", expected: .exact(Int64(n)))
+            }
+        }
+        try store.close()
+        Report.line("single-event append (\(count) commits, synchronous=FULL)", ours: Report.rate(count, ourTime), raw: rawRate, target: ">= 0.90")
+
+        let concurrentPath = options.folder + "/store-concurrent.sqlite"
+        removeDatabase(concurrentPath)
+        let concurrent = try SQLiteEventStore(path: concurrentPath)
+        let tasks = 8
+        let perTask = count / tasks
+        let groupTime = try await clock.measure {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for task in 0..<tasks {
+                    group.addTask {
+                        for n in 0..<perTask {
+                            try await concurrent.append(events[task * perTask + n], to: "client-\(task)", expected: .exact(Int64(n)))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        let head = try await concurrent.headPosition()
+        try concurrent.close()
+        guard head == Int64(perTask * tasks) else { throw BenchError("group commit lost events: head \(head)") }
+        Report.line("8 concurrent appenders, group commit (\(perTask * tasks) single-event appends)", ours: Report.rate(perTask * tasks, groupTime), raw: rawRate, target: "> 1.00")
+        removeDatabase(rawPath)
+        removeDatabase(path)
+        removeDatabase(concurrentPath)
+    }
+}

@@ -1,0 +1,100 @@
+import EventLog
+import Events
+import Foundation
+import GRDB
+import GRDBSQLite
+import Periodize
+import Projections
+
+/// `periodize-bench [append-batch|append-single|rebuild|all] [--events N] [--single N] [--dir PATH]`
+///
+/// Every figure is measured beside its raw SQLite C API baseline in the same run, and printed
+/// as a ratio. Build with `-c release`.
+@main
+struct Benchmarks {
+    static func main() async {
+        do {
+            try await run(Array(CommandLine.arguments.dropFirst()))
+        } catch {
+            FileHandle.standardError.write(Data("periodize-bench: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static func run(_ arguments: [String]) async throws {
+        var options = Options()
+        var command = "all"
+        var index = 0
+        func value() throws -> String {
+            index += 1
+            guard index < arguments.count else { throw BenchError("\(arguments[index - 1]) needs a value") }
+            return arguments[index]
+        }
+        while index < arguments.count {
+            switch arguments[index] {
+            case "--events": options.events = Int(try value()) ?? options.events
+            case "--single": options.single = Int(try value()) ?? options.single
+            case "--dir": options.directory = try value()
+            case "--help", "-h":
+                print("usage: periodize-bench [append-batch|append-single|rebuild|make-log PATH|all] [--events N] [--single N] [--dir PATH]")
+                return
+            case let other where !other.hasPrefix("-"):
+                command = other
+                if other == "make-log" { options.logPath = try value() }
+            default: throw BenchError("unknown option \(arguments[index])")
+            }
+            index += 1
+        }
+        let folder = options.directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("periodize-bench-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        options.folder = folder
+        defer { if options.directory == nil { try? FileManager.default.removeItem(atPath: folder) } }
+        print("periodize-bench: \(options.events) events, \(options.single) single appends, SQLite \(String(cString: sqlite3_libversion())), folder \(folder)")
+        switch command {
+        case "append-batch": try await AppendBenchmarks.batched(options)
+        case "append-single": try await AppendBenchmarks.single(options)
+        case "rebuild": try await RebuildBenchmark.run(options)
+        case "make-log": try await RebuildBenchmark.makeLog(path: options.logPath!, events: options.events)
+        case "all":
+            try await AppendBenchmarks.batched(options)
+            try await AppendBenchmarks.single(options)
+            try await RebuildBenchmark.run(options)
+        default: throw BenchError("unknown benchmark \(command)")
+        }
+    }
+}
+
+struct Options: Sendable {
+    var events = 1_000_000
+    var single = 2000
+    var directory: String?
+    var folder = ""
+    var logPath: String?
+}
+
+/// Throughput, a ratio, and how to print them.
+enum Report {
+    static func rate(_ count: Int, _ duration: Duration) -> Double {
+        Double(count) / (Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    static func line(_ name: String, ours: Double, raw: Double, target: String) {
+        print(String(format: "%@: periodize %.0f/s, raw SQLite %.0f/s, ratio %.2f (target %@)", name, ours, raw, ours / raw, target))
+    }
+
+    /// Peak resident memory of this process, in MB.
+    static func peakRSSMegabytes() -> Double {
+        var usage = rusage()
+        getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+}
+
+/// Removes a SQLite file and its WAL companions.
+func removeDatabase(_ path: String) {
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+}

@@ -1,0 +1,72 @@
+import EventLog
+import Foundation
+import GRDBSQLite
+import Periodize
+import Projections
+
+enum RebuildBenchmark {
+    /// Writes a log of about `events` sample coaching events (no read-models kept while
+    /// writing, so that building it is quick), in another process so that its memory does not
+    /// count in the rebuild's peak.
+    static func makeLog(path: String, events: Int) async throws {
+        removeDatabase(path)
+        let store = try SQLiteEventStore(path: path, configuration: .init(durability: .normal))
+        let history = SampleHistory(seed: 3, workoutsPerClient: 6)
+        var written = 0
+        var client = 0
+        while written < events {
+            var (id, batch) = history.client(client)
+            if written + batch.count > events { batch = Array(batch.prefix(events - written)) }
+            try await store.append(batch, to: "client-\(id)", expected: .noStream)
+            written += batch.count
+            client += 1
+        }
+        try store.close()
+    }
+
+    /// A full blue/green rebuild of every read-model from a 1M-event log, against the raw
+    /// ceiling: read every row with the C API and insert one row per event.
+    static func run(_ options: Options) async throws {
+        let path = options.folder + "/rebuild.sqlite"
+        let maker = Process()
+        maker.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        maker.arguments = ["make-log", path, "--events", String(options.events)]
+        maker.standardOutput = FileHandle.nullDevice
+        try maker.run()
+        maker.waitUntilExit()
+        guard maker.terminationStatus == 0 else { throw BenchError("make-log failed") }
+
+        let clock = ContinuousClock()
+        let engine = try await Engine.open(Engine.Options(path: path))
+        let head = try await engine.store.headPosition()
+        var report: RebuildReport?
+        let ourTime = try await clock.measure { report = try await engine.rebuild() }
+        let rss = Report.peakRSSMegabytes()
+        try engine.close()
+
+        let raw = try RawSQLite(path: path)
+        try raw.exec("DROP TABLE IF EXISTS raw_ceiling; CREATE TABLE raw_ceiling (position INTEGER PRIMARY KEY, stream_id TEXT NOT NULL, type TEXT NOT NULL, payload BLOB NOT NULL)")
+        let select = try raw.prepare("SELECT position, stream_id, type, payload FROM events ORDER BY position")
+        let insert = try raw.prepare("INSERT INTO raw_ceiling (position, stream_id, type, payload) VALUES (?, ?, ?, ?)")
+        var rows = 0
+        let rawTime = try clock.measure {
+            try raw.exec("BEGIN IMMEDIATE")
+            while sqlite3_step(select) == SQLITE_ROW {
+                sqlite3_bind_int64(insert, 1, sqlite3_column_int64(select, 0))
+                sqlite3_bind_text(insert, 2, sqlite3_column_text(select, 1).map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, sqlite3_column_bytes(select, 1), RawSQLite.transient)
+                sqlite3_bind_text(insert, 3, sqlite3_column_text(select, 2).map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, sqlite3_column_bytes(select, 2), RawSQLite.transient)
+                sqlite3_bind_blob(insert, 4, sqlite3_column_blob(select, 3), sqlite3_column_bytes(select, 3), RawSQLite.transient)
+                guard sqlite3_step(insert) == SQLITE_DONE else { throw BenchError("raw insert: \(String(cString: sqlite3_errmsg(raw.handle)))") }
+                sqlite3_reset(insert)
+                rows += 1
+                if rows % 10_000 == 0 { try raw.exec("COMMIT; BEGIN IMMEDIATE") }
+            }
+            try raw.exec("COMMIT")
+        }
+        sqlite3_finalize(select)
+        sqlite3_finalize(insert)
+        Report.line("full rebuild (\(head) events, every read-model)", ours: Report.rate(Int(head), ourTime), raw: Report.rate(rows, rawTime), target: ">= 0.50 and >= 150,000/s")
+        print(String(format: "full rebuild: %.1f s, peak RSS %.0f MB (target <= 150 MB), checksum %@", Report.seconds(ourTime), rss, String(report!.checksum.prefix(16))))
+        removeDatabase(path)
+    }
+}

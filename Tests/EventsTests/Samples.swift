@@ -1,0 +1,115 @@
+import Events
+import Foundation
+
+/// A sample of every event type and version, with personal data made up.
+enum Samples {
+    struct Sample: Sendable {
+        let type: String
+        let version: Int
+        let payload: Data
+        /// What the catalog must decode it to (upcast to the current version).
+        let event: DomainEvent
+    }
+
+    static func sample<P: EventPayload>(_ value: P, _ wrap: (P) -> DomainEvent) -> Sample {
+        Sample(type: P.eventType, version: P.schemaVersion, payload: try! EventCoding.encode(value), event: wrap(value))
+    }
+
+    static func legacy<L: LegacyEventPayload>(_ json: String, _: L.Type, _ wrap: (L.Current) -> DomainEvent) -> Sample {
+        let decoded = try! JSONDecoder().decode(L.self, from: Data(json.utf8))
+        return Sample(type: L.eventType, version: L.schemaVersion, payload: Data(json.utf8), event: wrap(decoded.upcast()))
+    }
+
+    static let date = LocalDate(year: 2026, month: 3, day: 9)!
+    static let decision = DecisionRecord(
+        coach: "rules", coachVersion: "1.0.0", inputs: [3, 7], rules: ["deload week: sets x0.5", "knee injury active: back squat -> box squat"],
+        seed: 42, attempts: [], durationMs: 0.25)
+
+    static let current: [Sample] = [
+        sample(ClientEnrolled(
+            clientId: "c-1", name: "Zoë O'Brien", phoneNumber: "+15551234567", email: "zoe@example.com", timezone: "America/New_York",
+            preferredSendHour: 7, units: .imperial, optedIn: true, isActive: true,
+            profile: FitnessProfile(
+                fitnessGoals: "Squat my bodyweight", primaryGoal: .strength, skillLevel: .intermediate, daysPerWeek: 3,
+                trainingDays: [1, 3, 5], sessionMinutes: 60, location: .home, equipment: ["dumbbell", "band"],
+                injuries: [Injury(area: "knee", status: .active, notes: "patellar tendinopathy")], age: 34, gender: "female")),
+            DomainEvent.clientEnrolled),
+        sample(PlanCreated(
+            planId: "p-1", clientId: "c-1", programType: .strength, goalStatement: "Squat my bodyweight", macrocycleWeeks: 12,
+            mesocycles: [
+                MesocyclePlan(name: "Accumulation", weeks: 4, focus: ["volume", "technique"], deload: true),
+                MesocyclePlan(name: "Intensification", weeks: 4, focus: ["intensity"], deload: true),
+                MesocyclePlan(name: "Realization", weeks: 4, focus: ["performance"], deload: false),
+            ],
+            overview: "Twelve weeks toward a bodyweight squat.", notes: "Travels the week of April 6.", startDate: date, decision: decision),
+            DomainEvent.planCreated),
+        sample(MesocycleBroken(
+            planId: "p-1", clientId: "c-1",
+            mesocycle: .init(index: 0, name: "Accumulation", phase: "accumulation", weeks: 1, focus: ["volume"], deload: false, startDate: date),
+            microcycles: [.init(index: 0, weekIndex: 0, startDate: date, days: Weekday.allCases.map {
+                [1, 3, 5].contains($0.isoNumber) ? DayPlan(day: $0, theme: "Full body", load: .moderate) : DayPlan(day: $0, theme: "Rest", load: nil, notes: "Walk 20 minutes")
+            })],
+            decision: decision),
+            DomainEvent.mesocycleBroken),
+        sample(WorkoutGenerated(
+            clientId: "c-1", planId: "p-1", date: date, theme: "Full body", load: .moderate,
+            blocks: [
+                .init(name: "Warm-up", items: [.init(type: .prep, exercise: "Leg Swings", sets: 1, reps: .count(10))]),
+                .init(name: "Main", items: [
+                    .init(type: .compound, exercise: "Box Squat", sets: 4, reps: .count(5), RPE: 8, percentageRM: 81.1, restSec: 180),
+                    .init(type: .accessory, exercise: "Dumbbell Row", sets: 3, reps: .text("8-10"), restSec: 90),
+                    .init(type: .cardio, exercise: "Easy Run", durationMin: 20, distanceKm: 3.2),
+                ]),
+                .init(name: "Cooldown", items: [.init(type: .cooldown, exercise: "Couch Stretch", durationSec: 60)]),
+            ],
+            modifications: [.init(condition: "knee pain", replace: .init(exercise: "Back Squat", with: "Box Squat"), note: "Knee injury active")],
+            decision: decision),
+            DomainEvent.workoutGenerated),
+        sample(MessageSent(
+            messageId: "m-1", clientId: "c-1", kind: .daily, localDate: date, body: "Mon: Full body 💪 Box Squat 4x5 @RPE8",
+            encoding: .ucs2, segments: 1, provider: "outbox", sentAt: "2026-03-09T11:00:00.000Z"),
+            DomainEvent.messageSent),
+        sample(MessageFailed(
+            messageId: "m-2", clientId: "c-1", kind: .daily, localDate: date, provider: "twilio", attempt: 1,
+            error: "HTTP 400: The message To number has opted out", errorCode: "21610", retryable: false, failedAt: "2026-03-09T11:00:01.000Z"),
+            DomainEvent.messageFailed),
+        sample(MigrationApplied(
+            migrationId: "mig-1", name: "clean-slate", codeVersion: "0.1.0",
+            effects: ["plansConverted": 3, "plansWithSeveralMacrocycles": 1, "workoutsArchived": 48, "clientsRegenerated": 2, "noticesSent": 2]),
+            DomainEvent.migrationApplied),
+        sample(MigrationReverted(migrationId: "mig-1", name: "clean-slate", reason: "coaches asked for the old weeks back"), DomainEvent.migrationReverted),
+    ]
+
+    static let legacy: [Sample] = [
+        legacy(#"""
+            {"id": "u-1", "name": "Taylor Brooks", "phoneNumber": "+15559990608", "email": null, "timezone": "America/New_York", "preferredSendHour": 16, "isActive": true, "createdAt": "2025-06-05T14:28:00.000Z", "profile": {"fitnessGoals": "Run a half marathon", "skillLevel": "beginner", "exerciseFrequency": "3-4", "gender": null, "age": 52}}
+            """#, ClientEnrolledV1.self, DomainEvent.clientEnrolled),
+        legacy(#"""
+            {"id": "p-9", "clientId": "u-1", "programType": "hybrid", "goalStatement": "Legacy goal", "overview": "Legacy overview", "startDate": "2025-06-06", "createdAt": "2025-06-05T14:28:00.000Z", "updatedAt": "2025-06-05T14:28:00.000Z", "macrocycles": "[{\"name\": \"Macro 1\", \"description\": \"Base\", \"durationWeeks\": 7, \"mesocycles\": [{\"phase\": \"Accumulation\", \"weeks\": 3, \"microcycleOverviews\": [{\"index\": 0, \"split\": \"Full Body\", \"deload\": false}]}, {\"phase\": \"Intensification\", \"microcycleOverviews\": [{\"index\": 0, \"deload\": true, \"avgIntensityPct1RM\": 82.5}]}]}, {\"name\": \"Macro 2\", \"description\": \"Peak\", \"mesocycles\": [{\"weeks\": 2, \"microcycleOverviews\": []}, {\"phase\": \"PEAKING\", \"weeks\": 3, \"microcycleOverviews\": [{\"index\": 0, \"totalMileage\": 20, \"longRunMileage\": 8}]}]}]"}
+            """#, PlanCreatedV1.self, DomainEvent.planCreated),
+        legacy(#"""
+            {"id": "meso-1", "clientId": "u-1", "fitnessPlanId": "p-9", "index": 0, "phase": null, "lengthWeeks": 2, "startDate": "2025-06-06", "createdAt": "2025-06-05T14:28:00.000Z", "microcycles": [{"id": "w-1", "index": 0, "startDate": "2025-06-06", "endDate": "2025-06-12", "targets": {"split": "Upper-Lower-Rest", "totalSetsMainLifts": 16}, "createdAt": "2025-06-05T14:28:00.000Z"}, {"id": "w-2", "index": 1, "startDate": "2025-06-13", "endDate": "2025-06-19", "targets": {"avgIntensityPct1RM": 72.5, "notes": "Crème brûlée week 🍮"}, "createdAt": "2025-06-05T14:28:00.000Z"}]}
+            """#, MesocycleBrokenV1.self, DomainEvent.mesocycleBroken),
+        legacy(#"""
+            {"id": "wo-1", "clientId": "u-1", "fitnessPlanId": "p-9", "mesocycleId": "meso-1", "microcycleId": "w-1", "date": "2025-06-07", "sessionType": "run", "goal": "legacy session", "details": {"exercises": [{"name": "Easy run", "sets": 5, "reps": "8-10"}, {"name": "Row", "sets": 4, "reps": 5}], "notes": "legacy"}, "createdAt": "2025-06-05T14:28:00.000Z"}
+            """#, WorkoutGeneratedV1.self, DomainEvent.workoutGenerated),
+        legacy(#"""
+            {"id": "msg-1", "userId": "u-1", "direction": "inbound", "content": "Thanks coach! 🙏", "createdAt": "2025-06-07T14:28:00.000Z"}
+            """#, MessageSentV1.self, DomainEvent.messageSent),
+    ]
+
+    /// The current-version payload inside a decoded event.
+    static func payload(of event: DomainEvent) -> any Encodable {
+        switch event {
+        case .clientEnrolled(let p): p
+        case .planCreated(let p): p
+        case .mesocycleBroken(let p): p
+        case .workoutGenerated(let p): p
+        case .messageSent(let p): p
+        case .messageFailed(let p): p
+        case .migrationApplied(let p): p
+        case .migrationReverted(let p): p
+        case .unknown(let type, _): type
+        }
+    }
+}
