@@ -55,6 +55,7 @@ struct Benchmarks {
         case "append-single": try await AppendBenchmarks.single(options)
         case "rebuild": try await RebuildBenchmark.run(options)
         case "make-log": try await RebuildBenchmark.makeLog(path: options.logPath!, events: options.events)
+        case "micro": try Micro.run()
         case "all":
             try await AppendBenchmarks.batched(options)
             try await AppendBenchmarks.single(options)

@@ -41,6 +41,42 @@ public enum EventCatalog {
             reason: "this build knows versions \(([entry.current] + entry.legacy.keys).sorted().map(String.init).joined(separator: ", "))")
     }
 
+    /// The payload as the current schema version encodes it: the stored bytes themselves when
+    /// they are current, or the upcast of an older version re-encoded. Nil for an unknown type.
+    ///
+    /// - Throws: ``EventDecodingError`` for an older version that does not decode, or a version
+    ///   newer than this build knows.
+    public static func currentPayload(type: String, schemaVersion: Int, payload: Data) throws -> Data? {
+        guard let entry = byType[type] else { return nil }
+        if schemaVersion == entry.current { return payload }
+        guard entry.legacy[schemaVersion] != nil else {
+            throw EventDecodingError(
+                type: type, schemaVersion: schemaVersion,
+                reason: "this build knows versions \(([entry.current] + entry.legacy.keys).sorted().map(String.init).joined(separator: ", "))")
+        }
+        let event = try decode(type: type, schemaVersion: schemaVersion, payload: payload)
+        do {
+            return try encodeCurrent(event)
+        } catch {
+            throw EventDecodingError(type: type, schemaVersion: schemaVersion, reason: "upcast does not encode: \(error)")
+        }
+    }
+
+    /// The current-version bytes of a decoded event.
+    public static func encodeCurrent(_ event: DomainEvent) throws -> Data? {
+        switch event {
+        case .clientEnrolled(let p): try EventCoding.encode(p)
+        case .planCreated(let p): try EventCoding.encode(p)
+        case .mesocycleBroken(let p): try EventCoding.encode(p)
+        case .workoutGenerated(let p): try EventCoding.encode(p)
+        case .messageSent(let p): try EventCoding.encode(p)
+        case .messageFailed(let p): try EventCoding.encode(p)
+        case .migrationApplied(let p): try EventCoding.encode(p)
+        case .migrationReverted(let p): try EventCoding.encode(p)
+        case .unknown: nil
+        }
+    }
+
     /// The payload bytes of `value`, with its type name and schema version.
     public static func encode<P: EventPayload>(_ value: P) throws -> (type: String, schemaVersion: Int, payload: Data) {
         (P.eventType, P.schemaVersion, try EventCoding.encode(value))
@@ -88,7 +124,7 @@ public enum EventCatalog {
     private static let byType: [String: Entry] = Dictionary(uniqueKeysWithValues: entries.map { ($0.type, $0) })
 
     /// A one-line reason from a `DecodingError`: the field path and what was wrong.
-    static func describe(_ error: any Error) -> String {
+    public static func describe(_ error: any Error) -> String {
         guard let error = error as? DecodingError else { return "\(error)" }
         func path(_ keys: [any CodingKey]) -> String {
             keys.isEmpty ? "payload" : keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: ["."])

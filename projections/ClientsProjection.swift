@@ -40,13 +40,17 @@ public struct ClientsProjection: Projection {
     ]
 
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
-        guard case .clientEnrolled(let c) = event.event else { return }
-        let p = c.profile
         try w.execute("""
             INSERT INTO {clients} (client_id, name, phone_number, email, timezone, preferred_send_hour, units, opted_in,
                 is_active, fitness_goals, primary_goal, skill_level, days_per_week, training_days, session_minutes,
                 location, equipment, injuries, age, gender, schema_version, enrolled_position, updated_position)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            SELECT j ->> '$.clientId', j ->> '$.name', j ->> '$.phoneNumber', j ->> '$.email', j ->> '$.timezone',
+                j ->> '$.preferredSendHour', j ->> '$.units', j ->> '$.optedIn', j ->> '$.isActive',
+                j ->> '$.profile.fitnessGoals', j ->> '$.profile.primaryGoal', j ->> '$.profile.skillLevel',
+                j ->> '$.profile.daysPerWeek', j -> '$.profile.trainingDays', j ->> '$.profile.sessionMinutes',
+                j ->> '$.profile.location', j -> '$.profile.equipment', j -> '$.profile.injuries', j ->> '$.profile.age',
+                j ->> '$.profile.gender', ?, ?, ?
+            FROM (SELECT ? AS j) WHERE true
             ON CONFLICT (client_id) DO UPDATE SET
                 name = excluded.name, phone_number = excluded.phone_number, email = excluded.email,
                 timezone = excluded.timezone, preferred_send_hour = excluded.preferred_send_hour, units = excluded.units,
@@ -56,11 +60,6 @@ public struct ClientsProjection: Projection {
                 session_minutes = excluded.session_minutes, location = excluded.location, equipment = excluded.equipment,
                 injuries = excluded.injuries, age = excluded.age, gender = excluded.gender,
                 schema_version = excluded.schema_version, updated_position = excluded.updated_position
-            """, [
-                c.clientId, c.name, c.phoneNumber, c.email, c.timezone, c.preferredSendHour, c.units.rawValue, c.optedIn,
-                c.isActive, p.fitnessGoals, p.primaryGoal.rawValue, p.skillLevel.rawValue, p.daysPerWeek,
-                try w.json(p.trainingDays), p.sessionMinutes, p.location.rawValue, try w.json(p.equipment),
-                try w.json(p.injuries), p.age, p.gender, event.envelope.schemaVersion, event.position, event.position,
-            ])
+            """, [event.envelope.schemaVersion, event.position, event.position, event.payload])
     }
 }

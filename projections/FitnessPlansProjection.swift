@@ -31,16 +31,16 @@ public struct FitnessPlansProjection: Projection {
     ]
 
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
-        guard case .planCreated(let plan) = event.event else { return }
-        try w.execute("UPDATE {fitness_plans} SET is_current = 0 WHERE client_id = ? AND is_current = 1", [plan.clientId])
+        try w.execute("""
+            UPDATE {fitness_plans} SET is_current = 0 WHERE is_current = 1 AND client_id = (SELECT ? ->> '$.clientId')
+            """, [event.payload])
         try w.execute("""
             INSERT OR REPLACE INTO {fitness_plans} (plan_id, client_id, program_type, goal_statement, macrocycle_weeks,
                 mesocycles, overview, notes, start_date, coach, schema_version, legacy_macrocycles, is_current, created_position)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
-            """, [
-                plan.planId, plan.clientId, plan.programType.rawValue, plan.goalStatement, plan.macrocycleWeeks,
-                try w.json(plan.mesocycles), plan.overview, plan.notes, plan.startDate.description, plan.decision?.coach,
-                event.envelope.schemaVersion, try plan.legacy.map { try w.json($0.macrocycles) }, event.position,
-            ])
+            SELECT j ->> '$.planId', j ->> '$.clientId', j ->> '$.programType', j ->> '$.goalStatement',
+                j ->> '$.macrocycleWeeks', j -> '$.mesocycles', j ->> '$.overview', j ->> '$.notes', j ->> '$.startDate',
+                j ->> '$.decision.coach', ?, j -> '$.legacy.macrocycles', 1, ?
+            FROM (SELECT ? AS j)
+            """, [event.envelope.schemaVersion, event.position, event.payload])
     }
 }

@@ -1,8 +1,9 @@
 import Events
 import GRDB
 
-/// `generation_audit`: one row per generated artefact with its decision record: which coach,
-/// which inputs, which rules or prompt, each attempt, any fallback.
+/// `generation_audit`: one row per generated artefact with the searchable parts of its
+/// decision record: which coach, which inputs, which rules or prompt, how many attempts, any
+/// fallback. The whole record (raw outputs, each attempt) stays in the event at `position`.
 public struct GenerationAuditProjection: Projection {
     public init() {}
     public let name = "generation_audit"
@@ -28,32 +29,33 @@ public struct GenerationAuditProjection: Projection {
                 attempts INTEGER NOT NULL,
                 fallback_reason TEXT,
                 duration_ms REAL NOT NULL,
-                causation_id TEXT,
-                decision TEXT NOT NULL
+                causation_id TEXT
                 """,
             primaryKey: "position",
-            indexes: ["client_id, artefact, subject"]),
+            indexes: ["client_id, artefact, subject"],
+            withoutRowID: false),
+    ]
+
+    /// The artefact kind and the SQL expression naming its subject, by event type.
+    static let subjects: [String: (artefact: String, subject: String)] = [
+        PlanCreated.eventType: ("plan", "j ->> '$.planId'"),
+        MesocycleBroken.eventType: ("mesocycle", "(j ->> '$.planId') || '#' || (j ->> '$.mesocycle.index')"),
+        WorkoutGenerated.eventType: ("workout", "j ->> '$.date'"),
     ]
 
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
-        let row: (client: String, artefact: String, subject: String, decision: DecisionRecord?)
-        switch event.event {
-        case .planCreated(let p): row = (p.clientId, "plan", p.planId, p.decision)
-        case .mesocycleBroken(let m): row = (m.clientId, "mesocycle", "\(m.planId)#\(m.mesocycle.index)", m.decision)
-        case .workoutGenerated(let g): row = (g.clientId, "workout", g.date.description, g.decision)
-        default: return
-        }
-        guard let d = row.decision else { return }
+        guard let (artefact, subject) = Self.subjects[event.type] else { return }
         try w.execute("""
             INSERT OR REPLACE INTO {generation_audit} (position, client_id, artefact, subject, coach, coach_version, model,
                 model_version, prompt_template, prompt_hash, rules, inputs, seed, attempts, fallback_reason, duration_ms,
-                causation_id, decision)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [
-                event.position, row.client, row.artefact, row.subject, d.coach, d.coachVersion, d.model, d.modelVersion,
-                d.promptTemplate, d.promptHash, try w.json(d.rules), try w.json(d.inputs), d.seed.map { String($0) },
-                d.attempts.count, d.fallbackReason, d.durationMs, event.envelope.metadata.causationID?.uuidString,
-                try w.json(d),
-            ])
+                causation_id)
+            SELECT ?, j ->> '$.clientId', '\(artefact)', \(subject), j ->> '$.decision.coach', j ->> '$.decision.coachVersion',
+                j ->> '$.decision.model', j ->> '$.decision.modelVersion', j ->> '$.decision.promptTemplate',
+                j ->> '$.decision.promptHash', j -> '$.decision.rules', j -> '$.decision.inputs',
+                CAST(j ->> '$.decision.seed' AS TEXT), json_array_length(j, '$.decision.attempts'),
+                j ->> '$.decision.fallbackReason', j ->> '$.decision.durationMs', ?
+            FROM (SELECT ? AS j)
+            WHERE j -> '$.decision' IS NOT NULL
+            """, [event.position, event.envelope.metadata.causationID?.uuidString, event.payload])
     }
 }

@@ -34,18 +34,18 @@ public struct MesocyclesProjection: Projection {
     ]
 
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
-        guard case .mesocycleBroken(let broken) = event.event else {
+        guard event.type == MesocycleBroken.eventType else {
             return try TrainingArchive.apply(event, table: "mesocycles", w)
         }
-        let m = broken.mesocycle
         try w.execute("""
             INSERT INTO {mesocycles} (client_id, plan_id, mesocycle_index, position, name, phase, weeks, focus, deload,
                 start_date, end_date, legacy_id, coach, schema_version, archived_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
-            """, [
-                broken.clientId, broken.planId, m.index, event.position, m.name, m.phase, m.weeks, try w.json(m.focus),
-                m.deload, m.startDate.description, m.startDate.adding(days: m.weeks * 7 - 1).description, m.legacyId,
-                broken.decision?.coach, event.envelope.schemaVersion,
-            ])
+            SELECT j ->> '$.clientId', j ->> '$.planId', j ->> '$.mesocycle.index', ?, j ->> '$.mesocycle.name',
+                j ->> '$.mesocycle.phase', j ->> '$.mesocycle.weeks', j -> '$.mesocycle.focus', j ->> '$.mesocycle.deload',
+                j ->> '$.mesocycle.startDate',
+                date(j ->> '$.mesocycle.startDate', '+' || (7 * (j ->> '$.mesocycle.weeks') - 1) || ' days'),
+                j ->> '$.mesocycle.legacyId', j ->> '$.decision.coach', ?, NULL
+            FROM (SELECT ? AS j)
+            """, [event.position, event.envelope.schemaVersion, event.payload])
     }
 }

@@ -32,32 +32,31 @@ public struct MessagesProjection: Projection {
     ]
 
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
-        switch event.event {
-        case .messageSent(let m):
+        switch event.type {
+        case MessageSent.eventType:
             try w.execute("""
                 INSERT INTO {messages} (message_id, client_id, kind, direction, local_date, body, encoding, segments, provider,
                     provider_message_id, status, attempts, last_error, at, position)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULL, ?, ?)
+                SELECT j ->> '$.messageId', j ->> '$.clientId', j ->> '$.kind', j ->> '$.direction', j ->> '$.localDate',
+                    j ->> '$.body', j ->> '$.encoding', j ->> '$.segments', j ->> '$.provider', j ->> '$.providerMessageId',
+                    CASE j ->> '$.direction' WHEN 'inbound' THEN 'received' ELSE 'sent' END, 1, NULL, j ->> '$.sentAt', ?
+                FROM (SELECT ? AS j) WHERE true
                 ON CONFLICT (message_id) DO UPDATE SET
                     body = excluded.body, encoding = excluded.encoding, segments = excluded.segments,
                     provider = excluded.provider, provider_message_id = excluded.provider_message_id,
                     status = excluded.status, attempts = attempts + 1, at = excluded.at, position = excluded.position
-                """, [
-                    m.messageId, m.clientId, m.kind.rawValue, m.direction.rawValue, m.localDate?.description, m.body,
-                    m.encoding?.rawValue, m.segments, m.provider, m.providerMessageId,
-                    m.direction == .inbound ? "received" : "sent", m.sentAt, event.position,
-                ])
-        case .messageFailed(let m):
+                """, [event.position, event.payload])
+        case MessageFailed.eventType:
             try w.execute("""
                 INSERT INTO {messages} (message_id, client_id, kind, direction, local_date, body, encoding, segments, provider,
                     provider_message_id, status, attempts, last_error, at, position)
-                VALUES (?, ?, ?, 'outbound', ?, NULL, NULL, NULL, ?, NULL, 'failed', 1, ?, ?, ?)
+                SELECT j ->> '$.messageId', j ->> '$.clientId', j ->> '$.kind', 'outbound', j ->> '$.localDate', NULL, NULL,
+                    NULL, j ->> '$.provider', NULL, 'failed', 1, j ->> '$.error', j ->> '$.failedAt', ?
+                FROM (SELECT ? AS j) WHERE true
                 ON CONFLICT (message_id) DO UPDATE SET
                     status = CASE WHEN status = 'sent' THEN status ELSE 'failed' END,
                     attempts = attempts + 1, last_error = excluded.last_error, position = excluded.position
-                """, [
-                    m.messageId, m.clientId, m.kind.rawValue, m.localDate?.description, m.provider, m.error, m.failedAt, event.position,
-                ])
+                """, [event.position, event.payload])
         default:
             break
         }

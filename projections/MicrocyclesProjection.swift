@@ -31,19 +31,19 @@ public struct MicrocyclesProjection: Projection {
     ]
 
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
-        guard case .mesocycleBroken(let broken) = event.event else {
+        guard event.type == MesocycleBroken.eventType else {
             return try TrainingArchive.apply(event, table: "microcycles", w)
         }
-        for week in broken.microcycles {
-            try w.execute("""
-                INSERT INTO {microcycles} (client_id, plan_id, mesocycle_index, microcycle_index, position, week_index,
-                    start_date, end_date, days, legacy_id, legacy_targets, archived_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
-                """, [
-                    broken.clientId, broken.planId, broken.mesocycle.index, week.index, event.position, week.weekIndex,
-                    week.startDate.description, (week.legacy?.endDate ?? week.startDate.adding(days: 6)).description,
-                    try w.json(week.days), week.legacy?.id, try week.legacy.map { try w.json($0.targets) },
-                ])
-        }
+        try w.execute("""
+            INSERT INTO {microcycles} (client_id, plan_id, mesocycle_index, microcycle_index, position, week_index,
+                start_date, end_date, days, legacy_id, legacy_targets, archived_by)
+            SELECT e.client_id, e.plan_id, e.mesocycle_index, w.value ->> '$.index', ?,
+                w.value ->> '$.weekIndex', w.value ->> '$.startDate',
+                coalesce(w.value ->> '$.legacy.endDate', date(w.value ->> '$.startDate', '+6 days')),
+                w.value -> '$.days', w.value ->> '$.legacy.id', w.value -> '$.legacy.targets', NULL
+            FROM (SELECT ? ->> '$.clientId' AS client_id, ? ->> '$.planId' AS plan_id,
+                         ? ->> '$.mesocycle.index' AS mesocycle_index, ? -> '$.microcycles' AS weeks) AS e,
+                 json_each(e.weeks) AS w
+            """, [event.position, event.payload, event.payload, event.payload, event.payload])
     }
 }

@@ -24,14 +24,18 @@ public struct MigrationsProjection: Projection {
     ]
 
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
-        switch event.event {
-        case .migrationApplied(let m):
+        switch event.type {
+        case MigrationApplied.eventType:
             try w.execute("""
                 INSERT OR REPLACE INTO {migrations} (migration_id, name, code_version, effects, applied_position, reverted_position, revert_reason)
-                VALUES (?, ?, ?, ?, ?, NULL, NULL)
-                """, [m.migrationId, m.name, m.codeVersion, try w.json(m.effects), event.position])
-        case .migrationReverted(let m):
-            try w.execute("UPDATE {migrations} SET reverted_position = ?, revert_reason = ? WHERE migration_id = ?", [event.position, m.reason, m.migrationId])
+                SELECT j ->> '$.migrationId', j ->> '$.name', j ->> '$.codeVersion', j -> '$.effects', ?, NULL, NULL
+                FROM (SELECT ? AS j)
+                """, [event.position, event.payload])
+        case MigrationReverted.eventType:
+            try w.execute("""
+                UPDATE {migrations} SET reverted_position = ?, revert_reason = (SELECT ? ->> '$.reason')
+                WHERE migration_id = (SELECT ? ->> '$.migrationId')
+                """, [event.position, event.payload, event.payload])
         default:
             break
         }

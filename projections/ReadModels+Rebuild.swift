@@ -68,17 +68,16 @@ extension ReadModels {
             try Self.dropShadowTables(db)
             let generation = (try Int.fetchOne(db, sql: "SELECT max(generation) FROM projection_checkpoints") ?? 0) + 1
             for projection in targets {
-                try self.createTables(projection, prefix: prefix, generation: generation, withIndexes: false, db)
+                // Indexes from the start: projections look rows up by them while they apply.
+                try self.createTables(projection, prefix: prefix, generation: generation, withIndexes: true, db)
             }
             return generation
         }
+        // A larger page cache while bulk-building (the default 2 MB thrashes on indexes).
+        try await store.database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -65536") }
+        defer { try? store.database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -2000") } }
         let head = try await store.headPosition()
         let built = try await populate(targets, from: store, into: store.database, prefix: prefix, through: head, progress: progress)
-        try await store.database.write { db in
-            for projection in targets {
-                for table in projection.tables { try self.createIndexes(table, prefix: prefix, generation: generation, db) }
-            }
-        }
         return try await store.database.writeWithoutTransaction { db in
             var report: RebuildReport?
             try db.inTransaction(.immediate) {
@@ -167,7 +166,7 @@ extension ReadModels {
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = OFF; PRAGMA journal_mode = OFF") }
         let scratch = try DatabaseQueue(path: folder.appendingPathComponent("fresh.sqlite").path, configuration: configuration)
         try await scratch.write { db in
-            for projection in targets { try self.createTables(projection, prefix: "", generation: 1, withIndexes: false, db) }
+            for projection in targets { try self.createTables(projection, prefix: "", generation: 1, withIndexes: true, db) }
         }
         _ = try await populate(targets, from: store, into: scratch, prefix: "", through: head, progress: progress)
         let fresh = try await scratch.read { db in try self.checksums(targets, prefix: "", db) }

@@ -65,7 +65,7 @@ public final class ReadModels: AppendHook {
 
     func createTables(_ projection: any Projection, prefix: String, generation: Int, withIndexes: Bool, _ db: Database) throws {
         for table in projection.tables {
-            try db.execute(sql: "CREATE TABLE \"\(prefix)\(table.name)\" (\(table.definition))")
+            try db.execute(sql: "CREATE TABLE \"\(prefix)\(table.name)\" (\(table.definition))\(table.withoutRowID ? " WITHOUT ROWID" : "")")
             if withIndexes { try createIndexes(table, prefix: prefix, generation: generation, db) }
         }
     }
@@ -126,7 +126,7 @@ public final class ReadModels: AppendHook {
         for projection in projections {
             guard let checkpoint = checkpoints[projection.name], checkpoint.version == projection.version else { continue }
             if checkpoint.position < previousHead {
-                try catchUp([projection], from: checkpoint.position + 1, through: previousHead, writer)
+                try catchUp([(projection, checkpoint.position)], through: previousHead, writer)
             } else if checkpoint.position > previousHead {
                 continue
             }
@@ -140,12 +140,19 @@ public final class ReadModels: AppendHook {
         }
     }
 
-    private func catchUp(_ targets: [any Projection], from: Int64, through: Int64, _ writer: ProjectionWriter) throws {
-        var next = from
+    /// Applies events after each projection's own checkpoint through `through`, decoding each
+    /// event once for all of them.
+    private func catchUp(_ targets: [(projection: any Projection, checkpoint: Int64)], through: Int64, _ writer: ProjectionWriter) throws {
+        guard var next = targets.map(\.checkpoint).min().map({ $0 + 1 }) else { return }
         while next <= through {
             let batch = try SQLiteEventStore.events(from: next, limit: 5000, writer.db).filter { $0.position <= through }
             guard let last = batch.last else { break }
-            try apply(batch, to: targets, writer)
+            for envelope in batch {
+                let interested = targets.filter { $0.checkpoint < envelope.position && $0.projection.eventTypes.contains(envelope.type) }
+                guard !interested.isEmpty else { continue }
+                let event = try ProjectedEvent(envelope)
+                for target in interested { try target.projection.apply(event, writer) }
+            }
             next = last.position + 1
         }
     }
@@ -166,10 +173,9 @@ public final class ReadModels: AppendHook {
                     guard let from = lagging.compactMap({ checkpoints[$0.name]?.position }).min() else { return .commit }
                     let through = min(head, from + 20_000)
                     let writer = ProjectionWriter(db: db, prefix: "")
-                    for projection in lagging {
-                        let start = checkpoints[projection.name]!.position + 1
-                        guard start <= through else { continue }
-                        try self.catchUp([projection], from: start, through: through, writer)
+                    let targets = lagging.map { ($0, checkpoints[$0.name]!.position) }.filter { $0.1 < through }
+                    try self.catchUp(targets, through: through, writer)
+                    for (projection, _) in targets {
                         try db.execute(sql: "UPDATE projection_checkpoints SET position = ? WHERE name = ?", arguments: [through, projection.name])
                     }
                     done = through == head

@@ -8,11 +8,16 @@ enum TrainingArchive {
     static let migrationName = "clean-slate"
 
     static func apply(_ event: ProjectedEvent, table: String, _ w: ProjectionWriter) throws {
-        switch event.event {
-        case .migrationApplied(let m) where m.name == migrationName:
-            try w.execute("UPDATE {\(table)} SET archived_by = ? WHERE archived_by IS NULL AND position < ?", [m.migrationId, event.position])
-        case .migrationReverted(let m) where m.name == migrationName:
-            try w.execute("UPDATE {\(table)} SET archived_by = NULL WHERE archived_by = ?", [m.migrationId])
+        switch event.type {
+        case MigrationApplied.eventType:
+            try w.execute("""
+                UPDATE {\(table)} SET archived_by = (SELECT ? ->> '$.migrationId')
+                WHERE archived_by IS NULL AND position < ? AND (SELECT ? ->> '$.name') = ?
+                """, [event.payload, event.position, event.payload, migrationName])
+        case MigrationReverted.eventType:
+            try w.execute("""
+                UPDATE {\(table)} SET archived_by = NULL WHERE archived_by = (SELECT ? ->> '$.migrationId')
+                """, [event.payload])
         default:
             break
         }

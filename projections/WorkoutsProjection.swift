@@ -33,19 +33,16 @@ public struct WorkoutsProjection: Projection {
     ]
 
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
-        guard case .workoutGenerated(let workout) = event.event else {
+        guard event.type == WorkoutGenerated.eventType else {
             return try TrainingArchive.apply(event, table: "workouts", w)
         }
-        let legacy = workout.legacy
         try w.execute("""
             INSERT INTO {workouts} (client_id, workout_date, position, plan_id, theme, load, blocks, modifications, coach,
                 schema_version, legacy_id, legacy_session_type, legacy_goal, legacy_details, archived_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
-            """, [
-                workout.clientId, workout.date.description, event.position, workout.planId, workout.theme, workout.load?.rawValue,
-                try w.json(workout.blocks), try w.json(workout.modifications), workout.decision?.coach,
-                event.envelope.schemaVersion, legacy?.id, legacy?.sessionType, legacy?.goal,
-                try legacy?.details.map { try w.json($0) },
-            ])
+            SELECT j ->> '$.clientId', j ->> '$.date', ?, j ->> '$.planId', j ->> '$.theme', j ->> '$.load',
+                j -> '$.blocks', j -> '$.modifications', j ->> '$.decision.coach', ?, j ->> '$.legacy.id',
+                j ->> '$.legacy.sessionType', j ->> '$.legacy.goal', j -> '$.legacy.details', NULL
+            FROM (SELECT ? AS j)
+            """, [event.position, event.envelope.schemaVersion, event.payload])
     }
 }
