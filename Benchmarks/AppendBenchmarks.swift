@@ -1,19 +1,24 @@
 import EventLog
+import Events
 import Foundation
 import GRDBSQLite
 import Periodize
 
 enum AppendBenchmarks {
-    /// A ~200-byte payload, as a daily message event encodes.
+    /// A ~200-byte payload: a daily message, as `MessageSent` v2 encodes it.
     static func payload(_ n: Int) -> Data {
-        Data(#"{"body":"Today: Lower body strength. Back Squat 4x6 @RPE8, RDL 3x8, Walking Lunge 3x10-12. Reply DONE when finished.","clientId":"c\#(n % 1000)","kind":"daily","localDate":"2026-03-0\#(n % 9 + 1)","provider":"outbox"}"#.utf8)
+        let date = LocalDate(year: 2026, month: 3, day: 1)!.adding(days: n % 28)
+        let message = MessageSent(
+            messageId: "m\(n)", clientId: "c\(n % 1000)", kind: .daily, localDate: date,
+            body: "Lower body: Back Squat 4x6 @RPE8, RDL 3x8.", encoding: .gsm7, segments: 1,
+            provider: "outbox", sentAt: "\(date)T12:00:00.000Z")
+        return try! EventCoding.encode(message)
     }
 
     static func events(_ count: Int, seed: UInt64) -> [NewEvent] {
         var random = SeededGenerator(seed: seed)
-        let payloads = (0..<16).map(payload)
         return (0..<count).map { n in
-            NewEvent(eventID: random.uuid(), type: "MessageSent", schemaVersion: 2, payload: payloads[n % 16], actor: "bench")
+            NewEvent(eventID: random.uuid(), type: MessageSent.eventType, schemaVersion: MessageSent.schemaVersion, payload: payload(n), actor: "bench")
         }
     }
 

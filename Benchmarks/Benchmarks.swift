@@ -36,11 +36,14 @@ struct Benchmarks {
             case "--single": options.single = Int(try value()) ?? options.single
             case "--dir": options.directory = try value()
             case "--help", "-h":
-                print("usage: periodize-bench [append-batch|append-single|rebuild|make-log PATH|all] [--events N] [--single N] [--dir PATH]")
+                say("usage: periodize-bench [append-batch|append-single|rebuild|all] [--events N] [--single N] [--dir PATH]")
                 return
             case let other where !other.hasPrefix("-"):
                 command = other
-                if other == "make-log" { options.logPath = try value() }
+                if other == "make-log" {
+                    options.logPath = try value()
+                    options.shape = try value()
+                }
             default: throw BenchError("unknown option \(arguments[index])")
             }
             index += 1
@@ -49,17 +52,22 @@ struct Benchmarks {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         options.folder = folder
         defer { if options.directory == nil { try? FileManager.default.removeItem(atPath: folder) } }
-        print("periodize-bench: \(options.events) events, \(options.single) single appends, SQLite \(String(cString: sqlite3_libversion())), folder \(folder)")
+        say("periodize-bench: \(options.events) events, \(options.single) single appends, SQLite \(String(cString: sqlite3_libversion())), folder \(folder)")
         switch command {
         case "append-batch": try await AppendBenchmarks.batched(options)
         case "append-single": try await AppendBenchmarks.single(options)
         case "rebuild": try await RebuildBenchmark.run(options)
-        case "make-log": try await RebuildBenchmark.makeLog(path: options.logPath!, events: options.events)
-        case "micro": try Micro.run()
+        case "make-log": try await RebuildBenchmark.makeLog(path: options.logPath!, shape: options.shape, events: options.events)
         case "all":
-            try await AppendBenchmarks.batched(options)
-            try await AppendBenchmarks.single(options)
-            try await RebuildBenchmark.run(options)
+            // Each in its own process, so that each peak RSS is its own.
+            for benchmark in ["append-batch", "append-single", "rebuild"] {
+                let child = Process()
+                child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+                child.arguments = [benchmark, "--events", String(options.events), "--single", String(options.single)]
+                try child.run()
+                child.waitUntilExit()
+                guard child.terminationStatus == 0 else { throw BenchError("\(benchmark) failed") }
+            }
         default: throw BenchError("unknown benchmark \(command)")
         }
     }
@@ -71,6 +79,7 @@ struct Options: Sendable {
     var directory: String?
     var folder = ""
     var logPath: String?
+    var shape = "messages"
 }
 
 /// Throughput, a ratio, and how to print them.
@@ -84,7 +93,7 @@ enum Report {
     }
 
     static func line(_ name: String, ours: Double, raw: Double, target: String) {
-        print(String(format: "%@: periodize %.0f/s, raw SQLite %.0f/s, ratio %.2f (target %@)", name, ours, raw, ours / raw, target))
+        say(String(format: "%@: periodize %.0f/s, raw SQLite %.0f/s, ratio %.2f (target %@)", name, ours, raw, ours / raw, target))
     }
 
     /// Peak resident memory of this process, in MB.
@@ -98,4 +107,10 @@ enum Report {
 /// Removes a SQLite file and its WAL companions.
 func removeDatabase(_ path: String) {
     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+}
+
+/// Prints a line at once (stdout to a file or pipe is block-buffered, and a benchmark run is
+/// long enough that its lines should show as they come).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

@@ -40,17 +40,13 @@ public struct ClientsProjection: Projection {
     ]
 
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
+        let c = event.json
+        let p = c.object("profile")
         try w.execute("""
             INSERT INTO {clients} (client_id, name, phone_number, email, timezone, preferred_send_hour, units, opted_in,
                 is_active, fitness_goals, primary_goal, skill_level, days_per_week, training_days, session_minutes,
                 location, equipment, injuries, age, gender, schema_version, enrolled_position, updated_position)
-            SELECT j ->> '$.clientId', j ->> '$.name', j ->> '$.phoneNumber', j ->> '$.email', j ->> '$.timezone',
-                j ->> '$.preferredSendHour', j ->> '$.units', j ->> '$.optedIn', j ->> '$.isActive',
-                j ->> '$.profile.fitnessGoals', j ->> '$.profile.primaryGoal', j ->> '$.profile.skillLevel',
-                j ->> '$.profile.daysPerWeek', j -> '$.profile.trainingDays', j ->> '$.profile.sessionMinutes',
-                j ->> '$.profile.location', j -> '$.profile.equipment', j -> '$.profile.injuries', j ->> '$.profile.age',
-                j ->> '$.profile.gender', ?, ?, ?
-            FROM (SELECT ? AS j) WHERE true
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (client_id) DO UPDATE SET
                 name = excluded.name, phone_number = excluded.phone_number, email = excluded.email,
                 timezone = excluded.timezone, preferred_send_hour = excluded.preferred_send_hour, units = excluded.units,
@@ -60,6 +56,12 @@ public struct ClientsProjection: Projection {
                 session_minutes = excluded.session_minutes, location = excluded.location, equipment = excluded.equipment,
                 injuries = excluded.injuries, age = excluded.age, gender = excluded.gender,
                 schema_version = excluded.schema_version, updated_position = excluded.updated_position
-            """, [event.envelope.schemaVersion, event.position, event.position, event.payload])
+            """, [
+                c.string("clientId"), c.string("name"), c.string("phoneNumber"), c.string("email"), c.string("timezone"),
+                c.int("preferredSendHour"), c.string("units"), c.bool("optedIn"), c.bool("isActive"),
+                p?.string("fitnessGoals"), p?.string("primaryGoal"), p?.string("skillLevel"), p?.int("daysPerWeek"),
+                p?.json("trainingDays"), p?.int("sessionMinutes"), p?.string("location"), p?.json("equipment"),
+                p?.json("injuries"), p?.int("age"), p?.string("gender"), event.schemaVersion, event.position, event.position,
+            ])
     }
 }

@@ -31,16 +31,16 @@ public struct FitnessPlansProjection: Projection {
     ]
 
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
-        try w.execute("""
-            UPDATE {fitness_plans} SET is_current = 0 WHERE is_current = 1 AND client_id = (SELECT ? ->> '$.clientId')
-            """, [event.payload])
+        let p = event.json
+        try w.execute("UPDATE {fitness_plans} SET is_current = 0 WHERE client_id = ? AND is_current = 1", [p.string("clientId")])
         try w.execute("""
             INSERT OR REPLACE INTO {fitness_plans} (plan_id, client_id, program_type, goal_statement, macrocycle_weeks,
                 mesocycles, overview, notes, start_date, coach, schema_version, legacy_macrocycles, is_current, created_position)
-            SELECT j ->> '$.planId', j ->> '$.clientId', j ->> '$.programType', j ->> '$.goalStatement',
-                j ->> '$.macrocycleWeeks', j -> '$.mesocycles', j ->> '$.overview', j ->> '$.notes', j ->> '$.startDate',
-                j ->> '$.decision.coach', ?, j -> '$.legacy.macrocycles', 1, ?
-            FROM (SELECT ? AS j)
-            """, [event.envelope.schemaVersion, event.position, event.payload])
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+            """, [
+                p.string("planId"), p.string("clientId"), p.string("programType"), p.string("goalStatement"),
+                p.int("macrocycleWeeks"), p.json("mesocycles"), p.string("overview"), p.string("notes"), p.string("startDate"),
+                p.object("decision")?.string("coach"), event.schemaVersion, p.object("legacy")?.json("macrocycles"), event.position,
+            ])
     }
 }

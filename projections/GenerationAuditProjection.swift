@@ -36,26 +36,26 @@ public struct GenerationAuditProjection: Projection {
             withoutRowID: false),
     ]
 
-    /// The artefact kind and the SQL expression naming its subject, by event type.
-    static let subjects: [String: (artefact: String, subject: String)] = [
-        PlanCreated.eventType: ("plan", "j ->> '$.planId'"),
-        MesocycleBroken.eventType: ("mesocycle", "(j ->> '$.planId') || '#' || (j ->> '$.mesocycle.index')"),
-        WorkoutGenerated.eventType: ("workout", "j ->> '$.date'"),
-    ]
-
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
-        guard let (artefact, subject) = Self.subjects[event.type] else { return }
+        let j = event.json
+        guard let d = j.object("decision") else { return }
+        let artefact: String, subject: String?
+        switch event.type {
+        case PlanCreated.eventType: (artefact, subject) = ("plan", j.string("planId"))
+        case MesocycleBroken.eventType: (artefact, subject) = ("mesocycle", "\(j.string("planId") ?? "")#\(j.object("mesocycle")?.int("index") ?? -1)")
+        case WorkoutGenerated.eventType: (artefact, subject) = ("workout", j.string("date"))
+        default: return
+        }
         try w.execute("""
             INSERT OR REPLACE INTO {generation_audit} (position, client_id, artefact, subject, coach, coach_version, model,
                 model_version, prompt_template, prompt_hash, rules, inputs, seed, attempts, fallback_reason, duration_ms,
                 causation_id)
-            SELECT ?, j ->> '$.clientId', '\(artefact)', \(subject), j ->> '$.decision.coach', j ->> '$.decision.coachVersion',
-                j ->> '$.decision.model', j ->> '$.decision.modelVersion', j ->> '$.decision.promptTemplate',
-                j ->> '$.decision.promptHash', j -> '$.decision.rules', j -> '$.decision.inputs',
-                CAST(j ->> '$.decision.seed' AS TEXT), json_array_length(j, '$.decision.attempts'),
-                j ->> '$.decision.fallbackReason', j ->> '$.decision.durationMs', ?
-            FROM (SELECT ? AS j)
-            WHERE j -> '$.decision' IS NOT NULL
-            """, [event.position, event.envelope.metadata.causationID?.uuidString, event.payload])
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [
+                event.position, j.string("clientId"), artefact, subject, d.string("coach"), d.string("coachVersion"),
+                d.string("model"), d.string("modelVersion"), d.string("promptTemplate"), d.string("promptHash"),
+                d.json("rules"), d.json("inputs"), d.json("seed"), d.objects("attempts")?.count ?? 0,
+                d.string("fallbackReason"), d.double("durationMs"), event.envelope.metadata.causationID?.uuidString,
+            ])
     }
 }

@@ -33,19 +33,27 @@ public struct MesocyclesProjection: Projection {
             indexes: ["client_id, start_date"]),
     ]
 
+    static let archive = TrainingArchive.Statements(
+        archive: "UPDATE {mesocycles} SET archived_by = ? WHERE archived_by IS NULL AND position < ?",
+        restore: "UPDATE {mesocycles} SET archived_by = NULL WHERE archived_by = ?")
+
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
         guard event.type == MesocycleBroken.eventType else {
-            return try TrainingArchive.apply(event, table: "mesocycles", w)
+            return try TrainingArchive.apply(event, Self.archive, w)
         }
+        let j = event.json
+        let m = j.object("mesocycle")
+        let start = m?.string("startDate").flatMap { LocalDate($0) }
+        let weeks = m?.int("weeks") ?? 0
         try w.execute("""
             INSERT INTO {mesocycles} (client_id, plan_id, mesocycle_index, position, name, phase, weeks, focus, deload,
                 start_date, end_date, legacy_id, coach, schema_version, archived_by)
-            SELECT j ->> '$.clientId', j ->> '$.planId', j ->> '$.mesocycle.index', ?, j ->> '$.mesocycle.name',
-                j ->> '$.mesocycle.phase', j ->> '$.mesocycle.weeks', j -> '$.mesocycle.focus', j ->> '$.mesocycle.deload',
-                j ->> '$.mesocycle.startDate',
-                date(j ->> '$.mesocycle.startDate', '+' || (7 * (j ->> '$.mesocycle.weeks') - 1) || ' days'),
-                j ->> '$.mesocycle.legacyId', j ->> '$.decision.coach', ?, NULL
-            FROM (SELECT ? AS j)
-            """, [event.position, event.envelope.schemaVersion, event.payload])
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+            """, [
+                j.string("clientId"), j.string("planId"), m?.int("index"), event.position, m?.string("name"), m?.string("phase"),
+                m?.int("weeks"), m?.json("focus"), m?.bool("deload"), start?.description,
+                start?.adding(days: Int(weeks) * 7 - 1).description, m?.string("legacyId"),
+                j.object("decision")?.string("coach"), event.schemaVersion,
+            ])
     }
 }

@@ -32,31 +32,35 @@ public struct MessagesProjection: Projection {
     ]
 
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
+        let m = event.json
         switch event.type {
         case MessageSent.eventType:
+            let inbound = m.string("direction") == MessageDirection.inbound.rawValue
             try w.execute("""
                 INSERT INTO {messages} (message_id, client_id, kind, direction, local_date, body, encoding, segments, provider,
                     provider_message_id, status, attempts, last_error, at, position)
-                SELECT j ->> '$.messageId', j ->> '$.clientId', j ->> '$.kind', j ->> '$.direction', j ->> '$.localDate',
-                    j ->> '$.body', j ->> '$.encoding', j ->> '$.segments', j ->> '$.provider', j ->> '$.providerMessageId',
-                    CASE j ->> '$.direction' WHEN 'inbound' THEN 'received' ELSE 'sent' END, 1, NULL, j ->> '$.sentAt', ?
-                FROM (SELECT ? AS j) WHERE true
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULL, ?, ?)
                 ON CONFLICT (message_id) DO UPDATE SET
                     body = excluded.body, encoding = excluded.encoding, segments = excluded.segments,
                     provider = excluded.provider, provider_message_id = excluded.provider_message_id,
                     status = excluded.status, attempts = attempts + 1, at = excluded.at, position = excluded.position
-                """, [event.position, event.payload])
+                """, [
+                    m.string("messageId"), m.string("clientId"), m.string("kind"), m.string("direction"), m.string("localDate"),
+                    m.string("body"), m.string("encoding"), m.int("segments"), m.string("provider"), m.string("providerMessageId"),
+                    inbound ? "received" : "sent", m.string("sentAt"), event.position,
+                ])
         case MessageFailed.eventType:
             try w.execute("""
                 INSERT INTO {messages} (message_id, client_id, kind, direction, local_date, body, encoding, segments, provider,
                     provider_message_id, status, attempts, last_error, at, position)
-                SELECT j ->> '$.messageId', j ->> '$.clientId', j ->> '$.kind', 'outbound', j ->> '$.localDate', NULL, NULL,
-                    NULL, j ->> '$.provider', NULL, 'failed', 1, j ->> '$.error', j ->> '$.failedAt', ?
-                FROM (SELECT ? AS j) WHERE true
+                VALUES (?, ?, ?, 'outbound', ?, NULL, NULL, NULL, ?, NULL, 'failed', 1, ?, ?, ?)
                 ON CONFLICT (message_id) DO UPDATE SET
                     status = CASE WHEN status = 'sent' THEN status ELSE 'failed' END,
                     attempts = attempts + 1, last_error = excluded.last_error, position = excluded.position
-                """, [event.position, event.payload])
+                """, [
+                    m.string("messageId"), m.string("clientId"), m.string("kind"), m.string("localDate"), m.string("provider"),
+                    m.string("error"), m.string("failedAt"), event.position,
+                ])
         default:
             break
         }

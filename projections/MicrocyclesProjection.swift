@@ -30,20 +30,28 @@ public struct MicrocyclesProjection: Projection {
             indexes: ["client_id, start_date"]),
     ]
 
+    static let archive = TrainingArchive.Statements(
+        archive: "UPDATE {microcycles} SET archived_by = ? WHERE archived_by IS NULL AND position < ?",
+        restore: "UPDATE {microcycles} SET archived_by = NULL WHERE archived_by = ?")
+
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
         guard event.type == MesocycleBroken.eventType else {
-            return try TrainingArchive.apply(event, table: "microcycles", w)
+            return try TrainingArchive.apply(event, Self.archive, w)
         }
-        try w.execute("""
-            INSERT INTO {microcycles} (client_id, plan_id, mesocycle_index, microcycle_index, position, week_index,
-                start_date, end_date, days, legacy_id, legacy_targets, archived_by)
-            SELECT e.client_id, e.plan_id, e.mesocycle_index, w.value ->> '$.index', ?,
-                w.value ->> '$.weekIndex', w.value ->> '$.startDate',
-                coalesce(w.value ->> '$.legacy.endDate', date(w.value ->> '$.startDate', '+6 days')),
-                w.value -> '$.days', w.value ->> '$.legacy.id', w.value -> '$.legacy.targets', NULL
-            FROM (SELECT ? ->> '$.clientId' AS client_id, ? ->> '$.planId' AS plan_id,
-                         ? ->> '$.mesocycle.index' AS mesocycle_index, ? -> '$.microcycles' AS weeks) AS e,
-                 json_each(e.weeks) AS w
-            """, [event.position, event.payload, event.payload, event.payload, event.payload])
+        let j = event.json
+        let client = j.string("clientId"), plan = j.string("planId"), mesocycle = j.object("mesocycle")?.int("index")
+        for week in j.objects("microcycles") ?? [] {
+            let legacy = week.object("legacy")
+            let start = week.string("startDate")
+            let end = legacy?.string("endDate") ?? start.flatMap { LocalDate($0) }?.adding(days: 6).description
+            try w.execute("""
+                INSERT INTO {microcycles} (client_id, plan_id, mesocycle_index, microcycle_index, position, week_index,
+                    start_date, end_date, days, legacy_id, legacy_targets, archived_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+                """, [
+                    client, plan, mesocycle, week.int("index"), event.position, week.int("weekIndex"), start, end,
+                    week.json("days"), legacy?.string("id"), legacy?.json("targets"),
+                ])
+        }
     }
 }

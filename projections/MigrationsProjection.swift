@@ -24,18 +24,17 @@ public struct MigrationsProjection: Projection {
     ]
 
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
+        let m = event.json
         switch event.type {
         case MigrationApplied.eventType:
             try w.execute("""
                 INSERT OR REPLACE INTO {migrations} (migration_id, name, code_version, effects, applied_position, reverted_position, revert_reason)
-                SELECT j ->> '$.migrationId', j ->> '$.name', j ->> '$.codeVersion', j -> '$.effects', ?, NULL, NULL
-                FROM (SELECT ? AS j)
-                """, [event.position, event.payload])
+                VALUES (?, ?, ?, ?, ?, NULL, NULL)
+                """, [m.string("migrationId"), m.string("name"), m.string("codeVersion"), m.json("effects"), event.position])
         case MigrationReverted.eventType:
-            try w.execute("""
-                UPDATE {migrations} SET reverted_position = ?, revert_reason = (SELECT ? ->> '$.reason')
-                WHERE migration_id = (SELECT ? ->> '$.migrationId')
-                """, [event.position, event.payload, event.payload])
+            try w.execute(
+                "UPDATE {migrations} SET reverted_position = ?, revert_reason = ? WHERE migration_id = ?",
+                [event.position, m.string("reason"), m.string("migrationId")])
         default:
             break
         }

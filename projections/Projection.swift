@@ -44,31 +44,38 @@ public struct ProjectionTable: Sendable {
     }
 }
 
-/// An envelope with its payload in the current schema version (legacy versions upcast).
+/// An envelope with its payload in the current schema version (legacy versions upcast),
+/// scanned for field access.
 ///
-/// Projections read the payload with SQLite's JSON functions in their SQL: decoding JSON in
-/// Swift costs ten times more than the insert it feeds, and replay speed is the point.
-/// `decoded()` gives the typed value when a projection needs logic beyond SQL.
+/// Projections read fields through ``JSONFields`` rather than decoding payloads with
+/// `JSONDecoder`: replay speed is the point, and the scan runs on the reading side of a
+/// rebuild, overlapped with the writes. `decoded()` gives the typed value when needed.
 public struct ProjectedEvent: Sendable {
     public let envelope: RecordedEvent
-    /// Current-version JSON text.
-    public let payload: String
+    /// The current-version payload's fields.
+    public let json: JSONFields
 
-    /// Upcasts `envelope`'s payload to the current version when it is older.
+    /// Upcasts `envelope`'s payload to the current version when it is older, and scans it.
     ///
-    /// - Throws: ``ProjectionError`` naming the position when a legacy payload does not decode.
+    /// - Throws: ``ProjectionError`` naming the position when the payload does not upcast or
+    ///   is not a JSON object.
     public init(_ envelope: RecordedEvent) throws {
         self.envelope = envelope
+        let current: Data
         do {
-            let current = try EventCatalog.currentPayload(type: envelope.type, schemaVersion: envelope.schemaVersion, payload: envelope.payload)
-            payload = String(decoding: current ?? envelope.payload, as: UTF8.self)
+            current = try EventCatalog.currentPayload(type: envelope.type, schemaVersion: envelope.schemaVersion, payload: envelope.payload) ?? envelope.payload
         } catch {
             throw ProjectionError("position \(envelope.position): \(error)")
         }
+        guard let json = JSONFields([UInt8](current)) else {
+            throw ProjectionError("position \(envelope.position): the \(envelope.type) payload is not a JSON object")
+        }
+        self.json = json
     }
 
     public var position: Int64 { envelope.position }
     public var type: String { envelope.type }
+    public var schemaVersion: Int { envelope.schemaVersion }
 
     /// The typed event.
     public func decoded() throws -> DomainEvent {
@@ -89,7 +96,8 @@ public final class ProjectionWriter {
     /// Prepended to every table name: empty for the live tables.
     public let prefix: String
     private var resolved: [String: String] = [:]
-    private var statements: [String: Statement] = [:]
+    /// Prepared statements by the address of their template literal.
+    private var statements: [UnsafeRawPointer: Statement] = [:]
     private let encoder = EventCoding.makeEncoder()
 
     init(db: Database, prefix: String) {
@@ -98,14 +106,17 @@ public final class ProjectionWriter {
     }
 
     /// Runs `template`, its `{table}` names resolved, with bound arguments.
-    public func execute(_ template: String, _ arguments: StatementArguments = []) throws {
-        // One dictionary lookup per statement: replay runs this a million times.
+    ///
+    /// Templates are literals: each is prepared once per writer and found again by its
+    /// address, not by hashing its text (replay runs this a million times).
+    public func execute(_ template: StaticString, _ arguments: StatementArguments = []) throws {
+        let key = UnsafeRawPointer(template.utf8Start)
         let statement: Statement
-        if let cached = statements[template] {
+        if let cached = statements[key] {
             statement = cached
         } else {
-            statement = try db.makeStatement(sql: sql(template))
-            statements[template] = statement
+            statement = try db.makeStatement(sql: sql(template.description))
+            statements[key] = statement
         }
         statement.setUncheckedArguments(arguments)
         try statement.execute()

@@ -74,7 +74,7 @@ extension ReadModels {
             return generation
         }
         // A larger page cache while bulk-building (the default 2 MB thrashes on indexes).
-        try await store.database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -65536") }
+        try await store.database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -16384") }
         defer { try? store.database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -2000") } }
         let head = try await store.headPosition()
         let built = try await populate(targets, from: store, into: store.database, prefix: prefix, through: head, progress: progress)
@@ -114,9 +114,10 @@ extension ReadModels {
     /// overlaps writing the current one. Returns the last position applied.
     public func populate(
         _ targets: [any Projection], from store: SQLiteEventStore, into target: any DatabaseWriter, prefix: String,
-        through: Int64, batchSize: Int = 10_000, progress: (@Sendable (Int64, Int64) -> Void)? = nil
+        through: Int64, batchSize: Int = 5000, progress: (@Sendable (Int64, Int64) -> Void)? = nil
     ) async throws -> Int64 {
-        let types = targets.reduce(into: Set<String>()) { $0.formUnion($1.eventTypes) }
+        let dispatch = Self.dispatch(targets)
+        let types = Set(dispatch.keys)
         @Sendable func load(_ from: Int64) async throws -> (events: [ProjectedEvent], last: Int64?) {
             guard from <= through else { return ([], nil) }
             let batch = try await store.database.read { db in
@@ -134,7 +135,7 @@ extension ReadModels {
                 try db.inTransaction(.immediate) {
                     let writer = ProjectionWriter(db: db, prefix: prefix)
                     for event in events {
-                        for projection in targets where projection.eventTypes.contains(event.envelope.type) {
+                        for projection in dispatch[event.type] ?? [] {
                             try projection.apply(event, writer)
                         }
                     }

@@ -98,12 +98,22 @@ public final class ReadModels: AppendHook {
 
     // MARK: Applying events
 
-    /// Applies `events` (in position order) to `targets`, decoding each once.
+    /// Which of `targets` read each event type: one lookup per event on the replay path.
+    static func dispatch(_ targets: [any Projection]) -> [String: [any Projection]] {
+        var table: [String: [any Projection]] = [:]
+        for projection in targets {
+            for type in projection.eventTypes { table[type, default: []].append(projection) }
+        }
+        return table
+    }
+
+    /// Applies `events` (in position order) to `targets`, scanning each once.
     func apply(_ events: [RecordedEvent], to targets: [any Projection], _ writer: ProjectionWriter) throws {
+        let dispatch = Self.dispatch(targets)
         for envelope in events {
-            guard targets.contains(where: { $0.eventTypes.contains(envelope.type) }) else { continue }
+            guard let interested = dispatch[envelope.type] else { continue }
             let event = try ProjectedEvent(envelope)
-            for projection in targets where projection.eventTypes.contains(envelope.type) {
+            for projection in interested {
                 do {
                     try projection.apply(event, writer)
                 } catch let error as ProjectionError {

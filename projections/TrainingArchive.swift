@@ -7,17 +7,20 @@ import GRDB
 enum TrainingArchive {
     static let migrationName = "clean-slate"
 
-    static func apply(_ event: ProjectedEvent, table: String, _ w: ProjectionWriter) throws {
+    /// The two statements of one table: `archive` binds (migration id, marker position),
+    /// `restore` binds (migration id).
+    struct Statements {
+        let archive: StaticString
+        let restore: StaticString
+    }
+
+    static func apply(_ event: ProjectedEvent, _ statements: Statements, _ w: ProjectionWriter) throws {
+        let m = event.json
         switch event.type {
-        case MigrationApplied.eventType:
-            try w.execute("""
-                UPDATE {\(table)} SET archived_by = (SELECT ? ->> '$.migrationId')
-                WHERE archived_by IS NULL AND position < ? AND (SELECT ? ->> '$.name') = ?
-                """, [event.payload, event.position, event.payload, migrationName])
-        case MigrationReverted.eventType:
-            try w.execute("""
-                UPDATE {\(table)} SET archived_by = NULL WHERE archived_by = (SELECT ? ->> '$.migrationId')
-                """, [event.payload])
+        case MigrationApplied.eventType where m.string("name") == migrationName:
+            try w.execute(statements.archive, [m.string("migrationId"), event.position])
+        case MigrationReverted.eventType where m.string("name") == migrationName:
+            try w.execute(statements.restore, [m.string("migrationId")])
         default:
             break
         }

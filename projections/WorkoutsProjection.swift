@@ -32,17 +32,24 @@ public struct WorkoutsProjection: Projection {
             primaryKey: "client_id, workout_date, position"),
     ]
 
+    static let archive = TrainingArchive.Statements(
+        archive: "UPDATE {workouts} SET archived_by = ? WHERE archived_by IS NULL AND position < ?",
+        restore: "UPDATE {workouts} SET archived_by = NULL WHERE archived_by = ?")
+
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
         guard event.type == WorkoutGenerated.eventType else {
-            return try TrainingArchive.apply(event, table: "workouts", w)
+            return try TrainingArchive.apply(event, Self.archive, w)
         }
+        let j = event.json
+        let legacy = j.object("legacy")
         try w.execute("""
             INSERT INTO {workouts} (client_id, workout_date, position, plan_id, theme, load, blocks, modifications, coach,
                 schema_version, legacy_id, legacy_session_type, legacy_goal, legacy_details, archived_by)
-            SELECT j ->> '$.clientId', j ->> '$.date', ?, j ->> '$.planId', j ->> '$.theme', j ->> '$.load',
-                j -> '$.blocks', j -> '$.modifications', j ->> '$.decision.coach', ?, j ->> '$.legacy.id',
-                j ->> '$.legacy.sessionType', j ->> '$.legacy.goal', j -> '$.legacy.details', NULL
-            FROM (SELECT ? AS j)
-            """, [event.position, event.envelope.schemaVersion, event.payload])
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+            """, [
+                j.string("clientId"), j.string("date"), event.position, j.string("planId"), j.string("theme"), j.string("load"),
+                j.json("blocks"), j.json("modifications"), j.object("decision")?.string("coach"), event.schemaVersion,
+                legacy?.string("id"), legacy?.string("sessionType"), legacy?.string("goal"), legacy?.json("details"),
+            ])
     }
 }
