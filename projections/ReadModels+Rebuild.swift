@@ -74,7 +74,7 @@ extension ReadModels {
             return generation
         }
         // A larger page cache while bulk-building (the default 2 MB thrashes on indexes).
-        try await store.database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -65536") }
+        try await store.database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -16384") }
         defer { try? store.database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -2000") } }
         let head = try await store.headPosition()
         let built = try await populate(targets, from: store, into: store.database, prefix: prefix, through: head, progress: progress)
