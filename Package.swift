@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Events", targets: ["Events"]),
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "Projections", targets: ["Projections"]),
+        .library(name: "Coaching", targets: ["Coaching"]),
         .library(name: "Periodize", targets: ["Periodize"]),
         .executable(name: "periodize", targets: ["PeriodizeCLI"]),
         .executable(name: "periodize-bench", targets: ["PeriodizeBenchmarks"]),
@@ -37,6 +38,8 @@ let package = Package(
             ],
             path: "Sources/EventLog",
             swiftSettings: strict),
+        // The coaching domain as pure values: catalog, calendar, SMS text. No I/O.
+        .target(name: "Coaching", dependencies: ["Events"], path: "Sources/Coaching", swiftSettings: strict),
         // What we read: read-models rebuilt from the log.
         .target(
             name: "Projections",
@@ -81,6 +84,11 @@ let package = Package(
             dependencies: ["Events"],
             path: "Tests/EventsTests",
             exclude: ["Fixtures"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CoachingTests",
+            dependencies: ["Coaching", "Events"],
+            path: "Tests/CoachingTests",
             swiftSettings: strict),
         .testTarget(
             name: "EventLogTests",
