@@ -27,7 +27,7 @@ public struct FitnessPlansProjection: Projection {
                 created_position INTEGER NOT NULL
                 """,
             primaryKey: "plan_id",
-            indexes: ["client_id, is_current"]),
+            lookupIndexes: ["client_id, is_current"]),
     ]
 
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {

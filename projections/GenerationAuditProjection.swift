@@ -39,23 +39,29 @@ public struct GenerationAuditProjection: Projection {
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
         let j = event.json
         guard let d = j.object("decision") else { return }
-        let artefact: String, subject: String?
+        let artefact: String
         switch event.type {
-        case PlanCreated.eventType: (artefact, subject) = ("plan", j.string("planId"))
-        case MesocycleBroken.eventType: (artefact, subject) = ("mesocycle", "\(j.string("planId") ?? "")#\(j.object("mesocycle")?.int("index") ?? -1)")
-        case WorkoutGenerated.eventType: (artefact, subject) = ("workout", j.string("date"))
+        case PlanCreated.eventType: artefact = "plan"
+        case MesocycleBroken.eventType: artefact = "mesocycle"
+        case WorkoutGenerated.eventType: artefact = "workout"
         default: return
         }
-        try w.execute("""
+        try w.run("""
             INSERT OR REPLACE INTO {generation_audit} (position, client_id, artefact, subject, coach, coach_version, model,
                 model_version, prompt_template, prompt_hash, rules, inputs, seed, attempts, fallback_reason, duration_ms,
                 causation_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [
-                event.position, j.string("clientId"), artefact, subject, d.string("coach"), d.string("coachVersion"),
-                d.string("model"), d.string("modelVersion"), d.string("promptTemplate"), d.string("promptHash"),
-                d.json("rules"), d.json("inputs"), d.json("seed"), d.objects("attempts")?.count ?? 0,
-                d.string("fallbackReason"), d.double("durationMs"), event.envelope.metadata.causationID?.uuidString,
-            ])
+            """) { b in
+            b.value(event.position); b.text(j, "clientId"); b.value(artefact)
+            switch artefact {
+            case "plan": b.text(j, "planId")
+            case "mesocycle": b.value("\(j.string("planId") ?? "")#\(j.object("mesocycle")?.int("index") ?? -1)")
+            default: b.text(j, "date")
+            }
+            b.text(d, "coach"); b.text(d, "coachVersion"); b.text(d, "model"); b.text(d, "modelVersion")
+            b.text(d, "promptTemplate"); b.text(d, "promptHash"); b.json(d, "rules"); b.json(d, "inputs"); b.json(d, "seed")
+            b.value(d.objects("attempts")?.count ?? 0); b.text(d, "fallbackReason"); b.double(d, "durationMs")
+            b.value(event.envelope.metadata.causationID?.uuidString)
+        }
     }
 }

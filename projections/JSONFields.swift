@@ -118,6 +118,24 @@ public struct JSONFields: Sendable {
         return String(decoding: bytes[range], as: UTF8.self)
     }
 
+    /// Hands the UTF-8 text of a string field to `body` without copying it into a `String`
+    /// when it has no escapes; nil when absent, null or not a string.
+    func withText<R>(_ key: StaticString, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        guard let range = range(key), bytes[range.lowerBound] == UInt8(ascii: "\"") else { return nil }
+        let inner = (range.lowerBound + 1)..<(range.upperBound - 1)
+        if bytes[inner].contains(UInt8(ascii: "\\")) {
+            var text = Self.unescape(bytes, inner)
+            return text.withUTF8 { body($0) }
+        }
+        return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[inner])) }
+    }
+
+    /// Hands a field's JSON text to `body` without copying; nil when absent or null.
+    func withJSON<R>(_ key: StaticString, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        guard let range = range(key), !isNull(range) else { return nil }
+        return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
     static func unescape(_ bytes: [UInt8], _ range: Range<Int>) -> String {
         guard bytes[range].contains(UInt8(ascii: "\\")) else { return String(decoding: bytes[range], as: UTF8.self) }
         var out: [UInt8] = []

@@ -36,7 +36,7 @@ public struct MessagesProjection: Projection {
         switch event.type {
         case MessageSent.eventType:
             let inbound = m.string("direction") == MessageDirection.inbound.rawValue
-            try w.execute("""
+            try w.run("""
                 INSERT INTO {messages} (message_id, client_id, kind, direction, local_date, body, encoding, segments, provider,
                     provider_message_id, status, attempts, last_error, at, position)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULL, ?, ?)
@@ -44,23 +44,23 @@ public struct MessagesProjection: Projection {
                     body = excluded.body, encoding = excluded.encoding, segments = excluded.segments,
                     provider = excluded.provider, provider_message_id = excluded.provider_message_id,
                     status = excluded.status, attempts = attempts + 1, at = excluded.at, position = excluded.position
-                """, [
-                    m.string("messageId"), m.string("clientId"), m.string("kind"), m.string("direction"), m.string("localDate"),
-                    m.string("body"), m.string("encoding"), m.int("segments"), m.string("provider"), m.string("providerMessageId"),
-                    inbound ? "received" : "sent", m.string("sentAt"), event.position,
-                ])
+                """) { b in
+                b.text(m, "messageId"); b.text(m, "clientId"); b.text(m, "kind"); b.text(m, "direction")
+                b.text(m, "localDate"); b.text(m, "body"); b.text(m, "encoding"); b.int(m, "segments"); b.text(m, "provider")
+                b.text(m, "providerMessageId"); b.value(inbound ? "received" : "sent"); b.text(m, "sentAt"); b.value(event.position)
+            }
         case MessageFailed.eventType:
-            try w.execute("""
+            try w.run("""
                 INSERT INTO {messages} (message_id, client_id, kind, direction, local_date, body, encoding, segments, provider,
                     provider_message_id, status, attempts, last_error, at, position)
                 VALUES (?, ?, ?, 'outbound', ?, NULL, NULL, NULL, ?, NULL, 'failed', 1, ?, ?, ?)
                 ON CONFLICT (message_id) DO UPDATE SET
                     status = CASE WHEN status = 'sent' THEN status ELSE 'failed' END,
                     attempts = attempts + 1, last_error = excluded.last_error, position = excluded.position
-                """, [
-                    m.string("messageId"), m.string("clientId"), m.string("kind"), m.string("localDate"), m.string("provider"),
-                    m.string("error"), m.string("failedAt"), event.position,
-                ])
+                """) { b in
+                b.text(m, "messageId"); b.text(m, "clientId"); b.text(m, "kind"); b.text(m, "localDate"); b.text(m, "provider")
+                b.text(m, "error"); b.text(m, "failedAt"); b.value(event.position)
+            }
         default:
             break
         }

@@ -39,19 +39,20 @@ public struct MicrocyclesProjection: Projection {
             return try TrainingArchive.apply(event, Self.archive, w)
         }
         let j = event.json
-        let client = j.string("clientId"), plan = j.string("planId"), mesocycle = j.object("mesocycle")?.int("index")
+        let mesocycle = j.object("mesocycle")?.int("index")
         for week in j.objects("microcycles") ?? [] {
             let legacy = week.object("legacy")
             let start = week.string("startDate")
             let end = legacy?.string("endDate") ?? start.flatMap { LocalDate($0) }?.adding(days: 6).description
-            try w.execute("""
+            try w.run("""
                 INSERT INTO {microcycles} (client_id, plan_id, mesocycle_index, microcycle_index, position, week_index,
                     start_date, end_date, days, legacy_id, legacy_targets, archived_by)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
-                """, [
-                    client, plan, mesocycle, week.int("index"), event.position, week.int("weekIndex"), start, end,
-                    week.json("days"), legacy?.string("id"), legacy?.json("targets"),
-                ])
+                """) { b in
+                b.text(j, "clientId"); b.text(j, "planId"); b.value(mesocycle); b.int(week, "index"); b.value(event.position)
+                b.int(week, "weekIndex"); b.value(start); b.value(end); b.json(week, "days"); b.text(legacy, "id")
+                b.json(legacy, "targets")
+            }
         }
     }
 }

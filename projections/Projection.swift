@@ -2,6 +2,7 @@ import EventLog
 import Events
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// A read-model: its tables and how each event changes them.
 ///
@@ -29,17 +30,22 @@ public struct ProjectionTable: Sendable {
     public let definition: String
     /// The primary key columns, which also order rows for checksums.
     public let primaryKey: String
-    /// Secondary indexes, each a column list.
+    /// Secondary indexes for readers, each a column list. A rebuild creates them after
+    /// filling the table (one sort instead of a million scattered inserts).
     public let indexes: [String]
+    /// Indexes the projection's own statements look rows up by while applying events; they
+    /// exist from the start.
+    public let lookupIndexes: [String]
     /// Store rows in the primary key's b-tree (no separate rowid tree): one b-tree to update
     /// per insert instead of two, for tables keyed by text.
     public let withoutRowID: Bool
 
-    public init(name: String, definition: String, primaryKey: String, indexes: [String] = [], withoutRowID: Bool = true) {
+    public init(name: String, definition: String, primaryKey: String, indexes: [String] = [], lookupIndexes: [String] = [], withoutRowID: Bool = false) {
         self.name = name
         self.definition = definition
         self.primaryKey = primaryKey
         self.indexes = indexes
+        self.lookupIndexes = lookupIndexes
         self.withoutRowID = withoutRowID
     }
 }
@@ -110,16 +116,35 @@ public final class ProjectionWriter {
     /// Templates are literals: each is prepared once per writer and found again by its
     /// address, not by hashing its text (replay runs this a million times).
     public func execute(_ template: StaticString, _ arguments: StatementArguments = []) throws {
-        let key = UnsafeRawPointer(template.utf8Start)
-        let statement: Statement
-        if let cached = statements[key] {
-            statement = cached
-        } else {
-            statement = try db.makeStatement(sql: sql(template.description))
-            statements[key] = statement
-        }
+        let statement = try prepared(template)
         statement.setUncheckedArguments(arguments)
         try statement.execute()
+    }
+
+    /// Runs `template` with parameters bound in order by `bind`, straight from payload bytes
+    /// through the SQLite C API: no `String` or boxed argument per value on the replay path.
+    public func run(_ template: StaticString, _ bind: (inout ParameterBinder) -> Void) throws {
+        let statement = try prepared(template).sqliteStatement
+        sqlite3_reset(statement)
+        sqlite3_clear_bindings(statement)
+        var binder = ParameterBinder(statement: statement)
+        bind(&binder)
+        let rc = sqlite3_step(statement)
+        guard rc == SQLITE_DONE else {
+            let message = db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+            let code = db.sqliteConnection.map { sqlite3_extended_errcode($0) } ?? rc
+            sqlite3_reset(statement)
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: template.description)
+        }
+        sqlite3_reset(statement)
+    }
+
+    private func prepared(_ template: StaticString) throws -> Statement {
+        let key = UnsafeRawPointer(template.utf8Start)
+        if let cached = statements[key] { return cached }
+        let statement = try db.makeStatement(sql: sql(template.description))
+        statements[key] = statement
+        return statement
     }
 
     /// A single value from `template`.
@@ -149,5 +174,66 @@ public final class ProjectionWriter {
         sql += rest
         resolved[template] = sql
         return sql
+    }
+}
+
+/// Binds a statement's parameters one after another; a missing or null value binds NULL.
+public struct ParameterBinder {
+    let statement: OpaquePointer
+    var index: Int32 = 0
+
+    init(statement: OpaquePointer) { self.statement = statement }
+
+    private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+
+    private mutating func next() -> Int32 {
+        index += 1
+        return index
+    }
+
+    private func bindText(_ i: Int32, _ bytes: UnsafeBufferPointer<UInt8>) {
+        let pointer = UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self)
+        sqlite3_bind_text(statement, i, pointer, Int32(bytes.count), Self.transient)
+    }
+
+    /// A string field of `fields`.
+    public mutating func text(_ fields: JSONFields?, _ key: StaticString) {
+        let i = next()
+        _ = fields?.withText(key) { bindText(i, $0) }
+    }
+
+    /// A field's JSON text (an array or object column).
+    public mutating func json(_ fields: JSONFields?, _ key: StaticString) {
+        let i = next()
+        _ = fields?.withJSON(key) { bindText(i, $0) }
+    }
+
+    public mutating func int(_ fields: JSONFields?, _ key: StaticString) {
+        value(fields?.int(key))
+    }
+
+    public mutating func double(_ fields: JSONFields?, _ key: StaticString) {
+        let i = next()
+        if let value = fields?.double(key) { sqlite3_bind_double(statement, i, value) }
+    }
+
+    /// A boolean field as 1 or 0.
+    public mutating func bool(_ fields: JSONFields?, _ key: StaticString) {
+        value(fields?.bool(key).map { $0 ? 1 : 0 })
+    }
+
+    public mutating func value(_ value: Int64?) {
+        let i = next()
+        if let value { sqlite3_bind_int64(statement, i, value) }
+    }
+
+    public mutating func value(_ value: Int?) {
+        self.value(value.map(Int64.init))
+    }
+
+    public mutating func value(_ text: String?) {
+        let i = next()
+        guard var text else { return }
+        text.withUTF8 { bindText(i, $0) }
     }
 }

@@ -68,16 +68,29 @@ extension ReadModels {
             try Self.dropShadowTables(db)
             let generation = (try Int.fetchOne(db, sql: "SELECT max(generation) FROM projection_checkpoints") ?? 0) + 1
             for projection in targets {
-                // Indexes from the start: projections look rows up by them while they apply.
-                try self.createTables(projection, prefix: prefix, generation: generation, withIndexes: true, db)
+                try self.createTables(projection, prefix: prefix, generation: generation, readerIndexes: false, db)
             }
             return generation
         }
-        // A larger page cache while bulk-building (the default 2 MB thrashes on indexes).
-        try await store.database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -16384") }
-        defer { try? store.database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -2000") } }
+        // While the shadow tables fill: a larger page cache (the default 2 MB thrashes on
+        // indexes), and no fsync per batch (a rebuild that dies is thrown away, and the switch
+        // below commits with the store's durability, which syncs everything before it).
+        let synchronous = try await store.database.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? 2 }
+        try await store.database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -16384; PRAGMA synchronous = OFF") }
+        let restore = { @Sendable in
+            try store.database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -2000; PRAGMA synchronous = \(synchronous)") }
+        }
+        defer { try? restore() }
         let head = try await store.headPosition()
         let built = try await populate(targets, from: store, into: store.database, prefix: prefix, through: head, progress: progress)
+        try await store.database.write { db in
+            for projection in targets {
+                for table in projection.tables {
+                    try self.createIndexes(table, \.indexes, kind: "i", prefix: prefix, generation: generation, db)
+                }
+            }
+        }
+        try restore()
         return try await store.database.writeWithoutTransaction { db in
             var report: RebuildReport?
             try db.inTransaction(.immediate) {
@@ -167,7 +180,7 @@ extension ReadModels {
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = OFF; PRAGMA journal_mode = OFF") }
         let scratch = try DatabaseQueue(path: folder.appendingPathComponent("fresh.sqlite").path, configuration: configuration)
         try await scratch.write { db in
-            for projection in targets { try self.createTables(projection, prefix: "", generation: 1, withIndexes: true, db) }
+            for projection in targets { try self.createTables(projection, prefix: "", generation: 1, readerIndexes: true, db) }
         }
         _ = try await populate(targets, from: store, into: scratch, prefix: "", through: head, progress: progress)
         let fresh = try await scratch.read { db in try self.checksums(targets, prefix: "", db) }
@@ -183,7 +196,7 @@ extension ReadModels {
             for projection in self.projections {
                 try db.execute(sql: "DELETE FROM projection_checkpoints WHERE name = ?", arguments: [projection.name])
                 for table in projection.tables { try db.execute(sql: "DROP TABLE IF EXISTS \"\(table.name)\"") }
-                try self.createTables(projection, prefix: "", generation: 1, withIndexes: true, db)
+                try self.createTables(projection, prefix: "", generation: 1, readerIndexes: true, db)
                 try Self.setCheckpoint(db, projection.name, version: projection.version, position: 0, generation: 1)
             }
         }

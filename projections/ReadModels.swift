@@ -63,18 +63,21 @@ public final class ReadModels: AppendHook {
 
     // MARK: Schema
 
-    func createTables(_ projection: any Projection, prefix: String, generation: Int, withIndexes: Bool, _ db: Database) throws {
+    /// Creates a projection's tables with their lookup indexes, and its reader indexes too
+    /// unless `readerIndexes` is false (a rebuild adds those once the rows are in).
+    func createTables(_ projection: any Projection, prefix: String, generation: Int, readerIndexes: Bool, _ db: Database) throws {
         for table in projection.tables {
             try db.execute(sql: "CREATE TABLE \"\(prefix)\(table.name)\" (\(table.definition))\(table.withoutRowID ? " WITHOUT ROWID" : "")")
-            if withIndexes { try createIndexes(table, prefix: prefix, generation: generation, db) }
+            try createIndexes(table, \.lookupIndexes, kind: "l", prefix: prefix, generation: generation, db)
+            if readerIndexes { try createIndexes(table, \.indexes, kind: "i", prefix: prefix, generation: generation, db) }
         }
     }
 
-    func createIndexes(_ table: ProjectionTable, prefix: String, generation: Int, _ db: Database) throws {
-        for (number, columns) in table.indexes.enumerated() {
+    func createIndexes(_ table: ProjectionTable, _ list: KeyPath<ProjectionTable, [String]>, kind: String, prefix: String, generation: Int, _ db: Database) throws {
+        for (number, columns) in table[keyPath: list].enumerated() {
             // Index names carry the generation so that a rebuild's indexes never collide with
             // the live ones; they follow their table through the switch.
-            try db.execute(sql: "CREATE INDEX \"\(table.name)_i\(number)_g\(generation)\" ON \"\(prefix)\(table.name)\" (\(columns))")
+            try db.execute(sql: "CREATE INDEX \"\(table.name)_\(kind)\(number)_g\(generation)\" ON \"\(prefix)\(table.name)\" (\(columns))")
         }
     }
 
@@ -89,7 +92,7 @@ public final class ReadModels: AppendHook {
             if let checkpoint = checkpoints[projection.name] {
                 if checkpoint.version != projection.version { stale.append(projection.name) }
             } else {
-                try createTables(projection, prefix: "", generation: 1, withIndexes: true, db)
+                try createTables(projection, prefix: "", generation: 1, readerIndexes: true, db)
                 try Self.setCheckpoint(db, projection.name, version: projection.version, position: 0, generation: 1)
             }
         }

@@ -42,14 +42,15 @@ public struct WorkoutsProjection: Projection {
         }
         let j = event.json
         let legacy = j.object("legacy")
-        try w.execute("""
+        try w.run("""
             INSERT INTO {workouts} (client_id, workout_date, position, plan_id, theme, load, blocks, modifications, coach,
                 schema_version, legacy_id, legacy_session_type, legacy_goal, legacy_details, archived_by)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
-            """, [
-                j.string("clientId"), j.string("date"), event.position, j.string("planId"), j.string("theme"), j.string("load"),
-                j.json("blocks"), j.json("modifications"), j.object("decision")?.string("coach"), event.schemaVersion,
-                legacy?.string("id"), legacy?.string("sessionType"), legacy?.string("goal"), legacy?.json("details"),
-            ])
+            """) { b in
+            b.text(j, "clientId"); b.text(j, "date"); b.value(event.position); b.text(j, "planId"); b.text(j, "theme")
+            b.text(j, "load"); b.json(j, "blocks"); b.json(j, "modifications"); b.text(j.object("decision"), "coach")
+            b.value(event.schemaVersion); b.text(legacy, "id"); b.text(legacy, "sessionType"); b.text(legacy, "goal")
+            b.json(legacy, "details")
+        }
     }
 }
