@@ -72,27 +72,35 @@ extension ReadModels {
             }
             return generation
         }
-        // While the shadow tables fill: a larger page cache (the default 2 MB thrashes on
-        // indexes), and no fsync per batch (a rebuild that dies is thrown away, and the switch
-        // below commits with the store's durability, which syncs everything before it).
-        let synchronous = try await store.database.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? 2 }
-        try await store.database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -16384; PRAGMA synchronous = OFF") }
-        let restore = { @Sendable in
-            try store.database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -2000; PRAGMA synchronous = \(synchronous)") }
-        }
-        defer { try? restore() }
+        // The shadow tables fill through a connection of their own: a larger page cache (the
+        // default 2 MB thrashes on indexes) and synchronous=NORMAL, so no fsync per batch. A
+        // rebuild that dies is thrown away; the store's own connection keeps its durability
+        // for appends meanwhile, and the switch below commits through it, syncing the WAL
+        // with every shadow frame before it.
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(store.configuration.busyTimeout)
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384") }
+        let shadow = try DatabaseQueue(path: store.path, configuration: configuration)
         let head = try await store.headPosition()
-        let built = try await populate(targets, from: store, into: store.database, prefix: prefix, through: head, progress: progress)
-        try await store.database.write { db in
-            for projection in targets {
-                for table in projection.tables {
-                    try self.createIndexes(table, \.indexes, kind: "i", prefix: prefix, generation: generation, db)
+        let built: Int64
+        do {
+            built = try await populate(targets, from: store, into: shadow, prefix: prefix, through: head, progress: progress)
+            try await shadow.write { db in
+                for projection in targets {
+                    for table in projection.tables {
+                        try self.createIndexes(table, \.indexes, kind: "i", prefix: prefix, generation: generation, db)
+                    }
                 }
             }
+            try shadow.close()
+        } catch {
+            try? shadow.close()
+            throw error
         }
-        try restore()
         return try await store.database.writeWithoutTransaction { db in
             var report: RebuildReport?
+            // The shadow tables and indexes were made through another connection.
+            db.clearSchemaCache()
             try db.inTransaction(.immediate) {
                 let head = try SQLiteEventStore.headPosition(db)
                 let writer = ProjectionWriter(db: db, prefix: prefix)
