@@ -46,11 +46,8 @@ enum AppendBenchmarks {
         let clock = ContinuousClock()
 
         let rawPath = options.folder + "/raw-batch.sqlite"
-        removeDatabase(rawPath)
         let rows = rows(events, perStream: batch)
-        let raw = try RawSQLite(path: rawPath)
-        try raw.exec(SQLiteEventStore.schemaV1)
-        let insert = try raw.prepare("INSERT INTO events (position, stream_id, stream_version, event_id, type, schema_version, payload, recorded_at, occurred_at, causation_id, correlation_id, actor, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        let (raw, insert) = try RawSQLite.eventLog(path: rawPath)
         let rawTime = try clock.measure {
             for start in stride(from: 0, to: count, by: batch) {
                 try raw.exec("BEGIN IMMEDIATE")
@@ -82,11 +79,8 @@ enum AppendBenchmarks {
         let clock = ContinuousClock()
 
         let rawPath = options.folder + "/raw-single.sqlite"
-        removeDatabase(rawPath)
         let rows = rows(events, perStream: count)
-        let raw = try RawSQLite(path: rawPath)
-        try raw.exec(SQLiteEventStore.schemaV1)
-        let insert = try raw.prepare("INSERT INTO events (position, stream_id, stream_version, event_id, type, schema_version, payload, recorded_at, occurred_at, causation_id, correlation_id, actor, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        let (raw, insert) = try RawSQLite.eventLog(path: rawPath)
         let rawTime = try clock.measure {
             for row in rows {
                 try raw.exec("BEGIN IMMEDIATE")

@@ -34,6 +34,19 @@ final class RawSQLite {
         return statement
     }
 
+    /// A fresh file with the log's schema, and the prepared insert of one envelope row.
+    static func eventLog(path: String) throws -> (RawSQLite, OpaquePointer) {
+        removeDatabase(path)
+        let raw = try RawSQLite(path: path)
+        try raw.exec(SQLiteEventStore.schemaV1)
+        let insert = try raw.prepare("""
+            INSERT INTO events (position, stream_id, stream_version, event_id, type, schema_version, payload, recorded_at,
+                occurred_at, causation_id, correlation_id, actor, previous_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        return (raw, insert)
+    }
+
     static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
     /// Binds and inserts one envelope row (the same 14 columns the store writes).
