@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "Periodize",
             dependencies: [
-                "Events", "EventLog", "Projections",
+                "Events", "EventLog", "Projections", "Coaching",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -72,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "PeriodizeBenchmarks",
             dependencies: [
-                "Periodize", "EventLog", "Events", "Projections",
+                "Periodize", "EventLog", "Events", "Projections", "Coaching",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],

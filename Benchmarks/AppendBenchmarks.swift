@@ -1,3 +1,4 @@
+import Coaching
 import EventLog
 import Events
 import Foundation

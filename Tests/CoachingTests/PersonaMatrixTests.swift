@@ -1,0 +1,117 @@
+import Coaching
+import Events
+import Testing
+
+/// Personas across goal, experience, days, equipment and injuries, each coached for 12 weeks
+/// by the rule-based coach; the hard rules hold for every plan, week and workout.
+@Suite("Persona matrix")
+struct PersonaMatrixTests {
+    struct Persona: CustomTestStringConvertible, Sendable {
+        let goal: PrimaryGoal
+        let level: SkillLevel
+        let days: [Int]
+        let location: TrainingLocation
+        let equipment: [String]
+        let injuries: [Injury]
+        var testDescription: String { "\(goal) \(level) \(days.count)d \(location) \(injuries.map(\.area))" }
+    }
+
+    static let personas: [Persona] = {
+        var all: [Persona] = []
+        let dayOptions: [[Int]] = [[2, 5], [1, 3, 5], [1, 2, 4, 5], [1, 2, 3, 4, 5, 6]]
+        let places: [(TrainingLocation, [String])] = [(.commercialGym, []), (.home, ["dumbbell", "band"]), (.bodyweight, [])]
+        let injuryOptions: [[Injury]] = [[], [Injury(area: "knee", status: .active)], [Injury(area: "shoulder", status: .active), Injury(area: "lower-back", status: .resolved)]]
+        var n = 0
+        for goal in PrimaryGoal.allCases {
+            for level in SkillLevel.allCases {
+                // A rotating subset keeps the matrix broad and the run short.
+                let days = dayOptions[n % dayOptions.count]
+                let place = places[(n / 2) % places.count]
+                let injuries = injuryOptions[n % injuryOptions.count]
+                all.append(Persona(goal: goal, level: level, days: days, location: place.0, equipment: place.1, injuries: injuries))
+                n += 1
+            }
+        }
+        return all
+    }()
+
+    @Test(arguments: personas)
+    func hardRulesHoldForTwelveWeeks(_ persona: Persona) throws {
+        let catalog = ExerciseCatalog.standard
+        let byName = Dictionary(catalog.exercises.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let client = ClientEnrolled(
+            clientId: "persona", name: "P", phoneNumber: "+15550000000", email: nil, timezone: "America/New_York",
+            preferredSendHour: 7, units: .metric, optedIn: true, isActive: true,
+            profile: FitnessProfile(
+                fitnessGoals: "", primaryGoal: persona.goal, skillLevel: persona.level, daysPerWeek: persona.days.count,
+                trainingDays: persona.days, sessionMinutes: 45, location: persona.location, equipment: persona.equipment,
+                injuries: persona.injuries))
+        let plan = try PlanRules.plan(planId: "p", client: client, start: LocalDate("2026-03-11")!, weeks: 12, inputs: [])
+        #expect(plan.mesocycles.map(\.weeks).reduce(0, +) == 12)
+        let equipment = WorkoutRules.equipment(for: client.profile)
+        let injured = Set(persona.injuries.filter { $0.status == .active }.map(\.area))
+        let zone = TrainingTables.zone(for: persona.goal)
+        let rules = WorkoutRules(catalog: catalog)
+        var recent: [WorkoutGenerated] = []
+        for index in plan.mesocycles.indices {
+            let broken = try BreakdownRules.breakdown(plan: plan, index: index, trainingDays: persona.days, inputs: [])
+            var weeklySets: [Int] = []
+            for (week, micro) in broken.microcycles.enumerated() {
+                #expect(micro.days.count == 7)
+                var sets = 0
+                for day in micro.days {
+                    let date = micro.startDate.adding(days: day.day.isoNumber - 1)
+                    let deload = plan.mesocycles[index].deload && week == broken.microcycles.count - 1
+                    guard let workout = rules.workout(
+                        client: client, planId: plan.planId, programType: plan.programType, day: day, date: date,
+                        weekIndex: micro.weekIndex, deload: deload, recent: recent.suffix(7), inputs: [])
+                    else {
+                        #expect(day.load == nil || !persona.days.contains(day.day.isoNumber) || date < plan.startDate)
+                        continue
+                    }
+                    #expect(persona.days.contains(day.day.isoNumber), "trains only on the client's days")
+                    #expect(workout.theme == day.theme)
+                    for item in workout.blocks.flatMap(\.items) {
+                        let exercise = try #require(byName[item.exercise], "\(item.exercise) is in the catalog")
+                        #expect(exercise.isPossible(with: equipment), "\(exercise.name) needs \(exercise.equipment)")
+                        #expect(exercise.stresses.isDisjoint(with: injured), "\(exercise.name) stresses \(exercise.stresses)")
+                        sets += item.sets ?? 0
+                        if item.type == .compound || item.type == .secondary, case .count(let reps)? = item.reps, !deload {
+                            #expect(zone.reps.contains(reps))
+                            #expect(zone.restSeconds.contains(item.restSec ?? -1))
+                            let rpe = try #require(item.RPE)
+                            #expect(item.percentageRM == TrainingTables.percent1RM(reps: reps, rpe: rpe))
+                            #expect(zone.percent1RM.contains(item.percentageRM ?? -1))
+                        }
+                    }
+                    for modification in workout.modifications {
+                        #expect(modification.replace.map { byName[$0.with] != nil } ?? true)
+                    }
+                    #expect(workout == rules.workout(
+                        client: client, planId: plan.planId, programType: plan.programType, day: day, date: date,
+                        weekIndex: micro.weekIndex, deload: deload, recent: recent.suffix(7), inputs: []), "deterministic")
+                    recent.append(workout)
+                }
+                weeklySets.append(sets)
+            }
+            if plan.mesocycles[index].deload, weeklySets.count >= 2 {
+                #expect(weeklySets[weeklySets.count - 1] < weeklySets[weeklySets.count - 2], "the deload week has less volume: \(weeklySets)")
+            }
+        }
+    }
+
+    @Test func aKneeInjurySwapsTheSquatAndSaysSo() throws {
+        let client = ClientEnrolled(
+            clientId: "k", name: "K", phoneNumber: "+15550000000", email: nil, timezone: "UTC", preferredSendHour: 7,
+            units: .metric, optedIn: true, isActive: true,
+            profile: FitnessProfile(fitnessGoals: "", primaryGoal: .strength, skillLevel: .advanced, daysPerWeek: 4,
+                                    trainingDays: [1, 2, 4, 5], sessionMinutes: 60, location: .commercialGym, equipment: [],
+                                    injuries: [Injury(area: "knee", status: .active)]))
+        let workout = try #require(WorkoutRules().workout(
+            client: client, planId: "p", programType: .strength, day: DayPlan(day: .tuesday, theme: "Lower body", load: .heavy),
+            date: LocalDate("2026-03-10")!, weekIndex: 1, deload: false, recent: [], inputs: [3]))
+        #expect(workout.modifications.contains { $0.condition == "knee injury active" && $0.replace?.exercise == "Back Squat" })
+        #expect(workout.decision?.rules.contains { $0.hasPrefix("knee injury active: Back Squat -> ") } == true)
+        #expect(workout.decision?.inputs == [3])
+    }
+}
