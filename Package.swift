@@ -57,6 +57,7 @@ let package = Package(
             dependencies: [
                 "Events", "EventLog", "Projections", "Coaching",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Periodize",
@@ -89,6 +90,15 @@ let package = Package(
             name: "CoachingTests",
             dependencies: ["Coaching", "Events"],
             path: "Tests/CoachingTests",
+            exclude: ["Fixtures"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "PeriodizeTests",
+            dependencies: [
+                "Periodize", "Coaching", "Events", "EventLog", "PeriodizeCLI", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Tests/PeriodizeTests",
             swiftSettings: strict),
         .testTarget(
             name: "EventLogTests",

@@ -1,0 +1,264 @@
+import Coaching
+import Crypto
+import EventLog
+import Events
+import Foundation
+import GRDB
+
+/// A coaching request the engine refuses: bad input, an unknown client, a missing plan.
+/// One line, naming what was wrong; nothing is appended.
+public struct CoachingError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// What a coaching service sends to enroll a client.
+public struct Enrollment: Codable, Sendable, Equatable {
+    public var clientId: String?
+    public var name: String
+    public var phoneNumber: String
+    public var email: String?
+    public var timezone: String
+    public var preferredSendHour: Int
+    public var units: Units
+    public var optedIn: Bool
+    public var profile: FitnessProfile
+
+    public init(clientId: String? = nil, name: String, phoneNumber: String, email: String? = nil, timezone: String,
+                preferredSendHour: Int, units: Units = .metric, optedIn: Bool = true, profile: FitnessProfile) {
+        self.clientId = clientId
+        self.name = name
+        self.phoneNumber = phoneNumber
+        self.email = email
+        self.timezone = timezone
+        self.preferredSendHour = preferredSendHour
+        self.units = units
+        self.optedIn = optedIn
+        self.profile = profile
+    }
+
+    /// Checks every field a coach relies on.
+    ///
+    /// - Throws: ``CoachingError`` naming the first bad field.
+    public func validate() throws {
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw CoachingError("name is empty") }
+        let digits = phoneNumber.dropFirst()
+        guard phoneNumber.hasPrefix("+"), (8...15).contains(digits.count), digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber), digits.first != "0" else {
+            throw CoachingError("phone number \(phoneNumber) is not E.164 (e.g. +15551234567)")
+        }
+        _ = try ClientCalendar(timeZone: timezone)
+        guard (0...23).contains(preferredSendHour) else { throw CoachingError("send hour \(preferredSendHour) is outside 0-23") }
+        guard (1...7).contains(profile.daysPerWeek) else { throw CoachingError("days per week \(profile.daysPerWeek) is outside 1-7") }
+        if let bad = profile.trainingDays.first(where: { !(1...7).contains($0) }) {
+            throw CoachingError("training day \(bad) is outside 1-7 (1 = Monday)")
+        }
+        guard Set(profile.trainingDays).count == profile.daysPerWeek else {
+            throw CoachingError("training days \(profile.trainingDays) do not match \(profile.daysPerWeek) days per week")
+        }
+        guard (10...240).contains(profile.sessionMinutes) else {
+            throw CoachingError("session minutes \(profile.sessionMinutes) is outside 10-240")
+        }
+    }
+}
+
+extension Engine {
+    /// The client's history, folded from their stream.
+    public func history(of clientID: String) async throws -> ClientHistory {
+        try ClientHistory(try await store.readStream(Self.clientStream(clientID), from: 1))
+    }
+
+    func requireClient(_ clientID: String) async throws -> (ClientHistory, ClientEnrolled) {
+        let history = try await history(of: clientID)
+        guard let client = history.client else { throw CoachingError("unknown client \(clientID)") }
+        return (history, client)
+    }
+
+    /// Enrolls a client: `ClientEnrolled` as the first event of their stream.
+    ///
+    /// - Throws: ``CoachingError`` for bad input or a client id already enrolled.
+    @discardableResult
+    public func enroll(_ enrollment: Enrollment) async throws -> ClientEnrolled {
+        try enrollment.validate()
+        let clientID = enrollment.clientId ?? options.ids().uuidString.lowercased()
+        let client = ClientEnrolled(
+            clientId: clientID, name: enrollment.name, phoneNumber: enrollment.phoneNumber, email: enrollment.email,
+            timezone: enrollment.timezone, preferredSendHour: enrollment.preferredSendHour, units: enrollment.units,
+            optedIn: enrollment.optedIn, isActive: true,
+            profile: { var p = enrollment.profile; p.trainingDays = p.trainingDays.sorted(); return p }())
+        do {
+            try await append(client, to: Self.clientStream(clientID), expected: .noStream, actor: "enroll")
+        } catch let error as EventStoreError where error.code == .wrongExpectedVersion {
+            throw CoachingError("client \(clientID) is already enrolled")
+        }
+        return client
+    }
+
+    /// The client's local date now, by the engine's clock.
+    public func localToday(for client: ClientEnrolled) throws -> LocalDate {
+        try ClientCalendar(timeZone: client.timezone).localDate(at: options.clock())
+    }
+
+    /// Creates a plan with the rule-based coach, starting on `start` (default: the client's
+    /// local today).
+    @discardableResult
+    public func createPlan(clientID: String, start: LocalDate? = nil, weeks: Int = 12) async throws -> PlanCreated {
+        let (history, client) = try await requireClient(clientID)
+        let began = ContinuousClock.now
+        var plan: PlanCreated
+        do {
+            plan = try PlanRules.plan(
+                planId: options.ids().uuidString.lowercased(), client: client, start: start ?? localToday(for: client), weeks: weeks,
+                inputs: [history.clientPosition].compactMap { $0 })
+        } catch let error as RuleError {
+            throw CoachingError(error.description)
+        }
+        plan.decision?.durationMs = milliseconds(since: began)
+        try await append(plan, to: Self.clientStream(clientID), expected: .exact(history.version), actor: "plan")
+        return plan
+    }
+
+    /// Breaks down the mesocycle that contains `date` (default: today), unless it already is.
+    @discardableResult
+    public func breakdown(clientID: String, date: LocalDate? = nil) async throws -> MesocycleBroken {
+        let (history, client) = try await requireClient(clientID)
+        let day = try date ?? localToday(for: client)
+        return try await ensureBreakdown(history, client: client, date: day).event
+    }
+
+    func ensureBreakdown(_ history: ClientHistory, client: ClientEnrolled, date: LocalDate) async throws -> (event: MesocycleBroken, position: Int64, history: ClientHistory) {
+        guard let plan = history.plan, let planPosition = history.planPosition else {
+            throw CoachingError("client \(client.clientId) has no plan (run `periodize plan \(client.clientId)`)")
+        }
+        guard let (index, _) = history.mesocycle(containing: date) else {
+            throw CoachingError("\(date) is outside plan \(plan.planId) (\(plan.startDate), \(plan.macrocycleWeeks) weeks)")
+        }
+        if let existing = history.breakdowns[index] { return (existing.event, existing.position, history) }
+        let began = ContinuousClock.now
+        var broken: MesocycleBroken
+        do {
+            broken = try BreakdownRules.breakdown(
+                plan: plan, index: index, trainingDays: client.profile.trainingDays,
+                inputs: [history.clientPosition, planPosition].compactMap { $0 })
+        } catch let error as RuleError {
+            throw CoachingError(error.description)
+        }
+        broken.decision?.durationMs = milliseconds(since: began)
+        let result = try await append(broken, to: Self.clientStream(client.clientId), expected: .exact(history.version), actor: "breakdown")
+        let updated = try await self.history(of: client.clientId)
+        return (broken, result.positions[0], updated)
+    }
+
+    /// The client's workout for `date`: reused when it exists, generated once otherwise (the
+    /// next mesocycle is broken down when the date needs it). Nil for a rest day.
+    public func dailyWorkout(clientID: String, date: LocalDate? = nil) async throws -> (workout: WorkoutGenerated?, day: DayPlan) {
+        var (history, client) = try await requireClient(clientID)
+        let day = try date ?? localToday(for: client)
+        for _ in 0..<3 {
+            if let existing = history.workouts[day] {
+                return (existing.event, DayPlan(day: Weekday(isoNumber: day.isoWeekday), theme: existing.event.theme, load: existing.event.load))
+            }
+            let (broken, brokenPosition, current) = try await ensureBreakdown(history, client: client, date: day)
+            history = current
+            guard let week = broken.microcycles.first(where: { $0.startDate <= day && day < $0.startDate.adding(days: 7) }),
+                  let dayPlan = week.days.first(where: { $0.day.isoNumber == day.isoWeekday }) else {
+                throw CoachingError("no day plan for \(day) in mesocycle \(broken.mesocycle.index + 1)")
+            }
+            let recent = history.recentWorkouts(before: day)
+            let began = ContinuousClock.now
+            let deload = broken.mesocycle.deload && week.index == broken.microcycles.count - 1
+            guard var workout = WorkoutRules().workout(
+                client: client, planId: broken.planId, programType: history.plan?.programType ?? .other, day: dayPlan, date: day,
+                weekIndex: week.weekIndex, deload: deload, recent: recent.map(\.event),
+                inputs: [history.clientPosition, history.planPosition, brokenPosition].compactMap { $0 } + recent.map(\.position))
+            else {
+                return (nil, dayPlan)
+            }
+            workout.decision?.durationMs = milliseconds(since: began)
+            do {
+                try await append(workout, to: Self.clientStream(clientID), expected: .exact(history.version), actor: "daily")
+                return (workout, dayPlan)
+            } catch let error as EventStoreError where error.code == .wrongExpectedVersion {
+                // Someone else appended meanwhile (another tick): look again, reuse theirs.
+                history = try await self.history(of: clientID)
+            }
+        }
+        throw CoachingError("client \(clientID)'s stream kept changing while generating \(day)'s workout")
+    }
+
+    /// The event id of a client's daily message for a local date: the same in every process,
+    /// so the log stores at most one however many ticks race for it.
+    public static func dailyMessageID(clientID: String, date: LocalDate) -> UUID {
+        let digest = Array(SHA256.hash(data: Data("daily|\(clientID)|\(date)".utf8)))
+        // A name-based UUID (version 5 layout over SHA-256's first 16 bytes).
+        return UUID(uuid: (digest[0], digest[1], digest[2], digest[3], digest[4], digest[5], (digest[6] & 0x0F) | 0x50, digest[7],
+                           (digest[8] & 0x3F) | 0x80, digest[9], digest[10], digest[11], digest[12], digest[13], digest[14], digest[15]))
+    }
+
+    /// Generates (or reuses) the day's workout and sends the daily message through the outbox:
+    /// `MessageSent`, once per client and local date. With `dryRun`, returns the text and
+    /// appends nothing for the message.
+    public func sendDaily(clientID: String, date: LocalDate? = nil, dryRun: Bool = false, segments: Int = 3) async throws -> (text: String, sent: Bool) {
+        let (history, client) = try await requireClient(clientID)
+        let day = try date ?? localToday(for: client)
+        let (workout, dayPlan) = try await dailyWorkout(clientID: clientID, date: day)
+        let firstName = String(client.name.split(separator: " ").first ?? Substring(client.name))
+        let parts = workout.map { DailyMessage.fit($0, firstName: firstName, segments: segments) }
+            ?? [DailyMessage.restDay(firstName: firstName, date: day, notes: dayPlan.notes)]
+        let text = parts.joined(separator: "\n\n")
+        if dryRun || history.dailyMessages.contains(day) { return (text, false) }
+        let measure = SMSText.measure(text)
+        let message = MessageSent(
+            messageId: Self.dailyMessageID(clientID: clientID, date: day).uuidString.lowercased(), clientId: clientID, kind: .daily,
+            localDate: day, body: text, encoding: measure.encoding, segments: measure.segments, provider: "outbox",
+            sentAt: Timestamp(options.clock()).iso8601)
+        do {
+            let result = try await store.append(
+                [try newEvent(message, id: Self.dailyMessageID(clientID: clientID, date: day), actor: "daily")],
+                to: Self.clientStream(clientID), expected: .any)
+            return (text, !result.alreadyStored)
+        } catch let error as EventStoreError where error.code == .eventIDReused {
+            return (text, false)  // another process sent it first, at another instant
+        }
+    }
+
+    /// What an hourly tick did.
+    public struct TickReport: Sendable, Equatable {
+        public var clients: Int
+        public var sent: Int
+        public var alreadySent: Int
+        public var notDue: Int
+        public var failed: [String]
+    }
+
+    /// Every active client whose local time has reached their send hour and who has no daily
+    /// message for their local date gets one; missed hours catch up.
+    public func tick(now: Date? = nil) async throws -> TickReport {
+        let instant = now ?? options.clock()
+        let clients: [(String, String, Int)] = try await store.database.read { db in
+            try Row.fetchAll(db, sql: "SELECT client_id, timezone, preferred_send_hour FROM clients WHERE is_active = 1 AND opted_in = 1 ORDER BY client_id")
+                .map { ($0[0], $0[1], $0[2]) }
+        }
+        var report = TickReport(clients: clients.count, sent: 0, alreadySent: 0, notDue: 0, failed: [])
+        for (clientID, zone, hour) in clients {
+            do {
+                let calendar = try ClientCalendar(timeZone: zone)
+                guard calendar.isDue(sendHour: hour, at: instant) else { report.notDue += 1; continue }
+                let date = calendar.localDate(at: instant)
+                let exists: Bool = try await store.database.read { db in
+                    try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM messages WHERE client_id = ? AND kind = 'daily' AND local_date = ? AND status = 'sent')", arguments: [clientID, date.description]) ?? false
+                }
+                if exists { report.alreadySent += 1; continue }
+                let (_, sent) = try await sendDaily(clientID: clientID, date: date)
+                if sent { report.sent += 1 } else { report.alreadySent += 1 }
+            } catch {
+                report.failed.append("\(clientID): \(error)")
+            }
+        }
+        return report
+    }
+
+    func milliseconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+    }
+}
