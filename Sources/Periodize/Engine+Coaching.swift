@@ -262,3 +262,12 @@ extension Engine {
         return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
     }
 }
+
+extension Engine {
+    /// Ids of active, opted-in clients, from the clients read-model.
+    public func activeClientIDs() async throws -> [String] {
+        try await store.database.read { db in
+            try String.fetchAll(db, sql: "SELECT client_id FROM clients WHERE is_active = 1 AND opted_in = 1 ORDER BY client_id")
+        }
+    }
+}

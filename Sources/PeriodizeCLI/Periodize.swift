@@ -15,7 +15,7 @@ struct PeriodizeCommand: AsyncParsableCommand {
             """,
         subcommands: [
             DemoCommand.self, EventsCommand.self, VerifyCommand.self, RebuildCommand.self, ReplayCommand.self, StatsCommand.self,
-            DebugCommand.self,
+            EnrollCommand.self, PlanCommand.self, BreakdownCommand.self, DailyCommand.self, TickCommand.self, DebugCommand.self,
         ])
 
     /// Runs the command; errors of ours become one line on stderr and a non-zero exit.

@@ -1,0 +1,160 @@
+import ArgumentParser
+import Coaching
+import EventLog
+import Events
+import Foundation
+import Periodize
+
+/// Parses `YYYY-MM-DD` for a command-line option.
+func parseDate(_ text: String?, option: String = "--date") throws -> LocalDate? {
+    guard let text else { return nil }
+    guard let date = LocalDate(text) else {
+        throw CommandFailure(message: "error: \(option) \(text) is not a date (YYYY-MM-DD)")
+    }
+    return date
+}
+
+/// Runs `body`, turning coaching and calendar errors into one line and exit 1.
+func coaching<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as CoachingError {
+        throw CommandFailure(message: "error: \(error.description)")
+    } catch let error as CalendarError {
+        throw CommandFailure(message: "error: \(error.description)")
+    }
+}
+
+struct EnrollCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enroll", abstract: "Enroll a client (flags, or --profile FILE.json).")
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "A JSON file with every field of the enrollment.") var profile: String?
+    @Option(help: "Client id (default: a new UUID).") var id: String?
+    @Option var name: String?
+    @Option(help: "E.164, e.g. +15551234567.") var phone: String?
+    @Option var email: String?
+    @Option(help: "IANA time zone, e.g. America/New_York.") var timezone: String?
+    @Option(name: .customLong("send-hour"), help: "Local hour of the daily message, 0-23.") var sendHour: Int = 7
+    @Option(help: "metric or imperial.") var units: String = "metric"
+    @Option(help: "The client's goals, in their words.") var goals: String = ""
+    @Option(name: .customLong("primary-goal"), help: "strength, hypertrophy, endurance, fatLoss, general, rehab.") var primaryGoal: String = "general"
+    @Option(help: "beginner, intermediate, advanced.") var experience: String = "beginner"
+    @Option(help: "Training days, ISO weekday numbers: 1,3,5 (1 = Monday).") var days: String = "1,3,5"
+    @Option(name: .customLong("session-minutes")) var sessionMinutes: Int = 45
+    @Option(help: "commercialGym, home, bodyweight.") var location: String = "commercialGym"
+    @Option(help: "Equipment at home, comma-separated.") var equipment: String = ""
+    @Option(help: "An injury area, `knee` (active) or `knee:resolved`; repeatable.") var injury: [String] = []
+    @Option var age: Int?
+    @Option var sex: String?
+
+    func run() async throws {
+        let enrollment = try await coaching { try makeEnrollment() }
+        let engine = try await store.openEngine()
+        defer { try? engine.close() }
+        let client = try await coaching { try await engine.enroll(enrollment) }
+        print("enrolled \(client.clientId) (\(client.timezone), daily message at \(client.preferredSendHour):00)")
+    }
+
+    func makeEnrollment() throws -> Enrollment {
+        if let profile { return try Enrollment.load(fromFile: profile) }
+        guard let name, let phone, let timezone else {
+            throw CommandFailure(message: "error: enroll needs --name, --phone and --timezone (or --profile FILE.json)")
+        }
+        func value<T: RawRepresentable>(_ text: String, _ option: String) throws -> T where T.RawValue == String {
+            guard let value = T(rawValue: text) else { throw CoachingError("--\(option) \(text) is not one of the accepted values") }
+            return value
+        }
+        let dayList = try days.split(separator: ",").map { part -> Int in
+            guard let day = Int(part.trimmingCharacters(in: .whitespaces)) else { throw CoachingError("--days \(days) is not a list of weekday numbers") }
+            return day
+        }
+        let injuries = try injury.map { text -> Injury in
+            let parts = text.split(separator: ":").map(String.init)
+            return Injury(area: parts[0], status: parts.count > 1 ? try value(parts[1], "injury") : .active)
+        }
+        return Enrollment(
+            clientId: id, name: name, phoneNumber: phone, email: email, timezone: timezone, preferredSendHour: sendHour,
+            units: try value(units, "units"),
+            profile: FitnessProfile(
+                fitnessGoals: goals, primaryGoal: try value(primaryGoal, "primary-goal"), skillLevel: try value(experience, "experience"),
+                daysPerWeek: dayList.count, trainingDays: dayList, sessionMinutes: sessionMinutes, location: try value(location, "location"),
+                equipment: equipment.split(separator: ",").map(String.init), injuries: injuries, age: age, gender: sex))
+    }
+}
+
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "plan", abstract: "Create a client's plan with the rule-based coach.")
+
+    @OptionGroup var store: StoreOptions
+    @Argument var client: String
+    @Option(help: "First day (default: the client's local today).") var start: String?
+    @Option(help: "Plan length, 4-52 weeks.") var weeks: Int = 12
+
+    func run() async throws {
+        let startDate = try parseDate(start, option: "--start")
+        let engine = try await store.openEngine()
+        defer { try? engine.close() }
+        let plan = try await coaching { try await engine.createPlan(clientID: client, start: startDate, weeks: weeks) }
+        print("plan \(plan.planId): \(plan.overview)")
+    }
+}
+
+struct BreakdownCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "breakdown", abstract: "Break down the mesocycle that contains a date into weeks.")
+
+    @OptionGroup var store: StoreOptions
+    @Argument var client: String
+    @Option var date: String?
+
+    func run() async throws {
+        let day = try parseDate(date)
+        let engine = try await store.openEngine()
+        defer { try? engine.close() }
+        let broken = try await coaching { try await engine.breakdown(clientID: client, date: day) }
+        print("mesocycle \(broken.mesocycle.index + 1) \(broken.mesocycle.name): \(broken.microcycles.count) weeks from \(broken.mesocycle.startDate)")
+    }
+}
+
+struct DailyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "daily", abstract: "Generate (or reuse) the day's workout and send the daily message.")
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "One client (default: every active client).") var client: String?
+    @Option(help: "The client's local date (default: today there).") var date: String?
+    @Flag(name: .customLong("dry-run"), help: "Print the message instead of sending it.") var dryRun = false
+
+    func run() async throws {
+        let day = try parseDate(date)
+        let engine = try await store.openEngine()
+        defer { try? engine.close() }
+        let clients: [String]
+        if let client { clients = [client] } else { clients = try await engine.activeClientIDs() }
+        for id in clients {
+            let (text, sent) = try await coaching { try await engine.sendDaily(clientID: id, date: day, dryRun: dryRun) }
+            print("== \(id)\(dryRun ? " (dry run)" : sent ? " (sent)" : " (already sent)")\n\(text)\n")
+        }
+    }
+}
+
+struct TickCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "tick", abstract: "Send every due daily message (run hourly).")
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "The time to act as (ISO 8601; default: now).") var now: String?
+
+    func run() async throws {
+        var instant: Date?
+        if let now {
+            guard let parsed = Timestamp(iso8601: now) else { throw CommandFailure(message: "error: --now \(now) is not an ISO 8601 time") }
+            instant = parsed.date
+        }
+        let engine = try await store.openEngine()
+        defer { try? engine.close() }
+        let report = try await engine.tick(now: instant)
+        print("tick: \(report.clients) active clients, \(report.sent) sent, \(report.alreadySent) already sent, \(report.notDue) not due, \(report.failed.count) failed")
+        for failure in report.failed { FileHandle.standardError.write(Data("periodize: \(failure)\n".utf8)) }
+        if !report.failed.isEmpty { throw ExitCode(1) }
+    }
+}
