@@ -201,7 +201,13 @@ extension Engine {
         let (history, client) = try await requireClient(clientID)
         let day = try date ?? localToday(for: client)
         let (workout, dayPlan) = try await dailyWorkout(clientID: clientID, date: day)
-        let firstName = String(client.name.split(separator: " ").first ?? Substring(client.name))
+        var firstName = String(client.name.split(separator: " ").first ?? Substring(client.name))
+        // One accented letter would make the whole message UCS-2 (70 characters a segment
+        // instead of 160): a name that folds to GSM-7 is written without its accents.
+        if SMSText.encoding(of: firstName) == .ucs2 {
+            let folded = firstName.folding(options: .diacriticInsensitive, locale: nil)
+            if SMSText.encoding(of: folded) == .gsm7 { firstName = folded }
+        }
         let parts = workout.map { DailyMessage.fit($0, firstName: firstName, segments: segments) }
             ?? [DailyMessage.restDay(firstName: firstName, date: day, notes: dayPlan.notes)]
         let text = parts.joined(separator: "\n\n")
@@ -227,6 +233,9 @@ extension Engine {
         public var sent: Int
         public var alreadySent: Int
         public var notDue: Int
+        /// Due clients whose local date has no plan to coach from (before its start, after
+        /// its end, or no plan yet).
+        public var outsidePlan: Int
         public var failed: [String]
     }
 
@@ -238,7 +247,7 @@ extension Engine {
             try Row.fetchAll(db, sql: "SELECT client_id, timezone, preferred_send_hour FROM clients WHERE is_active = 1 AND opted_in = 1 ORDER BY client_id")
                 .map { ($0[0], $0[1], $0[2]) }
         }
-        var report = TickReport(clients: clients.count, sent: 0, alreadySent: 0, notDue: 0, failed: [])
+        var report = TickReport(clients: clients.count, sent: 0, alreadySent: 0, notDue: 0, outsidePlan: 0, failed: [])
         for (clientID, zone, hour) in clients {
             do {
                 let calendar = try ClientCalendar(timeZone: zone)
@@ -248,6 +257,7 @@ extension Engine {
                     try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM messages WHERE client_id = ? AND kind = 'daily' AND local_date = ? AND status = 'sent')", arguments: [clientID, date.description]) ?? false
                 }
                 if exists { report.alreadySent += 1; continue }
+                guard try await history(of: clientID).mesocycle(containing: date) != nil else { report.outsidePlan += 1; continue }
                 let (_, sent) = try await sendDaily(clientID: clientID, date: date)
                 if sent { report.sent += 1 } else { report.alreadySent += 1 }
             } catch {
