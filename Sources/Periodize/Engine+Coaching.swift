@@ -153,12 +153,24 @@ extension Engine {
     public func dailyWorkout(clientID: String, date: LocalDate? = nil) async throws -> (workout: WorkoutGenerated?, day: DayPlan) {
         var (history, client) = try await requireClient(clientID)
         let day = try date ?? localToday(for: client)
-        for _ in 0..<3 {
+        for _ in 0..<5 {
             if let existing = history.workouts[day] {
                 return (existing.event, DayPlan(day: Weekday(isoNumber: day.isoWeekday), theme: existing.event.theme, load: existing.event.load))
             }
-            let (broken, brokenPosition, current) = try await ensureBreakdown(history, client: client, date: day)
-            history = current
+            let broken: MesocycleBroken, brokenPosition: Int64
+            do {
+                let ensured = try await ensureBreakdown(history, client: client, date: day)
+                (broken, brokenPosition, history) = (ensured.event, ensured.position, ensured.history)
+            } catch let error as EventStoreError where error.code == .wrongExpectedVersion {
+                // Another process broke it down (or appended) meanwhile: look again.
+                history = try await self.history(of: clientID)
+                continue
+            }
+            // The history may have been read again: another process's workout for the day
+            // may be in it now.
+            if let existing = history.workouts[day] {
+                return (existing.event, DayPlan(day: Weekday(isoNumber: day.isoWeekday), theme: existing.event.theme, load: existing.event.load))
+            }
             guard let week = broken.microcycles.first(where: { $0.startDate <= day && day < $0.startDate.adding(days: 7) }),
                   let dayPlan = week.days.first(where: { $0.day.isoNumber == day.isoWeekday }) else {
                 throw CoachingError("no day plan for \(day) in mesocycle \(broken.mesocycle.index + 1)")
