@@ -79,7 +79,7 @@ public enum BreakdownRules {
                     return DayPlan(day: day, theme: "Rest", load: nil, notes: "Your plan starts \(Weekday(isoNumber: plan.startDate.isoWeekday).shortName)")
                 }
                 guard days.contains(day.isoNumber) else {
-                    return DayPlan(day: day, theme: "Rest", load: nil, notes: "Rest: an easy walk and 10 minutes of mobility")
+                    return DayPlan(day: day, theme: "Rest", load: nil, notes: "An easy walk and 10 minutes of mobility.")
                 }
                 defer { next += 1 }
                 let note = load == .light ? "Deload: half the sets, easier effort" : "Week \(week + 1) of \(mesocycle.weeks)"

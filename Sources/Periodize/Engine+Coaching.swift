@@ -209,7 +209,7 @@ extension Engine {
     /// Generates (or reuses) the day's workout and sends the daily message through the outbox:
     /// `MessageSent`, once per client and local date. With `dryRun`, returns the text and
     /// appends nothing for the message.
-    public func sendDaily(clientID: String, date: LocalDate? = nil, dryRun: Bool = false, segments: Int = 3) async throws -> (text: String, sent: Bool) {
+    public func sendDaily(clientID: String, date: LocalDate? = nil, dryRun: Bool = false, segments: Int = 3, at instant: Date? = nil) async throws -> (text: String, sent: Bool) {
         let (history, client) = try await requireClient(clientID)
         let day = try date ?? localToday(for: client)
         let (workout, dayPlan) = try await dailyWorkout(clientID: clientID, date: day)
@@ -228,7 +228,7 @@ extension Engine {
         let message = MessageSent(
             messageId: Self.dailyMessageID(clientID: clientID, date: day).uuidString.lowercased(), clientId: clientID, kind: .daily,
             localDate: day, body: text, encoding: measure.encoding, segments: measure.segments, provider: "outbox",
-            sentAt: Timestamp(options.clock()).iso8601)
+            sentAt: Timestamp(instant ?? options.clock()).iso8601)
         do {
             let result = try await store.append(
                 [try newEvent(message, id: Self.dailyMessageID(clientID: clientID, date: day), actor: "daily")],
@@ -270,7 +270,7 @@ extension Engine {
                 }
                 if exists { report.alreadySent += 1; continue }
                 guard try await history(of: clientID).mesocycle(containing: date) != nil else { report.outsidePlan += 1; continue }
-                let (_, sent) = try await sendDaily(clientID: clientID, date: date)
+                let (_, sent) = try await sendDaily(clientID: clientID, date: date, at: instant)
                 if sent { report.sent += 1 } else { report.alreadySent += 1 }
             } catch {
                 report.failed.append("\(clientID): \(error)")

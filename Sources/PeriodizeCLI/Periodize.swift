@@ -15,7 +15,8 @@ struct PeriodizeCommand: AsyncParsableCommand {
             """,
         subcommands: [
             DemoCommand.self, EventsCommand.self, VerifyCommand.self, RebuildCommand.self, ReplayCommand.self, StatsCommand.self,
-            EnrollCommand.self, PlanCommand.self, BreakdownCommand.self, DailyCommand.self, TickCommand.self, DebugCommand.self,
+            EnrollCommand.self, PlanCommand.self, BreakdownCommand.self, DailyCommand.self, TickCommand.self, ShowCommand.self,
+            AuditCommand.self, DebugCommand.self,
         ])
 
     /// Runs the command; errors of ours become one line on stderr and a non-zero exit.
