@@ -34,9 +34,10 @@ struct Benchmarks {
             switch arguments[index] {
             case "--events": options.events = Int(try value()) ?? options.events
             case "--single": options.single = Int(try value()) ?? options.single
+            case "--clients": options.clients = Int(try value()) ?? options.clients
             case "--dir": options.directory = try value()
             case "--help", "-h":
-                say("usage: periodize-bench [append-batch|append-single|rebuild|all] [--events N] [--single N] [--dir PATH]")
+                say("usage: periodize-bench [append-batch|append-single|rebuild|workouts|tick|all] [--events N] [--single N] [--clients N] [--dir PATH]")
                 return
             case let other where !other.hasPrefix("-"):
                 command = other
@@ -57,13 +58,15 @@ struct Benchmarks {
         case "append-batch": try await AppendBenchmarks.batched(options)
         case "append-single": try await AppendBenchmarks.single(options)
         case "rebuild": try await RebuildBenchmark.run(options)
+        case "workouts": try CoachingBenchmarks.workouts(options)
+        case "tick": try await CoachingBenchmarks.tick(options)
         case "make-log": try await RebuildBenchmark.makeLog(path: options.logPath!, shape: options.shape, events: options.events)
         case "all":
             // Each in its own process, so that each peak RSS is its own.
-            for benchmark in ["append-batch", "append-single", "rebuild"] {
+            for benchmark in ["append-batch", "append-single", "rebuild", "workouts", "tick"] {
                 let child = Process()
                 child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-                child.arguments = [benchmark, "--events", String(options.events), "--single", String(options.single)]
+                child.arguments = [benchmark, "--events", String(options.events), "--single", String(options.single), "--clients", String(options.clients)]
                 try child.run()
                 child.waitUntilExit()
                 guard child.terminationStatus == 0 else { throw BenchError("\(benchmark) failed") }
@@ -76,6 +79,7 @@ struct Benchmarks {
 struct Options: Sendable {
     var events = 1_000_000
     var single = 2000
+    var clients = 100_000
     var directory: String?
     var folder = ""
     var logPath: String?

@@ -25,6 +25,10 @@ public struct Exercise: Sendable, Hashable {
 public struct ExerciseCatalog: Sendable {
     public let exercises: [Exercise]
     private let byID: [String: Exercise]
+    private let byPattern: [String: [Exercise]]
+    /// Warm-up and cooldown exercises, in catalog order.
+    public let prep: [Exercise]
+    public let cooldown: [Exercise]
 
     /// The catalog shipped with Periodize.
     public static let standard: ExerciseCatalog = {
@@ -62,6 +66,9 @@ public struct ExerciseCatalog: Sendable {
         }
         self.exercises = exercises
         self.byID = byID
+        self.byPattern = Dictionary(grouping: exercises, by: \.pattern)
+        self.prep = exercises.filter { $0.type == .prep }
+        self.cooldown = exercises.filter { $0.type == .cooldown }
     }
 
     public subscript(id: String) -> Exercise? { byID[id] }
@@ -69,9 +76,8 @@ public struct ExerciseCatalog: Sendable {
     /// Exercises of `pattern` a client can do: equipment they have, no stressed area that is
     /// injured, at or below their level. In catalog order, so choices stay deterministic.
     public func candidates(pattern: String, equipment: Set<String>, injuredAreas: Set<String>, level: SkillLevel) -> [Exercise] {
-        exercises.filter {
-            $0.pattern == pattern && $0.isPossible(with: equipment) && $0.stresses.isDisjoint(with: injuredAreas)
-                && $0.level.rank <= level.rank
+        (byPattern[pattern] ?? []).filter {
+            $0.level.rank <= level.rank && $0.isPossible(with: equipment) && $0.stresses.isDisjoint(with: injuredAreas)
         }
     }
 }

@@ -135,7 +135,7 @@ public struct WorkoutRules: Sendable {
         }
 
         var blocks: [WorkoutGenerated.Block] = []
-        let prep = catalog.exercises.filter { $0.type == .prep && $0.isPossible(with: equipment) && $0.stresses.isDisjoint(with: injured) }
+        let prep = catalog.prep.filter { $0.isPossible(with: equipment) && $0.stresses.isDisjoint(with: injured) }
         if !prep.isEmpty {
             let first = prep[Int(random.next() % UInt64(prep.count))]
             let second = prep[Int(random.next() % UInt64(prep.count))]
@@ -184,7 +184,7 @@ public struct WorkoutRules: Sendable {
         }
         if !accessories.isEmpty { blocks.append(.init(name: "Accessories", items: accessories)) }
 
-        let cooldown = catalog.exercises.filter { $0.type == .cooldown && $0.isPossible(with: equipment) && $0.stresses.isDisjoint(with: injured) }
+        let cooldown = catalog.cooldown.filter { $0.isPossible(with: equipment) && $0.stresses.isDisjoint(with: injured) }
         if !cooldown.isEmpty {
             let pick = cooldown[Int(random.next() % UInt64(cooldown.count))]
             blocks.append(.init(name: "Cooldown", items: [.init(type: .cooldown, exercise: pick.name, durationSec: pick.unit == .minutes ? nil : 60, durationMin: pick.unit == .minutes ? 5 : nil)]))

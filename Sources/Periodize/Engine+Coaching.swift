@@ -144,7 +144,9 @@ extension Engine {
         }
         broken.decision?.durationMs = milliseconds(since: began)
         let result = try await append(broken, to: Self.clientStream(client.clientId), expected: .exact(history.version), actor: "breakdown")
-        let updated = try await self.history(of: client.clientId)
+        var updated = history
+        updated.breakdowns[index] = (broken, result.positions[0])
+        updated.version = result.streamVersion
         return (broken, result.positions[0], updated)
     }
 
@@ -153,6 +155,12 @@ extension Engine {
     public func dailyWorkout(clientID: String, date: LocalDate? = nil) async throws -> (workout: WorkoutGenerated?, day: DayPlan) {
         var (history, client) = try await requireClient(clientID)
         let day = try date ?? localToday(for: client)
+        return try await dailyWorkout(&history, client: client, day: day)
+    }
+
+    /// The day's workout from a history already read; `history` follows what is appended.
+    func dailyWorkout(_ history: inout ClientHistory, client: ClientEnrolled, day: LocalDate) async throws -> (workout: WorkoutGenerated?, day: DayPlan) {
+        let clientID = client.clientId
         for _ in 0..<5 {
             if let existing = history.workouts[day] {
                 return (existing.event, DayPlan(day: Weekday(isoNumber: day.isoWeekday), theme: existing.event.theme, load: existing.event.load))
@@ -187,7 +195,9 @@ extension Engine {
             }
             workout.decision?.durationMs = milliseconds(since: began)
             do {
-                try await append(workout, to: Self.clientStream(clientID), expected: .exact(history.version), actor: "daily")
+                let result = try await append(workout, to: Self.clientStream(clientID), expected: .exact(history.version), actor: "daily")
+                history.workouts[day] = (workout, result.positions[0])
+                history.version = result.streamVersion
                 return (workout, dayPlan)
             } catch let error as EventStoreError where error.code == .wrongExpectedVersion {
                 // Someone else appended meanwhile (another tick): look again, reuse theirs.
@@ -210,9 +220,14 @@ extension Engine {
     /// `MessageSent`, once per client and local date. With `dryRun`, returns the text and
     /// appends nothing for the message.
     public func sendDaily(clientID: String, date: LocalDate? = nil, dryRun: Bool = false, segments: Int = 3, at instant: Date? = nil) async throws -> (text: String, sent: Bool) {
-        let (history, client) = try await requireClient(clientID)
+        var (history, client) = try await requireClient(clientID)
         let day = try date ?? localToday(for: client)
-        let (workout, dayPlan) = try await dailyWorkout(clientID: clientID, date: day)
+        return try await sendDaily(&history, client: client, day: day, dryRun: dryRun, segments: segments, at: instant)
+    }
+
+    func sendDaily(_ history: inout ClientHistory, client: ClientEnrolled, day: LocalDate, dryRun: Bool = false, segments: Int = 3, at instant: Date? = nil) async throws -> (text: String, sent: Bool) {
+        let clientID = client.clientId
+        let (workout, dayPlan) = try await dailyWorkout(&history, client: client, day: day)
         var firstName = String(client.name.split(separator: " ").first ?? Substring(client.name))
         // One accented letter would make the whole message UCS-2 (70 characters a segment
         // instead of 160): a name that folds to GSM-7 is written without its accents.
@@ -252,30 +267,53 @@ extension Engine {
     }
 
     /// Every active client whose local time has reached their send hour and who has no daily
-    /// message for their local date gets one; missed hours catch up.
-    public func tick(now: Date? = nil) async throws -> TickReport {
+    /// message for their local date gets one; missed hours catch up. Clients are handled
+    /// `concurrency` at a time, so their appends share commits (group commit).
+    public func tick(now: Date? = nil, concurrency: Int = 16) async throws -> TickReport {
         let instant = now ?? options.clock()
         let clients: [(String, String, Int)] = try await store.database.read { db in
             try Row.fetchAll(db, sql: "SELECT client_id, timezone, preferred_send_hour FROM clients WHERE is_active = 1 AND opted_in = 1 ORDER BY client_id")
                 .map { ($0[0], $0[1], $0[2]) }
         }
-        var report = TickReport(clients: clients.count, sent: 0, alreadySent: 0, notDue: 0, outsidePlan: 0, failed: [])
-        for (clientID, zone, hour) in clients {
+        enum Outcome: Sendable { case sent, alreadySent, notDue, outsidePlan, failed(String) }
+        @Sendable func handle(_ clientID: String, _ zone: String, _ hour: Int) async -> Outcome {
             do {
                 let calendar = try ClientCalendar(timeZone: zone)
-                guard calendar.isDue(sendHour: hour, at: instant) else { report.notDue += 1; continue }
+                guard calendar.isDue(sendHour: hour, at: instant) else { return .notDue }
                 let date = calendar.localDate(at: instant)
                 let exists: Bool = try await store.database.read { db in
                     try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM messages WHERE client_id = ? AND kind = 'daily' AND local_date = ? AND status = 'sent')", arguments: [clientID, date.description]) ?? false
                 }
-                if exists { report.alreadySent += 1; continue }
-                guard try await history(of: clientID).mesocycle(containing: date) != nil else { report.outsidePlan += 1; continue }
-                let (_, sent) = try await sendDaily(clientID: clientID, date: date, at: instant)
-                if sent { report.sent += 1 } else { report.alreadySent += 1 }
+                if exists { return .alreadySent }
+                var history = try await history(of: clientID)
+                guard let client = history.client, history.mesocycle(containing: date) != nil else { return .outsidePlan }
+                let (_, sent) = try await sendDaily(&history, client: client, day: date, at: instant)
+                return sent ? .sent : .alreadySent
             } catch {
-                report.failed.append("\(clientID): \(error)")
+                return .failed("\(clientID): \(error)")
             }
         }
+        var report = TickReport(clients: clients.count, sent: 0, alreadySent: 0, notDue: 0, outsidePlan: 0, failed: [])
+        await withTaskGroup(of: Outcome.self) { group in
+            var next = clients.makeIterator()
+            func add() -> Bool {
+                guard let (id, zone, hour) = next.next() else { return false }
+                group.addTask { await handle(id, zone, hour) }
+                return true
+            }
+            for _ in 0..<max(1, concurrency) where !add() { break }
+            while let outcome = await group.next() {
+                switch outcome {
+                case .sent: report.sent += 1
+                case .alreadySent: report.alreadySent += 1
+                case .notDue: report.notDue += 1
+                case .outsidePlan: report.outsidePlan += 1
+                case .failed(let reason): report.failed.append(reason)
+                }
+                _ = add()
+            }
+        }
+        report.failed.sort()
         return report
     }
 

@@ -1,0 +1,71 @@
+import Coaching
+import EventLog
+import Events
+import Foundation
+import Periodize
+
+enum CoachingBenchmarks {
+    static func client(_ n: Int) -> ClientEnrolled {
+        let days = [[1, 3, 5], [2, 4], [1, 2, 4, 5], [1, 2, 3, 5, 6]][n % 4]
+        return ClientEnrolled(
+            clientId: "c\(n)", name: "Client \(n)", phoneNumber: "+1555\(String(format: "%07d", n % 10_000_000))", email: nil,
+            timezone: "UTC", preferredSendHour: 6, units: .metric, optedIn: true, isActive: true,
+            profile: FitnessProfile(
+                fitnessGoals: "", primaryGoal: PrimaryGoal.allCases[n % PrimaryGoal.allCases.count], skillLevel: SkillLevel.allCases[n % 3],
+                daysPerWeek: days.count, trainingDays: days, sessionMinutes: 45, location: TrainingLocation.allCases[n % 3],
+                equipment: n % 3 == 1 ? ["dumbbell", "band"] : [], injuries: n % 5 == 0 ? [Injury(area: ["knee", "shoulder", "lower-back"][n % 3], status: .active)] : []))
+    }
+
+    /// Rule-based workout generation, pure: no log, no SQLite.
+    static func workouts(_ options: Options) throws {
+        let count = options.events / 10
+        let rules = WorkoutRules()
+        let clock = ContinuousClock()
+        let start = LocalDate("2026-03-09")!
+        var generated = 0
+        let themes = ["Full body A", "Upper body", "Lower body", "Push", "Pull", "Legs", "Easy run", "Long run"]
+        let elapsed = clock.measure {
+            for n in 0..<count {
+                let day = DayPlan(day: .monday, theme: themes[n % themes.count], load: n % 2 == 0 ? .moderate : .heavy)
+                if rules.workout(client: client(n % 1000), planId: "p", programType: .strength, day: day, date: start.adding(days: n % 28),
+                                 weekIndex: n % 12, deload: n % 4 == 3, recent: [], inputs: [1, 2]) != nil {
+                    generated += 1
+                }
+            }
+        }
+        say(String(format: "rule-based workout generation: %d workouts in %.2f s, %.0f/s (target >= 20,000/s)", generated, Report.seconds(elapsed), Report.rate(generated, elapsed)))
+    }
+
+    /// One tick over `clients` enrolled clients, all due: each gets its week broken down, its
+    /// workout generated and its daily message recorded by the outbox, through the log with
+    /// synchronous=FULL.
+    static func tick(_ options: Options) async throws {
+        let count = options.clients
+        let path = options.folder + "/tick.sqlite"
+        removeDatabase(path)
+        do {
+            // Setup, untimed: enrollments and plans appended directly, a client per append.
+            let setup = try await Engine.open(Engine.Options(path: path, durability: .normal))
+            for n in 0..<count {
+                let c = client(n)
+                let plan = try PlanRules.plan(planId: "p\(n)", client: c, start: LocalDate("2026-03-02")!, weeks: 12, inputs: [])
+                try await setup.store.append([try setup.newEvent(c), try setup.newEvent(plan)], to: Engine.clientStream(c.clientId), expected: .noStream)
+            }
+            try setup.close()
+        }
+        let engine = try await Engine.open(Engine.Options(path: path, durability: ProcessInfo.processInfo.environment["BENCH_NORMAL"] == nil ? .full : .normal))
+        let head = try await engine.store.headPosition()
+        let clock = ContinuousClock()
+        var report: Engine.TickReport?
+        let elapsed = try await clock.measure {
+            report = try await engine.tick(now: Timestamp(iso8601: "2026-03-10T12:00:00Z")!.date)
+        }
+        let appended = try await engine.store.headPosition() - head
+        try engine.close()
+        guard let report, report.failed.isEmpty, report.sent == count else {
+            throw BenchError("tick did not send every message: \(String(describing: report))")
+        }
+        say(String(format: "tick over %d clients: %.1f s (target <= 60 s), %d messages, %lld events appended, %.0f events/s", count, Report.seconds(elapsed), report.sent, appended, Double(appended) / Report.seconds(elapsed)))
+        removeDatabase(path)
+    }
+}
