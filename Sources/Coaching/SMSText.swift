@@ -26,8 +26,29 @@ public enum SMSText {
         }
     }
 
+    /// GSM-7 cost of each ASCII byte: 1 in the basic set, 2 in the extension table, 0 when
+    /// the character has no GSM-7 form (the backtick, most control characters).
+    static let asciiCost: [UInt8] = (0..<128).map { byte in
+        let character = Character(Unicode.Scalar(UInt8(byte)))
+        return basic.contains(character) ? 1 : extended.contains(character) ? 2 : 0
+    }
+
+    /// The GSM-7 septets of an all-ASCII text, or nil when it is not all ASCII or has a
+    /// character outside GSM-7: the fast path for almost every message.
+    static func asciiSeptets(_ text: String) -> Int? {
+        var septets = 0
+        for byte in text.utf8 {
+            guard byte < 128 else { return nil }
+            let cost = asciiCost[Int(byte)]
+            guard cost > 0 else { return nil }
+            septets += Int(cost)
+        }
+        return septets
+    }
+
     public static func encoding(of text: String) -> SMSEncoding {
-        text.allSatisfy { basic.contains($0) || extended.contains($0) } ? .gsm7 : .ucs2
+        if asciiSeptets(text) != nil { return .gsm7 }
+        return text.allSatisfy { basic.contains($0) || extended.contains($0) } ? .gsm7 : .ucs2
     }
 
     /// The cost of one character in `encoding`.
@@ -39,6 +60,9 @@ public enum SMSText {
     }
 
     public static func measure(_ text: String) -> Measure {
+        if let septets = asciiSeptets(text), septets <= 160 {
+            return Measure(encoding: .gsm7, units: septets, segments: 1)
+        }
         let encoding = encoding(of: text)
         let single = encoding == .gsm7 ? 160 : 70
         let part = encoding == .gsm7 ? 153 : 67
