@@ -36,9 +36,9 @@ enum CoachingBenchmarks {
         say(String(format: "rule-based workout generation: %d workouts in %.2f s, %.0f/s (target >= 20,000/s)", generated, Report.seconds(elapsed), Report.rate(generated, elapsed)))
     }
 
-    /// One tick over `clients` enrolled clients, all due: each gets its week broken down, its
-    /// workout generated and its daily message recorded by the outbox, through the log with
-    /// synchronous=FULL.
+    /// One tick over `clients` enrolled clients with their plan and current mesocycle (as
+    /// enrollment leaves them), all due: each gets the day's workout generated and its daily
+    /// message recorded by the outbox, through the log with synchronous=FULL.
     static func tick(_ options: Options) async throws {
         let count = options.clients
         let path = options.folder + "/tick.sqlite"
@@ -48,8 +48,11 @@ enum CoachingBenchmarks {
             let setup = try await Engine.open(Engine.Options(path: path, durability: .normal))
             for n in 0..<count {
                 let c = client(n)
-                let plan = try PlanRules.plan(planId: "p\(n)", client: c, start: LocalDate("2026-03-02")!, weeks: 12, inputs: [])
-                try await setup.store.append([try setup.newEvent(c), try setup.newEvent(plan)], to: Engine.clientStream(c.clientId), expected: .noStream)
+                let plan = try PlanRules.plan(planId: "p\(n)", client: c, start: LocalDate("2026-03-02")!, weeks: 12, inputs: [1])
+                let weeks = try BreakdownRules.breakdown(plan: plan, index: 0, trainingDays: c.profile.trainingDays, inputs: [1, 2])
+                try await setup.store.append(
+                    [try setup.newEvent(c), try setup.newEvent(plan), try setup.newEvent(weeks)],
+                    to: Engine.clientStream(c.clientId), expected: .noStream)
             }
             try setup.close()
         }

@@ -3,6 +3,7 @@ import Events
 import Foundation
 import GRDB
 import GRDBSQLite
+import Synchronization
 
 /// A read-model: its tables and how each event changes them.
 ///
@@ -142,9 +143,28 @@ public final class ProjectionWriter {
     private func prepared(_ template: StaticString) throws -> Statement {
         let key = UnsafeRawPointer(template.utf8Start)
         if let cached = statements[key] { return cached }
-        let statement = try db.makeStatement(sql: sql(template.description))
+        // Inline projection makes a writer per append: the connection's statement cache and
+        // the shared table of resolved templates keep that from parsing SQL every time.
+        let statement = try db.cachedStatement(sql: Self.resolve(template, prefix: prefix))
         statements[key] = statement
         return statement
+    }
+
+    private struct TemplateKey: Hashable, Sendable {
+        /// The address of the template literal.
+        let template: Int
+        let prefix: String
+    }
+
+    private static let resolvedTemplates = Mutex<[TemplateKey: String]>([:])
+
+    /// `template` with its `{table}` names resolved for `prefix`, computed once per process.
+    static func resolve(_ template: StaticString, prefix: String) -> String {
+        let key = TemplateKey(template: Int(bitPattern: template.utf8Start), prefix: prefix)
+        if let sql = resolvedTemplates.withLock({ $0[key] }) { return sql }
+        let sql = resolve(template.description, prefix: prefix)
+        resolvedTemplates.withLock { $0[key] = sql }
+        return sql
     }
 
     /// A single value from `template`.
@@ -164,6 +184,12 @@ public final class ProjectionWriter {
 
     func sql(_ template: String) -> String {
         if let sql = resolved[template] { return sql }
+        let sql = Self.resolve(template, prefix: prefix)
+        resolved[template] = sql
+        return sql
+    }
+
+    static func resolve(_ template: String, prefix: String) -> String {
         var sql = ""
         var rest = Substring(template)
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
@@ -172,7 +198,6 @@ public final class ProjectionWriter {
             rest = rest[rest.index(after: close)...]
         }
         sql += rest
-        resolved[template] = sql
         return sql
     }
 }

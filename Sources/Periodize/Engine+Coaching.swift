@@ -99,9 +99,17 @@ extension Engine {
     }
 
     /// Creates a plan with the rule-based coach, starting on `start` (default: the client's
-    /// local today).
+    /// local today), and breaks its first mesocycle down (the enrollment flow: PlanCreated,
+    /// then MesocycleBroken; later mesocycles are broken down when the daily job needs them).
     @discardableResult
     public func createPlan(clientID: String, start: LocalDate? = nil, weeks: Int = 12) async throws -> PlanCreated {
+        let plan = try await createPlanOnly(clientID: clientID, start: start, weeks: weeks)
+        let (history, client) = try await requireClient(clientID)
+        _ = try await ensureBreakdown(history, client: client, date: plan.startDate)
+        return plan
+    }
+
+    func createPlanOnly(clientID: String, start: LocalDate?, weeks: Int) async throws -> PlanCreated {
         let (history, client) = try await requireClient(clientID)
         let began = ContinuousClock.now
         var plan: PlanCreated
@@ -269,7 +277,7 @@ extension Engine {
     /// Every active client whose local time has reached their send hour and who has no daily
     /// message for their local date gets one; missed hours catch up. Clients are handled
     /// `concurrency` at a time, so their appends share commits (group commit).
-    public func tick(now: Date? = nil, concurrency: Int = 16) async throws -> TickReport {
+    public func tick(now: Date? = nil, concurrency: Int = 32) async throws -> TickReport {
         let instant = now ?? options.clock()
         let clients: [(String, String, Int)] = try await store.database.read { db in
             try Row.fetchAll(db, sql: "SELECT client_id, timezone, preferred_send_hour FROM clients WHERE is_active = 1 AND opted_in = 1 ORDER BY client_id")
