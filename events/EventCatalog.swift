@@ -146,4 +146,10 @@ public struct EventDecodingError: Error, CustomStringConvertible, Sendable {
     public let reason: String
 
     public var description: String { "\(type) v\(schemaVersion): \(reason)" }
+
+    public init(type: String, schemaVersion: Int, reason: String) {
+        self.type = type
+        self.schemaVersion = schemaVersion
+        self.reason = reason
+    }
 }

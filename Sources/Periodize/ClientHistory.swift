@@ -2,23 +2,36 @@ import Coaching
 import EventLog
 import Events
 import Foundation
+import Projections
 
 /// Everything the log holds about one client, folded from stream `client-<id>`: the state a
 /// coaching decision starts from. Each value keeps the position of the event it came from,
 /// so decisions can name their inputs.
+///
+/// Breakdowns and workouts are kept as their stored bytes and decoded when asked for: a
+/// client's stream grows by a workout a day, and decoding every one of them on every read
+/// would make each tick slower than the last.
 public struct ClientHistory: Sendable {
     public var client: ClientEnrolled?
     public var clientPosition: Int64?
     public var plan: PlanCreated?
     public var planPosition: Int64?
-    /// Breakdowns of the current plan, by mesocycle index (the latest wins).
-    public var breakdowns: [Int: (event: MesocycleBroken, position: Int64)] = [:]
-    /// Workouts by local date (the latest wins).
-    public var workouts: [LocalDate: (event: WorkoutGenerated, position: Int64)] = [:]
     /// Local dates that have their daily message.
     public var dailyMessages: Set<LocalDate> = []
     /// The stream's version: the expected version of the next append.
     public var version: Int64 = 0
+
+    /// An event kept undecoded until it is needed.
+    struct Stored: Sendable {
+        let envelope: RecordedEvent?
+        let decoded: DomainEvent?
+        let position: Int64
+    }
+
+    /// Breakdowns of the current plan by mesocycle index (the latest wins).
+    private var storedBreakdowns: [Int: Stored] = [:]
+    /// Workouts by local date (the latest wins).
+    private var storedWorkouts: [LocalDate: Stored] = [:]
 
     public init() {}
 
@@ -26,24 +39,77 @@ public struct ClientHistory: Sendable {
     public init(_ events: [RecordedEvent]) throws {
         for envelope in events {
             version = envelope.streamVersion
-            switch try EventCatalog.decode(type: envelope.type, schemaVersion: envelope.schemaVersion, payload: envelope.payload) {
-            case .clientEnrolled(let c):
-                client = c
-                clientPosition = envelope.position
-            case .planCreated(let p):
-                plan = p
-                planPosition = envelope.position
-                breakdowns = [:]
-            case .mesocycleBroken(let m) where m.planId == plan?.planId:
-                breakdowns[m.mesocycle.index] = (m, envelope.position)
-            case .workoutGenerated(let w):
-                workouts[w.date] = (w, envelope.position)
-            case .messageSent(let m) where m.kind == .daily && m.direction == .outbound:
-                if let date = m.localDate { dailyMessages.insert(date) }
+            switch envelope.type {
+            case ClientEnrolled.eventType, PlanCreated.eventType:
+                switch try EventCatalog.decode(type: envelope.type, schemaVersion: envelope.schemaVersion, payload: envelope.payload) {
+                case .clientEnrolled(let c):
+                    client = c
+                    clientPosition = envelope.position
+                case .planCreated(let p):
+                    plan = p
+                    planPosition = envelope.position
+                    storedBreakdowns = [:]
+                default:
+                    break
+                }
+            case MesocycleBroken.eventType:
+                let fields = try Self.fields(envelope)
+                guard fields.string("planId") == plan?.planId, let index = fields.object("mesocycle")?.int("index") else { continue }
+                storedBreakdowns[Int(index)] = Stored(envelope: envelope, decoded: nil, position: envelope.position)
+            case WorkoutGenerated.eventType:
+                guard let date = try Self.fields(envelope).string("date").flatMap({ LocalDate($0) }) else { continue }
+                storedWorkouts[date] = Stored(envelope: envelope, decoded: nil, position: envelope.position)
+            case MessageSent.eventType:
+                let fields = try Self.fields(envelope)
+                if fields.string("kind") == MessageKind.daily.rawValue, fields.string("direction") != MessageDirection.inbound.rawValue,
+                   let date = fields.string("localDate").flatMap({ LocalDate($0) }) {
+                    dailyMessages.insert(date)
+                }
             default:
                 break
             }
         }
+    }
+
+    /// The current-version fields of a stored payload.
+    static func fields(_ envelope: RecordedEvent) throws -> JSONFields {
+        let payload = try EventCatalog.currentPayload(type: envelope.type, schemaVersion: envelope.schemaVersion, payload: envelope.payload) ?? envelope.payload
+        guard let fields = JSONFields([UInt8](payload)) else {
+            throw EventDecodingError(type: envelope.type, schemaVersion: envelope.schemaVersion, reason: "payload is not a JSON object")
+        }
+        return fields
+    }
+
+    static func decode(_ stored: Stored) throws -> DomainEvent {
+        if let decoded = stored.decoded { return decoded }
+        let envelope = stored.envelope!
+        return try EventCatalog.decode(type: envelope.type, schemaVersion: envelope.schemaVersion, payload: envelope.payload)
+    }
+
+    /// Mesocycle indexes of the current plan that are broken down.
+    public var brokenDownMesocycles: [Int] { storedBreakdowns.keys.sorted() }
+
+    /// The breakdown of mesocycle `index` of the current plan, decoded.
+    public func breakdown(_ index: Int) throws -> (event: MesocycleBroken, position: Int64)? {
+        guard let stored = storedBreakdowns[index], case .mesocycleBroken(let event) = try Self.decode(stored) else { return nil }
+        return (event, stored.position)
+    }
+
+    /// The workout for `date`, decoded.
+    public func workout(on date: LocalDate) throws -> (event: WorkoutGenerated, position: Int64)? {
+        guard let stored = storedWorkouts[date], case .workoutGenerated(let event) = try Self.decode(stored) else { return nil }
+        return (event, stored.position)
+    }
+
+    /// Records what was just appended.
+    mutating func record(_ breakdown: MesocycleBroken, at position: Int64, version: Int64) {
+        storedBreakdowns[breakdown.mesocycle.index] = Stored(envelope: nil, decoded: .mesocycleBroken(breakdown), position: position)
+        self.version = version
+    }
+
+    mutating func record(_ workout: WorkoutGenerated, at position: Int64, version: Int64) {
+        storedWorkouts[workout.date] = Stored(envelope: nil, decoded: .workoutGenerated(workout), position: position)
+        self.version = version
     }
 
     /// The mesocycle of the current plan that contains `date`, and the week of the plan.
@@ -59,8 +125,8 @@ public struct ClientHistory: Sendable {
         return nil
     }
 
-    /// Workouts of the seven days before `date`.
-    public func recentWorkouts(before date: LocalDate) -> [(event: WorkoutGenerated, position: Int64)] {
-        (1...7).compactMap { workouts[date.adding(days: -$0)] }.reversed()
+    /// Workouts of the seven days before `date`, oldest first.
+    public func recentWorkouts(before date: LocalDate) throws -> [(event: WorkoutGenerated, position: Int64)] {
+        try (1...7).reversed().compactMap { try workout(on: date.adding(days: -$0)) }
     }
 }

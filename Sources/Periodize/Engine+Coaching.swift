@@ -140,7 +140,7 @@ extension Engine {
         guard let (index, _) = history.mesocycle(containing: date) else {
             throw CoachingError("\(date) is outside plan \(plan.planId) (\(plan.startDate), \(plan.macrocycleWeeks) weeks)")
         }
-        if let existing = history.breakdowns[index] { return (existing.event, existing.position, history) }
+        if let existing = try history.breakdown(index) { return (existing.event, existing.position, history) }
         let began = ContinuousClock.now
         var broken: MesocycleBroken
         do {
@@ -153,8 +153,7 @@ extension Engine {
         broken.decision?.durationMs = milliseconds(since: began)
         let result = try await append(broken, to: Self.clientStream(client.clientId), expected: .exact(history.version), actor: "breakdown")
         var updated = history
-        updated.breakdowns[index] = (broken, result.positions[0])
-        updated.version = result.streamVersion
+        updated.record(broken, at: result.positions[0], version: result.streamVersion)
         return (broken, result.positions[0], updated)
     }
 
@@ -170,7 +169,7 @@ extension Engine {
     func dailyWorkout(_ history: inout ClientHistory, client: ClientEnrolled, day: LocalDate) async throws -> (workout: WorkoutGenerated?, day: DayPlan) {
         let clientID = client.clientId
         for _ in 0..<5 {
-            if let existing = history.workouts[day] {
+            if let existing = try history.workout(on: day) {
                 return (existing.event, DayPlan(day: Weekday(isoNumber: day.isoWeekday), theme: existing.event.theme, load: existing.event.load))
             }
             let broken: MesocycleBroken, brokenPosition: Int64
@@ -184,14 +183,14 @@ extension Engine {
             }
             // The history may have been read again: another process's workout for the day
             // may be in it now.
-            if let existing = history.workouts[day] {
+            if let existing = try history.workout(on: day) {
                 return (existing.event, DayPlan(day: Weekday(isoNumber: day.isoWeekday), theme: existing.event.theme, load: existing.event.load))
             }
             guard let week = broken.microcycles.first(where: { $0.startDate <= day && day < $0.startDate.adding(days: 7) }),
                   let dayPlan = week.days.first(where: { $0.day.isoNumber == day.isoWeekday }) else {
                 throw CoachingError("no day plan for \(day) in mesocycle \(broken.mesocycle.index + 1)")
             }
-            let recent = history.recentWorkouts(before: day)
+            let recent = try history.recentWorkouts(before: day)
             let began = ContinuousClock.now
             let deload = broken.mesocycle.deload && week.index == broken.microcycles.count - 1
             guard var workout = WorkoutRules().workout(
@@ -204,8 +203,7 @@ extension Engine {
             workout.decision?.durationMs = milliseconds(since: began)
             do {
                 let result = try await append(workout, to: Self.clientStream(clientID), expected: .exact(history.version), actor: "daily")
-                history.workouts[day] = (workout, result.positions[0])
-                history.version = result.streamVersion
+                history.record(workout, at: result.positions[0], version: result.streamVersion)
                 return (workout, dayPlan)
             } catch let error as EventStoreError where error.code == .wrongExpectedVersion {
                 // Someone else appended meanwhile (another tick): look again, reuse theirs.

@@ -40,7 +40,7 @@ struct ShowCommand: AsyncParsableCommand {
             }
             if let notes = plan.notes { print("  notes: \(notes)") }
         case .week:
-            guard let (index, _) = history.mesocycle(containing: date), let broken = history.breakdowns[index]?.event,
+            guard let (index, _) = history.mesocycle(containing: date), let broken = try history.breakdown(index)?.event,
                   let week = broken.microcycles.first(where: { $0.startDate <= date && date < $0.startDate.adding(days: 7) }) else {
                 throw CommandFailure(message: "error: no week broken down for \(date) (run `periodize breakdown \(client) --date \(date)`)")
             }
@@ -50,7 +50,7 @@ struct ShowCommand: AsyncParsableCommand {
                 print("  \(day.day.shortName)  \(day.theme)\(day.load.map { " (\($0.rawValue))" } ?? "")\(day.notes.map { " - \($0)" } ?? "")")
             }
         case .workout:
-            guard let workout = history.workouts[date]?.event else {
+            guard let workout = try history.workout(on: date)?.event else {
                 throw CommandFailure(message: "error: no workout for \(client) on \(date) (run `periodize daily --client \(client) --date \(date)`)")
             }
             if json { return try printJSON(workout) }
@@ -85,7 +85,7 @@ struct AuditCommand: AsyncParsableCommand {
         defer { try? engine.close() }
         let history = try await engine.history(of: client)
         guard history.client != nil else { throw CommandFailure(message: "error: unknown client \(client)") }
-        guard let (workout, position) = history.workouts[day], let decision = workout.decision else {
+        guard let (workout, position) = try history.workout(on: day), let decision = workout.decision else {
             throw CommandFailure(message: "error: no generated workout for \(client) on \(day)")
         }
         if json { return try printJSON(decision) }

@@ -48,7 +48,7 @@ struct CoachingFlowTests {
         let later = try await engine.dailyWorkout(clientID: "c1", date: LocalDate("2026-04-13"))
         #expect(later.workout != nil)
         let history = try await engine.history(of: "c1")
-        #expect(history.breakdowns.keys.sorted() == [0, 1])
+        #expect(history.brokenDownMesocycles == [0, 1])
         #expect(try await engine.verify().isValid)
     }
 
