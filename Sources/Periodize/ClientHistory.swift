@@ -112,6 +112,41 @@ public struct ClientHistory: Sendable {
         self.version = version
     }
 
+    /// One day of a broken-down week, with what the workout rules need to know about it.
+    public struct ScheduledDay: Sendable, Equatable {
+        public let day: DayPlan
+        public let weekIndex: Int
+        public let isDeloadWeek: Bool
+        public let planId: String
+        public let breakdownPosition: Int64
+    }
+
+    /// The day plan for `date` in breakdown `index`, read from the stored payload's fields
+    /// (a breakdown is the largest event a client has; decoding it whole for one day cost more
+    /// than the rest of the daily job).
+    public func scheduledDay(_ date: LocalDate, mesocycle index: Int) throws -> ScheduledDay? {
+        guard let stored = storedBreakdowns[index] else { return nil }
+        if let decoded = stored.decoded, case .mesocycleBroken(let broken) = decoded {
+            guard let week = broken.microcycles.first(where: { $0.startDate <= date && date < $0.startDate.adding(days: 7) }),
+                  let day = week.days.first(where: { $0.day.isoNumber == date.isoWeekday }) else { return nil }
+            return ScheduledDay(day: day, weekIndex: week.weekIndex, isDeloadWeek: broken.mesocycle.deload && week.index == broken.microcycles.count - 1,
+                                planId: broken.planId, breakdownPosition: stored.position)
+        }
+        let fields = try Self.fields(stored.envelope!)
+        let weeks = fields.objects("microcycles") ?? []
+        let wanted = Weekday(isoNumber: date.isoWeekday)
+        for (position, week) in weeks.enumerated() {
+            guard let start = week.string("startDate").flatMap({ LocalDate($0) }), start <= date, date < start.adding(days: 7) else { continue }
+            guard let day = (week.objects("days") ?? []).first(where: { $0.string("day").flatMap { Weekday(name: $0) } == wanted }) else { return nil }
+            return ScheduledDay(
+                day: DayPlan(day: wanted, theme: day.string("theme") ?? "", load: day.string("load").flatMap { Load(rawValue: $0) }, notes: day.string("notes")),
+                weekIndex: Int(week.int("weekIndex") ?? 0),
+                isDeloadWeek: fields.object("mesocycle")?.bool("deload") == true && position == weeks.count - 1,
+                planId: fields.string("planId") ?? "", breakdownPosition: stored.position)
+        }
+        return nil
+    }
+
     /// The mesocycle of the current plan that contains `date`, and the week of the plan.
     public func mesocycle(containing date: LocalDate) -> (index: Int, weekIndex: Int)? {
         guard let plan else { return nil }

@@ -130,17 +130,21 @@ extension Engine {
     public func breakdown(clientID: String, date: LocalDate? = nil) async throws -> MesocycleBroken {
         let (history, client) = try await requireClient(clientID)
         let day = try date ?? localToday(for: client)
-        return try await ensureBreakdown(history, client: client, date: day).event
+        let (index, updated) = try await ensureBreakdown(history, client: client, date: day)
+        guard let broken = try updated.breakdown(index)?.event else { throw CoachingError("mesocycle \(index + 1) was not broken down") }
+        return broken
     }
 
-    func ensureBreakdown(_ history: ClientHistory, client: ClientEnrolled, date: LocalDate) async throws -> (event: MesocycleBroken, position: Int64, history: ClientHistory) {
+    /// Breaks down the mesocycle that contains `date` unless it already is; returns its index
+    /// and the history with it.
+    func ensureBreakdown(_ history: ClientHistory, client: ClientEnrolled, date: LocalDate) async throws -> (index: Int, history: ClientHistory) {
         guard let plan = history.plan, let planPosition = history.planPosition else {
             throw CoachingError("client \(client.clientId) has no plan (run `periodize plan \(client.clientId)`)")
         }
         guard let (index, _) = history.mesocycle(containing: date) else {
             throw CoachingError("\(date) is outside plan \(plan.planId) (\(plan.startDate), \(plan.macrocycleWeeks) weeks)")
         }
-        if let existing = try history.breakdown(index) { return (existing.event, existing.position, history) }
+        if history.brokenDownMesocycles.contains(index) { return (index, history) }
         let began = ContinuousClock.now
         var broken: MesocycleBroken
         do {
@@ -154,7 +158,7 @@ extension Engine {
         let result = try await append(broken, to: Self.clientStream(client.clientId), expected: .exact(history.version), actor: "breakdown")
         var updated = history
         updated.record(broken, at: result.positions[0], version: result.streamVersion)
-        return (broken, result.positions[0], updated)
+        return (index, updated)
     }
 
     /// The client's workout for `date`: reused when it exists, generated once otherwise (the
@@ -172,10 +176,9 @@ extension Engine {
             if let existing = try history.workout(on: day) {
                 return (existing.event, DayPlan(day: Weekday(isoNumber: day.isoWeekday), theme: existing.event.theme, load: existing.event.load))
             }
-            let broken: MesocycleBroken, brokenPosition: Int64
+            let index: Int
             do {
-                let ensured = try await ensureBreakdown(history, client: client, date: day)
-                (broken, brokenPosition, history) = (ensured.event, ensured.position, ensured.history)
+                (index, history) = try await ensureBreakdown(history, client: client, date: day)
             } catch let error as EventStoreError where error.code == .wrongExpectedVersion {
                 // Another process broke it down (or appended) meanwhile: look again.
                 history = try await self.history(of: clientID)
@@ -186,17 +189,16 @@ extension Engine {
             if let existing = try history.workout(on: day) {
                 return (existing.event, DayPlan(day: Weekday(isoNumber: day.isoWeekday), theme: existing.event.theme, load: existing.event.load))
             }
-            guard let week = broken.microcycles.first(where: { $0.startDate <= day && day < $0.startDate.adding(days: 7) }),
-                  let dayPlan = week.days.first(where: { $0.day.isoNumber == day.isoWeekday }) else {
-                throw CoachingError("no day plan for \(day) in mesocycle \(broken.mesocycle.index + 1)")
+            guard let scheduled = try history.scheduledDay(day, mesocycle: index) else {
+                throw CoachingError("no day plan for \(day) in mesocycle \(index + 1)")
             }
+            let dayPlan = scheduled.day
             let recent = try history.recentWorkouts(before: day)
             let began = ContinuousClock.now
-            let deload = broken.mesocycle.deload && week.index == broken.microcycles.count - 1
             guard var workout = WorkoutRules().workout(
-                client: client, planId: broken.planId, programType: history.plan?.programType ?? .other, day: dayPlan, date: day,
-                weekIndex: week.weekIndex, deload: deload, recent: recent.map(\.event),
-                inputs: [history.clientPosition, history.planPosition, brokenPosition].compactMap { $0 } + recent.map(\.position))
+                client: client, planId: scheduled.planId, programType: history.plan?.programType ?? .other, day: dayPlan, date: day,
+                weekIndex: scheduled.weekIndex, deload: scheduled.isDeloadWeek, recent: recent.map(\.event),
+                inputs: [history.clientPosition, history.planPosition, scheduled.breakdownPosition].compactMap { $0 } + recent.map(\.position))
             else {
                 return (nil, dayPlan)
             }

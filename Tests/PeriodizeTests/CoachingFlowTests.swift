@@ -132,6 +132,24 @@ struct CoachingFlowTests {
         #expect(try await engine.store.headPosition() == 1)
     }
 
+    @Test func aDayReadFromTheStoredBreakdownEqualsTheDecodedOne() async throws {
+        let folder = TemporaryDirectory()
+        let engine = try await engine(folder, clock: ManualClock(date("2026-03-11T15:00:00Z")))
+        try await engine.enroll(enrollment("c1", days: [1, 2, 4, 5]))
+        try await engine.createPlan(clientID: "c1", start: LocalDate("2026-03-11"), weeks: 8)
+        let history = try await engine.history(of: "c1")
+        let broken = try #require(try history.breakdown(0)?.event)
+        for offset in 0..<26 {  // through Sunday April 5, the end of the first mesocycle
+            let day = LocalDate("2026-03-11")!.adding(days: offset)
+            let scheduled = try #require(try history.scheduledDay(day, mesocycle: 0))
+            let week = try #require(broken.microcycles.first { $0.startDate <= day && day < $0.startDate.adding(days: 7) })
+            #expect(scheduled.day == week.days[day.isoWeekday - 1])
+            #expect(scheduled.weekIndex == week.weekIndex)
+            #expect(scheduled.isDeloadWeek == (week.index == 3))
+            #expect(scheduled.planId == broken.planId)
+        }
+    }
+
     @Test func theDailyMessageIDIsTheSameEverywhere() {
         let a = Engine.dailyMessageID(clientID: "c1", date: LocalDate("2026-03-09")!)
         #expect(a == Engine.dailyMessageID(clientID: "c1", date: LocalDate("2026-03-09")!))
