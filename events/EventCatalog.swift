@@ -3,6 +3,7 @@ import Foundation
 /// Every event type Periodize knows, decoded and upcast to its current version.
 public enum DomainEvent: Sendable, Equatable {
     case clientEnrolled(ClientEnrolled)
+    case clientUpdated(ClientUpdated)
     case planCreated(PlanCreated)
     case mesocycleBroken(MesocycleBroken)
     case workoutGenerated(WorkoutGenerated)
@@ -66,6 +67,7 @@ public enum EventCatalog {
     public static func encodeCurrent(_ event: DomainEvent) throws -> Data? {
         switch event {
         case .clientEnrolled(let p): try EventCoding.encode(p)
+        case .clientUpdated(let p): try EventCoding.encode(p)
         case .planCreated(let p): try EventCoding.encode(p)
         case .mesocycleBroken(let p): try EventCoding.encode(p)
         case .workoutGenerated(let p): try EventCoding.encode(p)
@@ -112,6 +114,7 @@ public enum EventCatalog {
 
     private static let entries: [Entry] = [
         entry(ClientEnrolled.self, DomainEvent.clientEnrolled, legacy: upcasting(ClientEnrolledV1.self, DomainEvent.clientEnrolled)),
+        entry(ClientUpdated.self, DomainEvent.clientUpdated),
         entry(PlanCreated.self, DomainEvent.planCreated, legacy: upcasting(PlanCreatedV1.self, DomainEvent.planCreated)),
         entry(MesocycleBroken.self, DomainEvent.mesocycleBroken, legacy: upcasting(MesocycleBrokenV1.self, DomainEvent.mesocycleBroken)),
         entry(WorkoutGenerated.self, DomainEvent.workoutGenerated, legacy: upcasting(WorkoutGeneratedV1.self, DomainEvent.workoutGenerated)),

@@ -5,8 +5,8 @@ import GRDB
 public struct ClientsProjection: Projection {
     public init() {}
     public let name = "clients"
-    public let version = 1
-    public let eventTypes: Set<String> = [ClientEnrolled.eventType]
+    public let version = 2
+    public let eventTypes: Set<String> = [ClientEnrolled.eventType, ClientUpdated.eventType]
     public let tables = [
         ProjectionTable(
             name: "clients",
@@ -40,6 +40,7 @@ public struct ClientsProjection: Projection {
     ]
 
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
+        if event.type == ClientUpdated.eventType { return try update(event, w) }
         let c = event.json
         let p = c.object("profile")
         try w.execute("""
@@ -63,5 +64,31 @@ public struct ClientsProjection: Projection {
                 p?.json("trainingDays"), p?.int("sessionMinutes"), p?.string("location"), p?.json("equipment"),
                 p?.json("injuries"), p?.int("age"), p?.string("gender"), event.schemaVersion, event.position, event.position,
             ])
+    }
+
+    /// Absent fields keep their value; a present profile replaces every profile column.
+    func update(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
+        let c = event.json
+        let p = c.object("profile")
+        try w.run("""
+            UPDATE {clients} SET
+                name = coalesce(?, name), phone_number = coalesce(?, phone_number), email = coalesce(?, email),
+                timezone = coalesce(?, timezone), preferred_send_hour = coalesce(?, preferred_send_hour),
+                units = coalesce(?, units), opted_in = coalesce(?, opted_in), is_active = coalesce(?, is_active),
+                fitness_goals = coalesce(?, fitness_goals), primary_goal = coalesce(?, primary_goal),
+                skill_level = coalesce(?, skill_level), days_per_week = coalesce(?, days_per_week),
+                training_days = coalesce(?, training_days), session_minutes = coalesce(?, session_minutes),
+                location = coalesce(?, location), equipment = coalesce(?, equipment), injuries = coalesce(?, injuries),
+                age = CASE WHEN ? THEN ? ELSE age END, gender = CASE WHEN ? THEN ? ELSE gender END,
+                updated_position = ?
+            WHERE client_id = ?
+            """) { b in
+            b.text(c, "name"); b.text(c, "phoneNumber"); b.text(c, "email"); b.text(c, "timezone"); b.int(c, "preferredSendHour")
+            b.text(c, "units"); b.bool(c, "optedIn"); b.bool(c, "isActive")
+            b.text(p, "fitnessGoals"); b.text(p, "primaryGoal"); b.text(p, "skillLevel"); b.int(p, "daysPerWeek")
+            b.json(p, "trainingDays"); b.int(p, "sessionMinutes"); b.text(p, "location"); b.json(p, "equipment"); b.json(p, "injuries")
+            b.value(p == nil ? 0 : 1); b.int(p, "age"); b.value(p == nil ? 0 : 1); b.text(p, "gender")
+            b.value(event.position); b.text(c, "clientId")
+        }
     }
 }

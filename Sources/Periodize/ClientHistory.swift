@@ -40,10 +40,13 @@ public struct ClientHistory: Sendable {
         for envelope in events {
             version = envelope.streamVersion
             switch envelope.type {
-            case ClientEnrolled.eventType, PlanCreated.eventType:
+            case ClientEnrolled.eventType, ClientUpdated.eventType, PlanCreated.eventType:
                 switch try EventCatalog.decode(type: envelope.type, schemaVersion: envelope.schemaVersion, payload: envelope.payload) {
                 case .clientEnrolled(let c):
                     client = c
+                    clientPosition = envelope.position
+                case .clientUpdated(let update):
+                    client = client.map(update.applied)
                     clientPosition = envelope.position
                 case .planCreated(let p):
                     plan = p

@@ -339,3 +339,22 @@ extension Engine {
         }
     }
 }
+
+extension Engine {
+    /// Changes a client's schedule or profile (`ClientUpdated`). The changed client must still
+    /// pass the enrollment checks; nothing is appended otherwise.
+    @discardableResult
+    public func updateClient(_ update: ClientUpdated) async throws -> ClientEnrolled {
+        let (history, client) = try await requireClient(update.clientId)
+        let changed = update.applied(to: client)
+        try Enrollment(
+            clientId: changed.clientId, name: changed.name, phoneNumber: changed.phoneNumber, email: changed.email,
+            timezone: changed.timezone, preferredSendHour: changed.preferredSendHour, units: changed.units,
+            optedIn: changed.optedIn, profile: changed.profile
+        ).validate()
+        var sorted = update
+        sorted.profile?.trainingDays.sort()
+        try await append(sorted, to: Self.clientStream(update.clientId), expected: .exact(history.version), actor: "update")
+        return changed
+    }
+}

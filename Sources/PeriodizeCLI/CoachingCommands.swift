@@ -158,3 +158,49 @@ struct TickCommand: AsyncParsableCommand {
         if !report.failed.isEmpty { throw ExitCode(1) }
     }
 }
+
+struct UpdateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "update", abstract: "Change a client's schedule or profile.")
+
+    @OptionGroup var store: StoreOptions
+    @Argument var client: String
+    @Option(help: "IANA time zone.") var timezone: String?
+    @Option(name: .customLong("send-hour"), help: "Local hour of the daily message, 0-23.") var sendHour: Int?
+    @Option(help: "Training days, ISO weekday numbers: 1,3,5.") var days: String?
+    @Option(help: "An injury area, `knee` (active) or `knee:resolved`; repeatable; replaces the list.") var injury: [String] = []
+    @Flag(inversion: .prefixedNo, help: "Resume (--active) or stop (--no-active) daily messages.") var active: Bool?
+    @Flag(name: .customLong("opted-in"), inversion: .prefixedNo, help: "The client's SMS consent.") var optedIn: Bool?
+
+    func run() async throws {
+        let engine = try await store.openEngine()
+        defer { try? engine.close() }
+        let updated = try await coaching {
+            let history = try await engine.history(of: client)
+            guard let current = history.client else { throw CoachingError("unknown client \(client)") }
+            var profile: FitnessProfile?
+            if days != nil || !injury.isEmpty {
+                var changed = current.profile
+                if let days {
+                    changed.trainingDays = try days.split(separator: ",").map { part in
+                        guard let day = Int(part.trimmingCharacters(in: .whitespaces)) else { throw CoachingError("--days \(days) is not a list of weekday numbers") }
+                        return day
+                    }
+                    changed.daysPerWeek = changed.trainingDays.count
+                }
+                if !injury.isEmpty {
+                    changed.injuries = try injury.map { text in
+                        let parts = text.split(separator: ":").map(String.init)
+                        guard let status = parts.count > 1 ? InjuryStatus(rawValue: parts[1]) : .active else {
+                            throw CoachingError("--injury \(text): the status is active or resolved")
+                        }
+                        return Injury(area: parts[0], status: status)
+                    }
+                }
+                profile = changed
+            }
+            return try await engine.updateClient(ClientUpdated(
+                clientId: client, timezone: timezone, preferredSendHour: sendHour, optedIn: optedIn, isActive: active, profile: profile))
+        }
+        print("updated \(updated.clientId): \(updated.timezone), daily message at \(updated.preferredSendHour):00, days \(updated.profile.trainingDays.map(String.init).joined(separator: ","))\(updated.isActive ? "" : ", inactive")")
+    }
+}

@@ -15,7 +15,7 @@ struct PeriodizeCommand: AsyncParsableCommand {
             """,
         subcommands: [
             DemoCommand.self, EventsCommand.self, VerifyCommand.self, RebuildCommand.self, ReplayCommand.self, StatsCommand.self,
-            EnrollCommand.self, PlanCommand.self, BreakdownCommand.self, DailyCommand.self, TickCommand.self, ShowCommand.self,
+            EnrollCommand.self, UpdateCommand.self, PlanCommand.self, BreakdownCommand.self, DailyCommand.self, TickCommand.self, ShowCommand.self,
             AuditCommand.self, DebugCommand.self,
         ])
 

@@ -34,6 +34,13 @@ enum Samples {
                 trainingDays: [1, 3, 5], sessionMinutes: 60, location: .home, equipment: ["dumbbell", "band"],
                 injuries: [Injury(area: "knee", status: .active, notes: "patellar tendinopathy")], age: 34, gender: "female")),
             DomainEvent.clientEnrolled),
+        sample(ClientUpdated(
+            clientId: "c-1", timezone: "Europe/Lisbon", preferredSendHour: 6, isActive: true,
+            profile: FitnessProfile(
+                fitnessGoals: "Squat my bodyweight", primaryGoal: .strength, skillLevel: .intermediate, daysPerWeek: 4,
+                trainingDays: [1, 2, 4, 5], sessionMinutes: 60, location: .commercialGym, equipment: [],
+                injuries: [Injury(area: "knee", status: .resolved)], age: 34, gender: "female")),
+            DomainEvent.clientUpdated),
         sample(PlanCreated(
             planId: "p-1", clientId: "c-1", programType: .strength, goalStatement: "Squat my bodyweight", macrocycleWeeks: 12,
             mesocycles: [
@@ -102,6 +109,7 @@ enum Samples {
     static func payload(of event: DomainEvent) -> any Encodable {
         switch event {
         case .clientEnrolled(let p): p
+        case .clientUpdated(let p): p
         case .planCreated(let p): p
         case .mesocycleBroken(let p): p
         case .workoutGenerated(let p): p

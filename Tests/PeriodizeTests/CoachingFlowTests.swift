@@ -150,6 +150,32 @@ struct CoachingFlowTests {
         }
     }
 
+    @Test func scheduleAndProfileChangesAreEventsTheTickFollows() async throws {
+        let folder = TemporaryDirectory()
+        let engine = try await engine(folder, clock: ManualClock(date("2026-03-09T05:00:00Z")))
+        try await engine.enroll(enrollment("c1", zone: "America/New_York", hour: 7))
+        try await engine.createPlan(clientID: "c1", start: LocalDate("2026-03-02"))
+        // 08:00Z is 03:00 in New York: not due; moved to Kolkata (13:30) it is.
+        #expect(try await engine.tick(now: date("2026-03-09T08:00:00Z")).notDue == 1)
+        try await engine.updateClient(ClientUpdated(clientId: "c1", timezone: "Asia/Kolkata"))
+        #expect(try await engine.tick(now: date("2026-03-09T08:00:00Z")).sent == 1)
+        let row = try await engine.store.database.read { db in try Row.fetchOne(db, sql: "SELECT timezone, preferred_send_hour, name FROM clients WHERE client_id = 'c1'") }
+        #expect(row?["timezone"] == "Asia/Kolkata")
+        #expect(row?["preferred_send_hour"] == 7)
+        #expect(row?["name"] == "Avery Chen")
+        // Inactive clients get nothing.
+        try await engine.updateClient(ClientUpdated(clientId: "c1", isActive: false))
+        #expect(try await engine.tick(now: date("2026-03-10T08:00:00Z")).clients == 0)
+        // A bad change is refused and appends nothing.
+        let head = try await engine.store.headPosition()
+        await #expect(throws: CoachingError.self) { try await engine.updateClient(ClientUpdated(clientId: "c1", preferredSendHour: 25)) }
+        await #expect(throws: CalendarError.self) { try await engine.updateClient(ClientUpdated(clientId: "c1", timezone: "Nowhere/Land")) }
+        await #expect(throws: CoachingError.self) { try await engine.updateClient(ClientUpdated(clientId: "ghost", isActive: true)) }
+        #expect(try await engine.store.headPosition() == head)
+        #expect(try await engine.history(of: "c1").client?.isActive == false)
+        #expect(try await engine.verify().isValid)
+    }
+
     @Test func theDailyMessageIDIsTheSameEverywhere() {
         let a = Engine.dailyMessageID(clientID: "c1", date: LocalDate("2026-03-09")!)
         #expect(a == Engine.dailyMessageID(clientID: "c1", date: LocalDate("2026-03-09")!))
