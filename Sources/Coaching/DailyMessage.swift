@@ -84,3 +84,9 @@ public enum DailyMessage {
 
     static func monthDay(_ date: LocalDate) -> String { "\(months[date.month - 1]) \(date.day)" }
 }
+
+/// Dates as messages write them.
+public enum DailyMessageDates {
+    /// `Mar 9`.
+    public static func monthDay(_ date: LocalDate) -> String { DailyMessage.monthDay(date) }
+}

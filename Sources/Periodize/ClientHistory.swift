@@ -18,6 +18,8 @@ public struct ClientHistory: Sendable {
     public var planPosition: Int64?
     /// Local dates that have their daily message.
     public var dailyMessages: Set<LocalDate> = []
+    /// Local dates (Sundays) that have their weekly overview.
+    public var weeklyMessages: Set<LocalDate> = []
     /// The stream's version: the expected version of the next append.
     public var version: Int64 = 0
 
@@ -64,9 +66,12 @@ public struct ClientHistory: Sendable {
                 storedWorkouts[date] = Stored(envelope: envelope, decoded: nil, position: envelope.position)
             case MessageSent.eventType:
                 let fields = try Self.fields(envelope)
-                if fields.string("kind") == MessageKind.daily.rawValue, fields.string("direction") != MessageDirection.inbound.rawValue,
-                   let date = fields.string("localDate").flatMap({ LocalDate($0) }) {
-                    dailyMessages.insert(date)
+                guard fields.string("direction") != MessageDirection.inbound.rawValue,
+                      let date = fields.string("localDate").flatMap({ LocalDate($0) }) else { continue }
+                switch fields.string("kind") {
+                case MessageKind.daily.rawValue: dailyMessages.insert(date)
+                case MessageKind.weekly.rawValue: weeklyMessages.insert(date)
+                default: break
                 }
             default:
                 break

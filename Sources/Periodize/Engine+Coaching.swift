@@ -218,7 +218,12 @@ extension Engine {
     /// The event id of a client's daily message for a local date: the same in every process,
     /// so the log stores at most one however many ticks race for it.
     public static func dailyMessageID(clientID: String, date: LocalDate) -> UUID {
-        let digest = Array(SHA256.hash(data: Data("daily|\(clientID)|\(date)".utf8)))
+        messageID("daily", clientID: clientID, date: date)
+    }
+
+    /// A message id derived from its kind, client and local date.
+    static func messageID(_ kind: String, clientID: String, date: LocalDate) -> UUID {
+        let digest = Array(SHA256.hash(data: Data("\(kind)|\(clientID)|\(date)".utf8)))
         // A name-based UUID (version 5 layout over SHA-256's first 16 bytes).
         return UUID(uuid: (digest[0], digest[1], digest[2], digest[3], digest[4], digest[5], (digest[6] & 0x0F) | 0x50, digest[7],
                            (digest[8] & 0x3F) | 0x80, digest[9], digest[10], digest[11], digest[12], digest[13], digest[14], digest[15]))
@@ -262,6 +267,47 @@ extension Engine {
         }
     }
 
+    /// On the client's local Sunday: the overview of next week's days (`MessageSent`, kind
+    /// weekly), once per client and Sunday. Next week's mesocycle is broken down if needed.
+    func sendWeekly(_ history: inout ClientHistory, client: ClientEnrolled, sunday: LocalDate, at instant: Date?) async throws -> Bool {
+        guard sunday.isoWeekday == 7, !history.weeklyMessages.contains(sunday) else { return false }
+        let monday = sunday.adding(days: 1)
+        var parts: [String] = []
+        var rest: [String] = []
+        for offset in 0..<7 {
+            let date = monday.adding(days: offset)
+            guard history.mesocycle(containing: date) != nil else { continue }
+            let index: Int
+            (index, history) = try await ensureBreakdown(history, client: client, date: date)
+            guard let scheduled = try history.scheduledDay(date, mesocycle: index) else { continue }
+            if scheduled.day.load == nil {
+                rest.append(scheduled.day.day.shortName)
+            } else {
+                parts.append("\(scheduled.day.day.shortName) \(scheduled.day.theme)\(scheduled.day.load.map { " (\($0.rawValue))" } ?? "")")
+            }
+        }
+        guard !parts.isEmpty || !rest.isEmpty else { return false }
+        var firstName = String(client.name.split(separator: " ").first ?? Substring(client.name))
+        let folded = firstName.folding(options: .diacriticInsensitive, locale: nil)
+        if SMSText.encoding(of: firstName) == .ucs2, SMSText.encoding(of: folded) == .gsm7 { firstName = folded }
+        var text = "\(firstName), your week from \(DailyMessageDates.monthDay(monday)): " + parts.joined(separator: ", ")
+        if !rest.isEmpty { text += ". Rest: " + rest.joined(separator: ", ") }
+        text += "."
+        let measure = SMSText.measure(text)
+        let id = Self.messageID("weekly", clientID: client.clientId, date: sunday)
+        let message = MessageSent(
+            messageId: id.uuidString.lowercased(), clientId: client.clientId, kind: .weekly, localDate: sunday, body: text,
+            encoding: measure.encoding, segments: measure.segments, provider: "outbox", sentAt: Timestamp(instant ?? options.clock()).iso8601)
+        do {
+            let result = try await store.append([try newEvent(message, id: id, actor: "weekly")], to: Self.clientStream(client.clientId), expected: .any)
+            history.weeklyMessages.insert(sunday)
+            history.version = result.streamVersion
+            return !result.alreadyStored
+        } catch let error as EventStoreError where error.code == .eventIDReused {
+            return false
+        }
+    }
+
     /// What an hourly tick did.
     public struct TickReport: Sendable, Equatable {
         public var clients: Int
@@ -271,6 +317,8 @@ extension Engine {
         /// Due clients whose local date has no plan to coach from (before its start, after
         /// its end, or no plan yet).
         public var outsidePlan: Int
+        /// Weekly overviews sent (on clients' local Sundays).
+        public var weekly: Int
         public var failed: [String]
     }
 
@@ -283,7 +331,7 @@ extension Engine {
             try Row.fetchAll(db, sql: "SELECT client_id, timezone, preferred_send_hour FROM clients WHERE is_active = 1 AND opted_in = 1 ORDER BY client_id")
                 .map { ($0[0], $0[1], $0[2]) }
         }
-        enum Outcome: Sendable { case sent, alreadySent, notDue, outsidePlan, failed(String) }
+        enum Outcome: Sendable { case sent(weekly: Bool), alreadySent(weekly: Bool), notDue, outsidePlan, failed(String) }
         @Sendable func handle(_ clientID: String, _ zone: String, _ hour: Int) async -> Outcome {
             do {
                 let calendar = try ClientCalendar(timeZone: zone)
@@ -292,16 +340,18 @@ extension Engine {
                 let exists: Bool = try await store.database.read { db in
                     try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM messages WHERE client_id = ? AND kind = 'daily' AND local_date = ? AND status = 'sent')", arguments: [clientID, date.description]) ?? false
                 }
-                if exists { return .alreadySent }
+                let sunday = date.isoWeekday == 7
+                if exists, !sunday { return .alreadySent(weekly: false) }
                 var history = try await history(of: clientID)
                 guard let client = history.client, history.mesocycle(containing: date) != nil else { return .outsidePlan }
-                let (_, sent) = try await sendDaily(&history, client: client, day: date, at: instant)
-                return sent ? .sent : .alreadySent
+                let sent = exists ? false : try await sendDaily(&history, client: client, day: date, at: instant).sent
+                let weekly = sunday ? try await sendWeekly(&history, client: client, sunday: date, at: instant) : false
+                return sent ? .sent(weekly: weekly) : .alreadySent(weekly: weekly)
             } catch {
                 return .failed("\(clientID): \(error)")
             }
         }
-        var report = TickReport(clients: clients.count, sent: 0, alreadySent: 0, notDue: 0, outsidePlan: 0, failed: [])
+        var report = TickReport(clients: clients.count, sent: 0, alreadySent: 0, notDue: 0, outsidePlan: 0, weekly: 0, failed: [])
         await withTaskGroup(of: Outcome.self) { group in
             var next = clients.makeIterator()
             func add() -> Bool {
@@ -312,8 +362,12 @@ extension Engine {
             for _ in 0..<max(1, concurrency) where !add() { break }
             while let outcome = await group.next() {
                 switch outcome {
-                case .sent: report.sent += 1
-                case .alreadySent: report.alreadySent += 1
+                case .sent(let weekly):
+                    report.sent += 1
+                    if weekly { report.weekly += 1 }
+                case .alreadySent(let weekly):
+                    report.alreadySent += 1
+                    if weekly { report.weekly += 1 }
                 case .notDue: report.notDue += 1
                 case .outsidePlan: report.outsidePlan += 1
                 case .failed(let reason): report.failed.append(reason)

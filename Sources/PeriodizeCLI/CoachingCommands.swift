@@ -153,7 +153,7 @@ struct TickCommand: AsyncParsableCommand {
         let engine = try await store.openEngine()
         defer { try? engine.close() }
         let report = try await engine.tick(now: instant)
-        print("tick: \(report.clients) active clients, \(report.sent) sent, \(report.alreadySent) already sent, \(report.notDue) not due, \(report.outsidePlan) outside a plan, \(report.failed.count) failed")
+        print("tick: \(report.clients) active clients, \(report.sent) sent, \(report.alreadySent) already sent, \(report.notDue) not due, \(report.outsidePlan) outside a plan, \(report.weekly) weekly overviews, \(report.failed.count) failed")
         for failure in report.failed { FileHandle.standardError.write(Data("periodize: \(failure)\n".utf8)) }
         if !report.failed.isEmpty { throw ExitCode(1) }
     }

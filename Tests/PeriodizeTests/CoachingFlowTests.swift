@@ -176,6 +176,24 @@ struct CoachingFlowTests {
         #expect(try await engine.verify().isValid)
     }
 
+    @Test func aWeeklyOverviewGoesOutOnTheClientsLocalSunday() async throws {
+        let folder = TemporaryDirectory()
+        let engine = try await engine(folder, clock: ManualClock(date("2026-03-07T12:00:00Z")))
+        try await engine.enroll(enrollment("c1", zone: "America/New_York", hour: 7, days: [1, 3, 5]))
+        try await engine.createPlan(clientID: "c1", start: LocalDate("2026-03-02"))
+        let saturday = try await engine.tick(now: date("2026-03-07T13:00:00Z"))
+        #expect(saturday.sent == 1)
+        #expect(saturday.weekly == 0)
+        // Sunday March 8, 09:00 EDT (the clocks went forward that night).
+        let sunday = try await engine.tick(now: date("2026-03-08T13:00:00Z"))
+        #expect(sunday.sent == 1)
+        #expect(sunday.weekly == 1)
+        let again = try await engine.tick(now: date("2026-03-08T14:00:00Z"))
+        #expect(again.weekly == 0)
+        let body = try await engine.store.database.read { db in try String.fetchOne(db, sql: "SELECT body FROM messages WHERE kind = 'weekly'") }
+        #expect(body == "Avery, your week from Mar 9: Mon Full body A (heavy), Wed Full body B (heavy), Fri Full body C (heavy). Rest: Tue, Thu, Sat, Sun.")
+    }
+
     @Test func theDailyMessageIDIsTheSameEverywhere() {
         let a = Engine.dailyMessageID(clientID: "c1", date: LocalDate("2026-03-09")!)
         #expect(a == Engine.dailyMessageID(clientID: "c1", date: LocalDate("2026-03-09")!))
