@@ -25,6 +25,7 @@ public struct Exercise: Sendable, Hashable {
 public struct ExerciseCatalog: Sendable {
     public let exercises: [Exercise]
     private let byID: [String: Exercise]
+    private let byName: [String: Exercise]
     private let byPattern: [String: [Exercise]]
     /// Warm-up and cooldown exercises, in catalog order.
     public let prep: [Exercise]
@@ -66,12 +67,16 @@ public struct ExerciseCatalog: Sendable {
         }
         self.exercises = exercises
         self.byID = byID
+        self.byName = Dictionary(exercises.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.byPattern = Dictionary(grouping: exercises, by: \.pattern)
         self.prep = exercises.filter { $0.type == .prep }
         self.cooldown = exercises.filter { $0.type == .cooldown }
     }
 
     public subscript(id: String) -> Exercise? { byID[id] }
+
+    /// The exercise a workout item names.
+    public func exercise(named name: String) -> Exercise? { byName[name] }
 
     /// Exercises of `pattern` a client can do: equipment they have, no stressed area that is
     /// injured, at or below their level. In catalog order, so choices stay deterministic.

@@ -93,6 +93,27 @@ public struct WorkoutRules: Sendable {
         if !injured.isEmpty { rules.append("active injuries excluded: \(injured.sorted().joined(separator: ", "))") }
         var modifications: [WorkoutGenerated.Modification] = []
         let recentExercises = Set(recent.flatMap { $0.blocks.flatMap { $0.items.map(\.exercise) } })
+        // Hard sets per muscle over the last week: nothing pushes a muscle past its maximum
+        // recoverable volume (Renaissance Periodization's landmarks).
+        var weeklySets = Self.hardSets(recent, catalog: catalog)
+        func capped(_ exercise: Exercise, sets: Int) -> Int {
+            var allowed = sets
+            for muscle in exercise.primary {
+                guard let recoverable = TrainingTables.weeklySets[muscle]?.maximumRecoverable else { continue }
+                // A deload week keeps each muscle to about half of it.
+                let limit = deload ? recoverable / 2 : recoverable
+                allowed = min(allowed, limit - weeklySets[muscle, default: 0])
+            }
+            allowed = max(0, allowed)
+            if allowed < sets {
+                let muscles = exercise.primary.filter { TrainingTables.weeklySets[$0] != nil }.joined(separator: ", ")
+                rules.append(allowed == 0
+                    ? "volume cap: \(muscles) at the weekly maximum recoverable sets (RP): \(exercise.name) left out"
+                    : "volume cap: \(muscles) near the weekly maximum recoverable sets (RP): \(exercise.name) \(sets) -> \(allowed) sets")
+            }
+            for muscle in exercise.primary { weeklySets[muscle, default: 0] += allowed }
+            return allowed
+        }
 
         /// The exercise for a slot: the best the client can do, preferring the slot's role and
         /// something not done in the last week; when the unrestricted choice is ruled out by an
@@ -167,7 +188,9 @@ public struct WorkoutRules: Sendable {
         var mainItems: [WorkoutGenerated.Item] = []
         for slot in slots.main {
             guard let exercise = choose(slot.pattern, slot.role) else { continue }
-            mainItems.append(.init(type: exercise.type == .compound ? .compound : .secondary, exercise: exercise.name, sets: mainSets,
+            let sets = capped(exercise, sets: mainSets)
+            guard sets > 0 else { continue }
+            mainItems.append(.init(type: exercise.type == .compound ? .compound : .secondary, exercise: exercise.name, sets: sets,
                                    reps: exercise.unit == .reps ? .count(reps) : nil, durationSec: exercise.unit == .reps ? nil : 40,
                                    RPE: rpe, percentageRM: exercise.unit == .reps ? percent : nil, restSec: max(rest, 1)))
         }
@@ -178,7 +201,9 @@ public struct WorkoutRules: Sendable {
         for slot in slots.accessories {
             guard let exercise = choose(slot.pattern, slot.role) else { continue }
             let holds = exercise.unit != .reps
-            accessories.append(.init(type: slot.role == .core ? .core : .accessory, exercise: exercise.name, sets: accessorySets,
+            let sets = capped(exercise, sets: accessorySets)
+            guard sets > 0 else { continue }
+            accessories.append(.init(type: slot.role == .core ? .core : .accessory, exercise: exercise.name, sets: sets,
                                      reps: holds ? nil : .text("10-12"), durationSec: holds ? 30 : nil, RPE: deload ? 6 : 7,
                                      restSec: 60))
         }
@@ -195,6 +220,17 @@ public struct WorkoutRules: Sendable {
             modifications: modifications,
             decision: DecisionRecord(coach: PlanRules.coach, coachVersion: PlanRules.version, inputs: inputs, rules: rules,
                                      seed: SeededGenerator.seed(of: "\(client.clientId)|\(date)"), durationMs: 0))
+    }
+
+    /// Hard sets per primary muscle in `workouts` (main work, accessories and core; not
+    /// warm-ups, cooldowns or cardio).
+    public static func hardSets(_ workouts: [WorkoutGenerated], catalog: ExerciseCatalog) -> [String: Int] {
+        var sets: [String: Int] = [:]
+        for item in workouts.flatMap({ $0.blocks.flatMap(\.items) }) {
+            guard [.compound, .secondary, .accessory, .core].contains(item.type), let exercise = catalog.exercise(named: item.exercise) else { continue }
+            for muscle in exercise.primary { sets[muscle, default: 0] += item.sets ?? 0 }
+        }
+        return sets
     }
 
     /// Reps for a zone and a day's load: the heavy end of the zone on heavy days.

@@ -87,6 +87,13 @@ struct PersonaMatrixTests {
                     for modification in workout.modifications {
                         #expect(modification.replace.map { byName[$0.with] != nil } ?? true)
                     }
+                    // No muscle past its maximum recoverable volume over the last seven days.
+                    let window = recent.filter { date.adding(days: -6) <= $0.date && $0.date < date } + [workout]
+                    for (muscle, sets) in WorkoutRules.hardSets(window, catalog: catalog) {
+                        if let limit = TrainingTables.weeklySets[muscle]?.maximumRecoverable {
+                            #expect(sets <= limit, "\(muscle): \(sets) hard sets in 7 days (MRV \(limit))")
+                        }
+                    }
                     #expect(workout == rules.workout(
                         client: client, planId: plan.planId, programType: plan.programType, day: day, date: date,
                         weekIndex: micro.weekIndex, deload: deload, recent: recent.suffix(7), inputs: []), "deterministic")
