@@ -137,14 +137,14 @@ extension Engine {
 
     /// Breaks down the mesocycle that contains `date` unless it already is; returns its index
     /// and the history with it.
-    func ensureBreakdown(_ history: ClientHistory, client: ClientEnrolled, date: LocalDate) async throws -> (index: Int, history: ClientHistory) {
+    func ensureBreakdown(_ history: ClientHistory, client: ClientEnrolled, date: LocalDate, again: Bool = false) async throws -> (index: Int, history: ClientHistory) {
         guard let plan = history.plan, let planPosition = history.planPosition else {
             throw CoachingError("client \(client.clientId) has no plan (run `periodize plan \(client.clientId)`)")
         }
         guard let (index, _) = history.mesocycle(containing: date) else {
             throw CoachingError("\(date) is outside plan \(plan.planId) (\(plan.startDate), \(plan.macrocycleWeeks) weeks)")
         }
-        if history.brokenDownMesocycles.contains(index) { return (index, history) }
+        if !again, history.brokenDownMesocycles.contains(index) { return (index, history) }
         let began = ContinuousClock.now
         var broken: MesocycleBroken
         do {
@@ -232,14 +232,15 @@ extension Engine {
     /// Generates (or reuses) the day's workout and sends the daily message through the outbox:
     /// `MessageSent`, once per client and local date. With `dryRun`, returns the text and
     /// appends nothing for the message.
-    public func sendDaily(clientID: String, date: LocalDate? = nil, dryRun: Bool = false, segments: Int = 3, at instant: Date? = nil) async throws -> (text: String, sent: Bool) {
+    public func sendDaily(clientID: String, date: LocalDate? = nil, dryRun: Bool = false, segments: Int? = nil, at instant: Date? = nil) async throws -> (text: String, sent: Bool) {
         var (history, client) = try await requireClient(clientID)
         let day = try date ?? localToday(for: client)
         return try await sendDaily(&history, client: client, day: day, dryRun: dryRun, segments: segments, at: instant)
     }
 
-    func sendDaily(_ history: inout ClientHistory, client: ClientEnrolled, day: LocalDate, dryRun: Bool = false, segments: Int = 3, at instant: Date? = nil) async throws -> (text: String, sent: Bool) {
+    func sendDaily(_ history: inout ClientHistory, client: ClientEnrolled, day: LocalDate, dryRun: Bool = false, segments: Int? = nil, at instant: Date? = nil) async throws -> (text: String, sent: Bool) {
         let clientID = client.clientId
+        let segments = max(1, segments ?? options.smsSegments)
         let (workout, dayPlan) = try await dailyWorkout(&history, client: client, day: day)
         var firstName = String(client.name.split(separator: " ").first ?? Substring(client.name))
         // One accented letter would make the whole message UCS-2 (70 characters a segment
@@ -408,7 +409,18 @@ extension Engine {
         ).validate()
         var sorted = update
         sorted.profile?.trainingDays.sort()
-        try await append(sorted, to: Self.clientStream(update.clientId), expected: .exact(history.version), actor: "update")
+        let result = try await append(sorted, to: Self.clientStream(update.clientId), expected: .exact(history.version), actor: "update")
+        // New training days take effect now: the current mesocycle is broken down again for
+        // them (the latest breakdown wins; workouts already generated stay as they were).
+        if let days = sorted.profile?.trainingDays, days != client.profile.trainingDays {
+            var updated = history
+            updated.client = changed
+            updated.version = result.streamVersion
+            let today = try localToday(for: changed)
+            if updated.mesocycle(containing: today) != nil {
+                _ = try await ensureBreakdown(updated, client: changed, date: today, again: true)
+            }
+        }
         return changed
     }
 }

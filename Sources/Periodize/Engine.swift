@@ -18,16 +18,20 @@ public final class Engine: Sendable {
         public var clock: @Sendable () -> Date
         /// Event ids for appends made by the engine.
         public var ids: @Sendable () -> UUID
+        /// The most segments one daily SMS may take before it is shortened or split.
+        public var smsSegments: Int
 
         public init(
             path: String, durability: SQLiteEventStore.Durability = .full, busyTimeout: TimeInterval = 10,
-            clock: @escaping @Sendable () -> Date = { Date() }, ids: @escaping @Sendable () -> UUID = { UUID() }
+            clock: @escaping @Sendable () -> Date = { Date() }, ids: @escaping @Sendable () -> UUID = { UUID() },
+            smsSegments: Int = 3
         ) {
             self.path = path
             self.durability = durability
             self.busyTimeout = busyTimeout
             self.clock = clock
             self.ids = ids
+            self.smsSegments = smsSegments
         }
     }
 

@@ -58,8 +58,15 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "Commit durability: full (survives power loss) or normal (survives a crash of the process).")
     var durability: SQLiteEventStore.Durability = .full
 
+    @Option(name: .customLong("sms-segments"), help: "Most segments a daily SMS may take before it is shortened or split (env PERIODIZE_SMS_SEGMENTS).")
+    var smsSegments: Int = Int(ProcessInfo.processInfo.environment["PERIODIZE_SMS_SEGMENTS"] ?? "") ?? 3
+
+    func validate() throws {
+        guard (1...10).contains(smsSegments) else { throw ValidationError("--sms-segments must be 1 to 10") }
+    }
+
     func openEngine(progressLabel: String = "catching up") async throws -> Engine {
-        try await Engine.open(Engine.Options(path: db, durability: durability), progress: { stage, done, total in
+        try await Engine.open(Engine.Options(path: db, durability: durability, smsSegments: smsSegments), progress: { stage, done, total in
             Terminal.progress("\(stage)", done, total)
         })
     }

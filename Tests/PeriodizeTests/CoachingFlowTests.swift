@@ -163,6 +163,17 @@ struct CoachingFlowTests {
         #expect(row?["timezone"] == "Asia/Kolkata")
         #expect(row?["preferred_send_hour"] == 7)
         #expect(row?["name"] == "Avery Chen")
+        // New training days apply from now on: the current mesocycle is broken down again.
+        try await engine.updateClient(ClientUpdated(clientId: "c1", profile: {
+            var profile = enrollment("c1").profile
+            profile.trainingDays = [2, 4]
+            profile.daysPerWeek = 2
+            return profile
+        }()))
+        let tuesday = try await engine.dailyWorkout(clientID: "c1", date: LocalDate("2026-03-10"))
+        #expect(tuesday.workout != nil)
+        let wednesday = try await engine.dailyWorkout(clientID: "c1", date: LocalDate("2026-03-11"))
+        #expect(wednesday.workout == nil)
         // Inactive clients get nothing.
         try await engine.updateClient(ClientUpdated(clientId: "c1", isActive: false))
         #expect(try await engine.tick(now: date("2026-03-10T08:00:00Z")).clients == 0)
