@@ -20,6 +20,10 @@ public struct ClientHistory: Sendable {
     public var dailyMessages: Set<LocalDate> = []
     /// Local dates (Sundays) that have their weekly overview.
     public var weeklyMessages: Set<LocalDate> = []
+    /// Failed attempts at each local date's daily message.
+    public var dailyFailures: [LocalDate: Int] = [:]
+    /// Local dates whose daily message failed for good (not to be tried again).
+    public var undeliverable: Set<LocalDate> = []
     /// The stream's version: the expected version of the next append.
     public var version: Int64 = 0
 
@@ -64,6 +68,11 @@ public struct ClientHistory: Sendable {
             case WorkoutGenerated.eventType:
                 guard let date = try Self.fields(envelope).string("date").flatMap({ LocalDate($0) }) else { continue }
                 storedWorkouts[date] = Stored(envelope: envelope, decoded: nil, position: envelope.position)
+            case MessageFailed.eventType:
+                let fields = try Self.fields(envelope)
+                guard fields.string("kind") == MessageKind.daily.rawValue, let date = fields.string("localDate").flatMap({ LocalDate($0) }) else { continue }
+                dailyFailures[date, default: 0] += 1
+                if fields.bool("retryable") == false { undeliverable.insert(date) }
             case MessageSent.eventType:
                 let fields = try Self.fields(envelope)
                 guard fields.string("direction") != MessageDirection.inbound.rawValue,

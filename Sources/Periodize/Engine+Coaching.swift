@@ -252,12 +252,29 @@ extension Engine {
         let parts = workout.map { DailyMessage.fit($0, firstName: firstName, segments: segments) }
             ?? [DailyMessage.restDay(firstName: firstName, date: day, notes: dayPlan.notes)]
         let text = parts.joined(separator: "\n\n")
-        if dryRun || history.dailyMessages.contains(day) { return (text, false) }
+        if dryRun || history.dailyMessages.contains(day) || history.undeliverable.contains(day) { return (text, false) }
         let measure = SMSText.measure(text)
+        let id = Self.dailyMessageID(clientID: clientID, date: day)
+        let sender = options.sender
+        let providerID: String?
+        do {
+            providerID = try await sender.send(text, to: client.phoneNumber, messageID: id)
+        } catch {
+            let failure = error as? SendFailure ?? SendFailure("\(error)", retryable: true)
+            let failed = MessageFailed(
+                messageId: id.uuidString.lowercased(), clientId: clientID, kind: .daily, localDate: day, provider: sender.provider,
+                attempt: history.dailyFailures[day, default: 0] + 1, error: failure.message, errorCode: failure.code,
+                retryable: failure.retryable, failedAt: Timestamp(instant ?? options.clock()).iso8601)
+            let result = try await store.append([try newEvent(failed, actor: "daily")], to: Self.clientStream(clientID), expected: .any)
+            history.dailyFailures[day, default: 0] += 1
+            if !failure.retryable { history.undeliverable.insert(day) }
+            history.version = result.streamVersion
+            throw failure
+        }
         let message = MessageSent(
-            messageId: Self.dailyMessageID(clientID: clientID, date: day).uuidString.lowercased(), clientId: clientID, kind: .daily,
-            localDate: day, body: text, encoding: measure.encoding, segments: measure.segments, provider: "outbox",
-            sentAt: Timestamp(instant ?? options.clock()).iso8601)
+            messageId: id.uuidString.lowercased(), clientId: clientID, kind: .daily,
+            localDate: day, body: text, encoding: measure.encoding, segments: measure.segments, provider: sender.provider,
+            providerMessageId: providerID, sentAt: Timestamp(instant ?? options.clock()).iso8601)
         do {
             let result = try await store.append(
                 [try newEvent(message, id: Self.dailyMessageID(clientID: clientID, date: day), actor: "daily")],
@@ -296,9 +313,11 @@ extension Engine {
         text += "."
         let measure = SMSText.measure(text)
         let id = Self.messageID("weekly", clientID: client.clientId, date: sunday)
+        let providerID = try await options.sender.send(text, to: client.phoneNumber, messageID: id)
         let message = MessageSent(
             messageId: id.uuidString.lowercased(), clientId: client.clientId, kind: .weekly, localDate: sunday, body: text,
-            encoding: measure.encoding, segments: measure.segments, provider: "outbox", sentAt: Timestamp(instant ?? options.clock()).iso8601)
+            encoding: measure.encoding, segments: measure.segments, provider: options.sender.provider, providerMessageId: providerID,
+            sentAt: Timestamp(instant ?? options.clock()).iso8601)
         do {
             let result = try await store.append([try newEvent(message, id: id, actor: "weekly")], to: Self.clientStream(client.clientId), expected: .any)
             history.weeklyMessages.insert(sunday)
@@ -320,6 +339,8 @@ extension Engine {
         public var outsidePlan: Int
         /// Weekly overviews sent (on clients' local Sundays).
         public var weekly: Int
+        /// Due clients whose message failed for good earlier (not tried again).
+        public var undeliverable: Int
         public var failed: [String]
     }
 
@@ -332,7 +353,7 @@ extension Engine {
             try Row.fetchAll(db, sql: "SELECT client_id, timezone, preferred_send_hour FROM clients WHERE is_active = 1 AND opted_in = 1 ORDER BY client_id")
                 .map { ($0[0], $0[1], $0[2]) }
         }
-        enum Outcome: Sendable { case sent(weekly: Bool), alreadySent(weekly: Bool), notDue, outsidePlan, failed(String) }
+        enum Outcome: Sendable { case sent(weekly: Bool), alreadySent(weekly: Bool), notDue, outsidePlan, undeliverable, failed(String) }
         @Sendable func handle(_ clientID: String, _ zone: String, _ hour: Int) async -> Outcome {
             do {
                 let calendar = try ClientCalendar(timeZone: zone)
@@ -345,6 +366,7 @@ extension Engine {
                 if exists, !sunday { return .alreadySent(weekly: false) }
                 var history = try await history(of: clientID)
                 guard let client = history.client, history.mesocycle(containing: date) != nil else { return .outsidePlan }
+                if history.undeliverable.contains(date) { return .undeliverable }
                 let sent = exists ? false : try await sendDaily(&history, client: client, day: date, at: instant).sent
                 let weekly = sunday ? try await sendWeekly(&history, client: client, sunday: date, at: instant) : false
                 return sent ? .sent(weekly: weekly) : .alreadySent(weekly: weekly)
@@ -352,7 +374,7 @@ extension Engine {
                 return .failed("\(clientID): \(error)")
             }
         }
-        var report = TickReport(clients: clients.count, sent: 0, alreadySent: 0, notDue: 0, outsidePlan: 0, weekly: 0, failed: [])
+        var report = TickReport(clients: clients.count, sent: 0, alreadySent: 0, notDue: 0, outsidePlan: 0, weekly: 0, undeliverable: 0, failed: [])
         await withTaskGroup(of: Outcome.self) { group in
             var next = clients.makeIterator()
             func add() -> Bool {
@@ -371,6 +393,7 @@ extension Engine {
                     if weekly { report.weekly += 1 }
                 case .notDue: report.notDue += 1
                 case .outsidePlan: report.outsidePlan += 1
+                case .undeliverable: report.undeliverable += 1
                 case .failed(let reason): report.failed.append(reason)
                 }
                 _ = add()

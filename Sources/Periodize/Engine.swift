@@ -20,11 +20,13 @@ public final class Engine: Sendable {
         public var ids: @Sendable () -> UUID
         /// The most segments one daily SMS may take before it is shortened or split.
         public var smsSegments: Int
+        /// Where messages go (the outbox by default: recorded in the log, nothing sent).
+        public var sender: any MessageSender
 
         public init(
             path: String, durability: SQLiteEventStore.Durability = .full, busyTimeout: TimeInterval = 10,
             clock: @escaping @Sendable () -> Date = { Date() }, ids: @escaping @Sendable () -> UUID = { UUID() },
-            smsSegments: Int = 3
+            smsSegments: Int = 3, sender: any MessageSender = OutboxSender()
         ) {
             self.path = path
             self.durability = durability
@@ -32,6 +34,7 @@ public final class Engine: Sendable {
             self.clock = clock
             self.ids = ids
             self.smsSegments = smsSegments
+            self.sender = sender
         }
     }
 

@@ -1,0 +1,68 @@
+import Coaching
+import EventLog
+import Events
+import Foundation
+import GRDB
+import Periodize
+import Synchronization
+import Testing
+import TestSupport
+
+/// A provider that fails as scripted: the boundary to an SMS provider, not our storage.
+final class ScriptedSender: MessageSender {
+    let failures: Mutex<[SendFailure?]>
+    let sent = Mutex<[String]>([])
+    var provider: String { "scripted" }
+
+    init(_ failures: [SendFailure?]) { self.failures = Mutex(failures) }
+
+    func send(_ body: String, to phoneNumber: String, messageID: UUID) async throws -> String? {
+        let next = failures.withLock { $0.isEmpty ? nil : $0.removeFirst() }
+        if let next { throw next }
+        sent.withLock { $0.append(body) }
+        return "SM\(messageID.uuidString.prefix(8))"
+    }
+}
+
+@Suite("Message senders")
+struct SenderTests {
+    func engine(_ folder: TemporaryDirectory, sender: any MessageSender) async throws -> Engine {
+        let ids = SeededIDs(seed: 7)
+        return try await Engine.open(Engine.Options(path: folder.path("log.sqlite"), ids: { ids.next() }, sender: sender))
+    }
+
+    @Test func aRetryableFailureIsRecordedAndTheNextTickSends() async throws {
+        let folder = TemporaryDirectory()
+        let sender = ScriptedSender([SendFailure("HTTP 503", code: "503", retryable: true)])
+        let engine = try await engine(folder, sender: sender)
+        try await engine.enroll(enrollment("c1", zone: "UTC", hour: 6))
+        try await engine.createPlan(clientID: "c1", start: LocalDate("2026-03-09"))
+        let first = try await engine.tick(now: date("2026-03-09T07:00:00Z"))
+        #expect(first.failed.count == 1)
+        let second = try await engine.tick(now: date("2026-03-09T08:00:00Z"))
+        #expect(second.sent == 1)
+        #expect(sender.sent.withLock { $0.count } == 1)
+        let row = try await engine.store.database.read { db in try Row.fetchOne(db, sql: "SELECT status, attempts, provider, provider_message_id FROM messages WHERE kind = 'daily'") }
+        #expect(row?["status"] == "sent")
+        #expect(row?["attempts"] == 2)
+        #expect(row?["provider"] == "scripted")
+        #expect((row?["provider_message_id"] as String?)?.hasPrefix("SM") == true)
+    }
+
+    @Test func aPermanentFailureIsNotTriedAgain() async throws {
+        let folder = TemporaryDirectory()
+        let sender = ScriptedSender([SendFailure("the number opted out", code: "21610", retryable: false)])
+        let engine = try await engine(folder, sender: sender)
+        try await engine.enroll(enrollment("c1", zone: "UTC", hour: 6))
+        try await engine.createPlan(clientID: "c1", start: LocalDate("2026-03-09"))
+        #expect(try await engine.tick(now: date("2026-03-09T07:00:00Z")).failed.count == 1)
+        let again = try await engine.tick(now: date("2026-03-09T08:00:00Z"))
+        #expect(again.undeliverable == 1)
+        #expect(again.sent == 0)
+        #expect(sender.sent.withLock { $0.isEmpty })
+        let failed = try await engine.store.database.read { db in try String.fetchOne(db, sql: "SELECT status FROM messages WHERE kind = 'daily'") }
+        #expect(failed == "failed")
+        // The next day is a new message.
+        #expect(try await engine.tick(now: date("2026-03-10T07:00:00Z")).sent == 1)
+    }
+}
