@@ -5,7 +5,7 @@ public struct ClientEnrolled: EventPayload {
     public static let eventType = "ClientEnrolled"
     public static let schemaVersion = 2
     public static let personalFields = [
-        "name", "phoneNumber", "email", "profile.age", "profile.gender", "profile.injuries",
+        "name", "phoneNumber", "email", "profile.age", "profile.gender", "profile.injuries", "profile.travel",
     ]
 
     public var clientId: String
@@ -82,11 +82,13 @@ public struct FitnessProfile: Codable, Sendable, Equatable {
     public var injuries: [Injury]
     public var age: Int?
     public var gender: String?
+    /// Travel the plan should know about, in the client's words ("away Apr 6-12, hotel gym").
+    public var travel: String?
 
     public init(
         fitnessGoals: String, primaryGoal: PrimaryGoal, skillLevel: SkillLevel, daysPerWeek: Int,
         trainingDays: [Int], sessionMinutes: Int, location: TrainingLocation, equipment: [String],
-        injuries: [Injury], age: Int? = nil, gender: String? = nil
+        injuries: [Injury], age: Int? = nil, gender: String? = nil, travel: String? = nil
     ) {
         self.fitnessGoals = fitnessGoals
         self.primaryGoal = primaryGoal
@@ -99,6 +101,7 @@ public struct FitnessProfile: Codable, Sendable, Equatable {
         self.injuries = injuries
         self.age = age
         self.gender = gender
+        self.travel = travel
     }
 }
 

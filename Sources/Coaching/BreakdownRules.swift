@@ -93,6 +93,7 @@ public enum BreakdownRules {
                 index: index, name: mesocycle.name, phase: mesocycle.name.lowercased(), weeks: mesocycle.weeks,
                 focus: mesocycle.focus, deload: mesocycle.deload, startDate: start),
             microcycles: microcycles,
-            decision: DecisionRecord(coach: PlanRules.coach, coachVersion: PlanRules.version, inputs: inputs, rules: rules, durationMs: 0))
+            decision: DecisionRecord(coach: PlanRules.coach, coachVersion: PlanRules.version, inputs: inputs, rules: rules,
+                                     seed: SeededGenerator.seed(of: "\(plan.clientId)|\(plan.planId)|\(index)"), durationMs: 0))
     }
 }

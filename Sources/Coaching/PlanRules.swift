@@ -79,6 +79,10 @@ public enum PlanRules {
             notes.append("Active injuries: \(active.joined(separator: ", ")). Exercises that load them are swapped for safe variants.")
             rules.append("active injuries noted: \(active.joined(separator: ", "))")
         }
+        if let travel = profile.travel, !travel.isEmpty {
+            notes.append("Travel: \(travel). Hotel-gym or bodyweight sessions those days.")
+            rules.append("travel noted")
+        }
         let days = profile.trainingDays.sorted().map { Weekday(isoNumber: $0).shortName }.joined(separator: ", ")
         let overview = "\(weeks)-week \(type.rawValue) plan, \(profile.daysPerWeek) days a week (\(days)), "
             + "\(profile.sessionMinutes) minutes a session: " + mesocycles.map { "\($0.name) \($0.weeks) wk" }.joined(separator: ", ") + "."
@@ -86,7 +90,8 @@ public enum PlanRules {
             planId: planId, clientId: client.clientId, programType: type, goalStatement: profile.fitnessGoals,
             macrocycleWeeks: lengths.reduce(0, +), mesocycles: mesocycles, overview: overview,
             notes: notes.isEmpty ? nil : notes.joined(separator: " "), startDate: start,
-            decision: DecisionRecord(coach: coach, coachVersion: version, inputs: inputs, rules: rules, durationMs: 0))
+            decision: DecisionRecord(coach: coach, coachVersion: version, inputs: inputs, rules: rules,
+                                     seed: SeededGenerator.seed(of: "\(client.clientId)|\(start)"), durationMs: 0))
     }
 }
 

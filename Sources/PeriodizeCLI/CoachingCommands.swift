@@ -48,6 +48,7 @@ struct EnrollCommand: AsyncParsableCommand {
     @Option(help: "An injury area, `knee` (active) or `knee:resolved`; repeatable.") var injury: [String] = []
     @Option var age: Int?
     @Option var sex: String?
+    @Option(help: "Travel the plan should know about, e.g. \"away Apr 6-12, hotel gym\".") var travel: String?
 
     func run() async throws {
         let enrollment = try await coaching { try makeEnrollment() }
@@ -80,7 +81,7 @@ struct EnrollCommand: AsyncParsableCommand {
             profile: FitnessProfile(
                 fitnessGoals: goals, primaryGoal: try value(primaryGoal, "primary-goal"), skillLevel: try value(experience, "experience"),
                 daysPerWeek: dayList.count, trainingDays: dayList, sessionMinutes: sessionMinutes, location: try value(location, "location"),
-                equipment: equipment.split(separator: ",").map(String.init), injuries: injuries, age: age, gender: sex))
+                equipment: equipment.split(separator: ",").map(String.init), injuries: injuries, age: age, gender: sex, travel: travel))
     }
 }
 

@@ -44,6 +44,10 @@ struct PlanRulesTests {
         #expect(plan.notes?.contains("knee") == true)
         #expect(plan.notes?.contains("shoulder") == false)
         #expect(plan.overview.contains("Mon, Wed, Fri"))
+        var traveller = client(goal: .endurance)
+        traveller.profile.travel = "away Apr 6-12, hotel gym"
+        let trip = try PlanRules.plan(planId: "p", client: traveller, start: LocalDate("2026-03-09")!, inputs: [])
+        #expect(trip.notes?.contains("Travel: away Apr 6-12, hotel gym.") == true)
     }
 
     @Test(arguments: [0, 3, 53])
