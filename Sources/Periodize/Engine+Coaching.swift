@@ -242,13 +242,7 @@ extension Engine {
         let clientID = client.clientId
         let segments = max(1, segments ?? options.smsSegments)
         let (workout, dayPlan) = try await dailyWorkout(&history, client: client, day: day)
-        var firstName = String(client.name.split(separator: " ").first ?? Substring(client.name))
-        // One accented letter would make the whole message UCS-2 (70 characters a segment
-        // instead of 160): a name that folds to GSM-7 is written without its accents.
-        if SMSText.encoding(of: firstName) == .ucs2 {
-            let folded = firstName.folding(options: .diacriticInsensitive, locale: nil)
-            if SMSText.encoding(of: folded) == .gsm7 { firstName = folded }
-        }
+        let firstName = Self.smsFirstName(client.name)
         let parts = workout.map { DailyMessage.fit($0, firstName: firstName, segments: segments) }
             ?? [DailyMessage.restDay(firstName: firstName, date: day, notes: dayPlan.notes)]
         let text = parts.joined(separator: "\n\n")
@@ -305,9 +299,7 @@ extension Engine {
             }
         }
         guard !parts.isEmpty || !rest.isEmpty else { return false }
-        var firstName = String(client.name.split(separator: " ").first ?? Substring(client.name))
-        let folded = firstName.folding(options: .diacriticInsensitive, locale: nil)
-        if SMSText.encoding(of: firstName) == .ucs2, SMSText.encoding(of: folded) == .gsm7 { firstName = folded }
+        let firstName = Self.smsFirstName(client.name)
         var text = "\(firstName), your week from \(DailyMessageDates.monthDay(monday)): " + parts.joined(separator: ", ")
         if !rest.isEmpty { text += ". Rest: " + rest.joined(separator: ", ") }
         text += "."
@@ -326,6 +318,16 @@ extension Engine {
         } catch let error as EventStoreError where error.code == .eventIDReused {
             return false
         }
+    }
+
+    /// The first name as messages address the client. One accented letter would make a whole
+    /// message UCS-2 (70 characters a segment instead of 160): a name that folds to GSM-7 is
+    /// written without its accents.
+    static func smsFirstName(_ name: String) -> String {
+        let first = String(name.split(separator: " ").first ?? Substring(name))
+        guard SMSText.encoding(of: first) == .ucs2 else { return first }
+        let folded = first.folding(options: .diacriticInsensitive, locale: nil)
+        return SMSText.encoding(of: folded) == .gsm7 ? folded : first
     }
 
     /// What an hourly tick did.
