@@ -22,18 +22,26 @@ enum CoachingBenchmarks {
         let rules = WorkoutRules()
         let clock = ContinuousClock()
         let start = LocalDate("2026-03-09")!
-        var generated = 0
+        var workouts: [WorkoutGenerated] = []
+        workouts.reserveCapacity(count)
         let themes = ["Full body A", "Upper body", "Lower body", "Push", "Pull", "Legs", "Easy run", "Long run"]
         let elapsed = clock.measure {
             for n in 0..<count {
                 let day = DayPlan(day: .monday, theme: themes[n % themes.count], load: n % 2 == 0 ? .moderate : .heavy)
-                if rules.workout(client: client(n % 1000), planId: "p", programType: .strength, day: day, date: start.adding(days: n % 28),
-                                 weekIndex: n % 12, deload: n % 4 == 3, recent: [], inputs: [1, 2]) != nil {
-                    generated += 1
+                if let workout = rules.workout(client: client(n % 1000), planId: "p", programType: .strength, day: day, date: start.adding(days: n % 28),
+                                               weekIndex: n % 12, deload: n % 4 == 3, recent: [], inputs: [1, 2]) {
+                    workouts.append(workout)
                 }
             }
         }
-        say(String(format: "rule-based workout generation: %d workouts in %.2f s, %.0f/s (target >= 20,000/s)", generated, Report.seconds(elapsed), Report.rate(generated, elapsed)))
+        // Baseline: encoding the same workouts as the log stores them, the least any coach's
+        // output costs before it is appended.
+        var bytes = 0
+        let encoding = try clock.measure {
+            for workout in workouts { bytes += try EventCoding.encode(workout).count }
+        }
+        let ours = Report.rate(workouts.count, elapsed), baseline = Report.rate(workouts.count, encoding)
+        say(String(format: "rule-based workout generation: %d workouts in %.2f s, %.0f/s (target >= 20,000/s); JSON-encoding the same workouts %.0f/s, ratio %.2f", workouts.count, Report.seconds(elapsed), ours, baseline, ours / baseline))
     }
 
     /// One tick over `clients` enrolled clients with their plan and current mesocycle (as
@@ -64,11 +72,28 @@ enum CoachingBenchmarks {
             report = try await engine.tick(now: Timestamp(iso8601: "2026-03-10T12:00:00Z")!.date)
         }
         let appended = try await engine.store.headPosition() - head
+        var rows: [RecordedEvent] = []
+        for try await event in engine.store.readAll(from: head + 1, batchSize: 5000) { rows.append(event) }
         try engine.close()
         guard let report, report.failed.isEmpty, report.sent == count else {
             throw BenchError("tick did not send every message: \(String(describing: report))")
         }
-        say(String(format: "tick over %d clients: %.1f s (target <= 60 s), %d messages, %lld events appended, %.0f events/s", count, Report.seconds(elapsed), report.sent, appended, Double(appended) / Report.seconds(elapsed)))
+        // Baseline: the raw C API inserting the very rows the tick appended, on the same schema
+        // and settings, committed as the tick's group commits did at best (one commit per 32
+        // clients' events) — storage alone, without deciding, generating or projecting anything.
+        let (raw, insert) = try RawSQLite.eventLog(path: options.folder + "/tick-raw.sqlite")
+        let perCommit = max(1, rows.count * 32 / count)
+        let rawElapsed = try clock.measure {
+            for start in stride(from: 0, to: rows.count, by: perCommit) {
+                try raw.exec("BEGIN IMMEDIATE")
+                for row in rows[start..<min(rows.count, start + perCommit)] { try raw.insert(insert, row) }
+                try raw.exec("COMMIT")
+            }
+        }
+        let ours = Double(appended) / Report.seconds(elapsed)
+        let baseline = Double(rows.count) / Report.seconds(rawElapsed)
+        say(String(format: "tick over %d clients: %.1f s (target <= 60 s), %d messages, %lld events appended, %.0f events/s; raw SQLite storing the same rows %.0f events/s, ratio %.2f", count, Report.seconds(elapsed), report.sent, appended, ours, baseline, ours / baseline))
         removeDatabase(path)
+        removeDatabase(options.folder + "/tick-raw.sqlite")
     }
 }
