@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "Projections", targets: ["Projections"]),
         .library(name: "Coaching", targets: ["Coaching"]),
+        .library(name: "LLM", targets: ["LLM"]),
         .library(name: "Periodize", targets: ["Periodize"]),
         .executable(name: "periodize", targets: ["PeriodizeCLI"]),
         .executable(name: "periodize-bench", targets: ["PeriodizeBenchmarks"]),
@@ -23,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // What happened: the event catalog. Foundation only.
@@ -40,6 +43,17 @@ let package = Package(
             swiftSettings: strict),
         // The coaching domain as pure values: catalog, calendar, SMS text. No I/O.
         .target(name: "Coaching", dependencies: ["Events"], path: "Sources/Coaching", swiftSettings: strict),
+        // Coaches backed by language models (Gemini, OpenAI-compatible): prompts, schemas
+        // derived from the event types, retries, repair, rate limits. HTTP through URLSession.
+        .target(
+            name: "LLM",
+            dependencies: [
+                "Events", "Coaching",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Sources/LLM",
+            resources: [.copy("Prompts")],
+            swiftSettings: strict),
         // What we read: read-models rebuilt from the log.
         .target(
             name: "Projections",
@@ -55,7 +69,7 @@ let package = Package(
         .target(
             name: "Periodize",
             dependencies: [
-                "Events", "EventLog", "Projections", "Coaching",
+                "Events", "EventLog", "Projections", "Coaching", "LLM",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -65,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "PeriodizeCLI",
             dependencies: [
-                "Periodize", "EventLog", "Events",
+                "Periodize", "EventLog", "Events", "LLM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/PeriodizeCLI",
@@ -78,6 +92,16 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             path: "Benchmarks",
+            swiftSettings: strict),
+        // Loopback HTTP servers speaking the LLM providers' wire formats, for tests and benchmarks.
+        .target(
+            name: "LoopbackProviders",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/LoopbackProviders",
             swiftSettings: strict),
         .target(name: "TestSupport", path: "Tests/Support", swiftSettings: strict),
         .testTarget(

@@ -49,7 +49,12 @@ public struct DecisionRecord: Codable, Sendable, Equatable {
 
     /// One call to a model.
     public struct Attempt: Codable, Sendable, Equatable {
+        /// `first`, `retry` (the same request after a retryable failure) or `repair` (the
+        /// conversation so far plus the validation errors).
+        public var purpose: String?
         public var httpStatus: Int?
+        /// The provider's finish reason (`STOP`, `MAX_TOKENS`, `stop`, `length`, ...).
+        public var finishReason: String?
         public var rawOutput: String?
         public var validationErrors: [String]
         public var error: String?
@@ -58,10 +63,13 @@ public struct DecisionRecord: Codable, Sendable, Equatable {
         public var completionTokens: Int?
 
         public init(
-            httpStatus: Int? = nil, rawOutput: String? = nil, validationErrors: [String] = [],
-            error: String? = nil, latencyMs: Double, promptTokens: Int? = nil, completionTokens: Int? = nil
+            purpose: String? = nil, httpStatus: Int? = nil, finishReason: String? = nil, rawOutput: String? = nil,
+            validationErrors: [String] = [], error: String? = nil, latencyMs: Double, promptTokens: Int? = nil,
+            completionTokens: Int? = nil
         ) {
+            self.purpose = purpose
             self.httpStatus = httpStatus
+            self.finishReason = finishReason
             self.rawOutput = rawOutput
             self.validationErrors = validationErrors
             self.error = error

@@ -11,6 +11,7 @@ public enum DomainEvent: Sendable, Equatable {
     case messageFailed(MessageFailed)
     case migrationApplied(MigrationApplied)
     case migrationReverted(MigrationReverted)
+    case promptRecorded(PromptRecorded)
     /// A type this build does not know. The envelope stays readable; projections skip it.
     case unknown(type: String, schemaVersion: Int)
 }
@@ -75,6 +76,7 @@ public enum EventCatalog {
         case .messageFailed(let p): try EventCoding.encode(p)
         case .migrationApplied(let p): try EventCoding.encode(p)
         case .migrationReverted(let p): try EventCoding.encode(p)
+        case .promptRecorded(let p): try EventCoding.encode(p)
         case .unknown: nil
         }
     }
@@ -122,6 +124,7 @@ public enum EventCatalog {
         entry(MessageFailed.self, DomainEvent.messageFailed),
         entry(MigrationApplied.self, DomainEvent.migrationApplied),
         entry(MigrationReverted.self, DomainEvent.migrationReverted),
+        entry(PromptRecorded.self, DomainEvent.promptRecorded),
     ]
 
     private static let byType: [String: Entry] = Dictionary(uniqueKeysWithValues: entries.map { ($0.type, $0) })

@@ -111,16 +111,9 @@ extension Engine {
 
     func createPlanOnly(clientID: String, start: LocalDate?, weeks: Int) async throws -> PlanCreated {
         let (history, client) = try await requireClient(clientID)
-        let began = ContinuousClock.now
-        var plan: PlanCreated
-        do {
-            plan = try PlanRules.plan(
-                planId: options.ids().uuidString.lowercased(), client: client, start: start ?? localToday(for: client), weeks: weeks,
-                inputs: [history.clientPosition].compactMap { $0 })
-        } catch let error as RuleError {
-            throw CoachingError(error.description)
-        }
-        plan.decision?.durationMs = milliseconds(since: began)
+        let plan = try await decidePlan(
+            client: client, planId: options.ids().uuidString.lowercased(), start: start ?? localToday(for: client), weeks: weeks,
+            inputs: [history.clientPosition].compactMap { $0 })
         try await append(plan, to: Self.clientStream(clientID), expected: .exact(history.version), actor: "plan")
         return plan
     }
@@ -145,16 +138,7 @@ extension Engine {
             throw CoachingError("\(date) is outside plan \(plan.planId) (\(plan.startDate), \(plan.macrocycleWeeks) weeks)")
         }
         if !again, history.brokenDownMesocycles.contains(index) { return (index, history) }
-        let began = ContinuousClock.now
-        var broken: MesocycleBroken
-        do {
-            broken = try BreakdownRules.breakdown(
-                plan: plan, index: index, trainingDays: client.profile.trainingDays,
-                inputs: [history.clientPosition, planPosition].compactMap { $0 })
-        } catch let error as RuleError {
-            throw CoachingError(error.description)
-        }
-        broken.decision?.durationMs = milliseconds(since: began)
+        let broken = try await decideBreakdown(plan: plan, index: index, client: client, inputs: [history.clientPosition, planPosition].compactMap { $0 })
         let result = try await append(broken, to: Self.clientStream(client.clientId), expected: .exact(history.version), actor: "breakdown")
         var updated = history
         updated.record(broken, at: result.positions[0], version: result.streamVersion)
@@ -194,15 +178,12 @@ extension Engine {
             }
             let dayPlan = scheduled.day
             let recent = try history.recentWorkouts(before: day)
-            let began = ContinuousClock.now
-            guard var workout = WorkoutRules().workout(
-                client: client, planId: scheduled.planId, programType: history.plan?.programType ?? .other, day: dayPlan, date: day,
-                weekIndex: scheduled.weekIndex, deload: scheduled.isDeloadWeek, recent: recent.map(\.event),
+            guard let workout = try await decideWorkout(
+                client: client, plan: history.plan, mesocycle: index, scheduled: scheduled, date: day, recent: recent.map(\.event),
                 inputs: [history.clientPosition, history.planPosition, scheduled.breakdownPosition].compactMap { $0 } + recent.map(\.position))
             else {
                 return (nil, dayPlan)
             }
-            workout.decision?.durationMs = milliseconds(since: began)
             do {
                 let result = try await append(workout, to: Self.clientStream(clientID), expected: .exact(history.version), actor: "daily")
                 history.record(workout, at: result.positions[0], version: result.streamVersion)
@@ -223,8 +204,13 @@ extension Engine {
 
     /// A message id derived from its kind, client and local date.
     static func messageID(_ kind: String, clientID: String, date: LocalDate) -> UUID {
-        let digest = Array(SHA256.hash(data: Data("\(kind)|\(clientID)|\(date)".utf8)))
-        // A name-based UUID (version 5 layout over SHA-256's first 16 bytes).
+        nameBasedID("\(kind)|\(clientID)|\(date)")
+    }
+
+    /// A name-based UUID (version 5 layout over SHA-256's first 16 bytes): the same name gives
+    /// the same id in every process.
+    static func nameBasedID(_ name: String) -> UUID {
+        let digest = Array(SHA256.hash(data: Data(name.utf8)))
         return UUID(uuid: (digest[0], digest[1], digest[2], digest[3], digest[4], digest[5], (digest[6] & 0x0F) | 0x50, digest[7],
                            (digest[8] & 0x3F) | 0x80, digest[9], digest[10], digest[11], digest[12], digest[13], digest[14], digest[15]))
     }
@@ -349,7 +335,8 @@ extension Engine {
     /// Every active client whose local time has reached their send hour and who has no daily
     /// message for their local date gets one; missed hours catch up. Clients are handled
     /// `concurrency` at a time, so their appends share commits (group commit).
-    public func tick(now: Date? = nil, concurrency: Int = 32) async throws -> TickReport {
+    public func tick(now: Date? = nil, concurrency: Int? = nil) async throws -> TickReport {
+        let concurrency = concurrency ?? defaultConcurrency
         let instant = now ?? options.clock()
         let clients: [(String, String, Int)] = try await store.database.read { db in
             try Row.fetchAll(db, sql: "SELECT client_id, timezone, preferred_send_hour FROM clients WHERE is_active = 1 AND opted_in = 1 ORDER BY client_id")
@@ -377,32 +364,42 @@ extension Engine {
             }
         }
         var report = TickReport(clients: clients.count, sent: 0, alreadySent: 0, notDue: 0, outsidePlan: 0, weekly: 0, undeliverable: 0, failed: [])
-        await withTaskGroup(of: Outcome.self) { group in
-            var next = clients.makeIterator()
-            func add() -> Bool {
-                guard let (id, zone, hour) = next.next() else { return false }
-                group.addTask { await handle(id, zone, hour) }
-                return true
-            }
-            for _ in 0..<max(1, concurrency) where !add() { break }
-            while let outcome = await group.next() {
-                switch outcome {
-                case .sent(let weekly):
-                    report.sent += 1
-                    if weekly { report.weekly += 1 }
-                case .alreadySent(let weekly):
-                    report.alreadySent += 1
-                    if weekly { report.weekly += 1 }
-                case .notDue: report.notDue += 1
-                case .outsidePlan: report.outsidePlan += 1
-                case .undeliverable: report.undeliverable += 1
-                case .failed(let reason): report.failed.append(reason)
-                }
-                _ = add()
+        await Self.concurrently(clients, limit: concurrency, { await handle($0.0, $0.1, $0.2) }) { outcome in
+            switch outcome {
+            case .sent(let weekly):
+                report.sent += 1
+                if weekly { report.weekly += 1 }
+            case .alreadySent(let weekly):
+                report.alreadySent += 1
+                if weekly { report.weekly += 1 }
+            case .notDue: report.notDue += 1
+            case .outsidePlan: report.outsidePlan += 1
+            case .undeliverable: report.undeliverable += 1
+            case .failed(let reason): report.failed.append(reason)
             }
         }
         report.failed.sort()
         return report
+    }
+
+    /// Runs `body` over `inputs` with at most `limit` at a time, handing each result to
+    /// `collect` as it comes (in completion order).
+    static func concurrently<Input: Sendable, Output: Sendable>(
+        _ inputs: [Input], limit: Int, _ body: @escaping @Sendable (Input) async -> Output, collect: (Output) -> Void
+    ) async {
+        await withTaskGroup(of: Output.self) { group in
+            var next = inputs.makeIterator()
+            func add() -> Bool {
+                guard let input = next.next() else { return false }
+                group.addTask { await body(input) }
+                return true
+            }
+            for _ in 0..<max(1, limit) where !add() { break }
+            while let output = await group.next() {
+                collect(output)
+                _ = add()
+            }
+        }
     }
 
     func milliseconds(since start: ContinuousClock.Instant) -> Double {

@@ -1,7 +1,9 @@
+import Coaching
 import EventLog
 import Events
 import Foundation
 import GRDB
+import LLM
 import Logging
 import Projections
 
@@ -22,11 +24,17 @@ public final class Engine: Sendable {
         public var smsSegments: Int
         /// Where messages go (the outbox by default: recorded in the log, nothing sent).
         public var sender: any MessageSender
+        /// A model coach for plans, weeks and workouts; nil for the rule-based coach alone.
+        /// The rules stay its fallback.
+        public var coach: LLMCoach?
+        /// The checks every generated artefact passes.
+        public var validator: ArtefactValidator
 
         public init(
             path: String, durability: SQLiteEventStore.Durability = .full, busyTimeout: TimeInterval = 10,
             clock: @escaping @Sendable () -> Date = { Date() }, ids: @escaping @Sendable () -> UUID = { UUID() },
-            smsSegments: Int = 3, sender: any MessageSender = OutboxSender()
+            smsSegments: Int = 3, sender: any MessageSender = OutboxSender(), coach: LLMCoach? = nil,
+            validator: ArtefactValidator = ArtefactValidator()
         ) {
             self.path = path
             self.durability = durability
@@ -35,6 +43,8 @@ public final class Engine: Sendable {
             self.ids = ids
             self.smsSegments = smsSegments
             self.sender = sender
+            self.coach = coach
+            self.validator = validator
         }
     }
 

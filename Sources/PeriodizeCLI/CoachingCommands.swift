@@ -86,16 +86,17 @@ struct EnrollCommand: AsyncParsableCommand {
 }
 
 struct PlanCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "plan", abstract: "Create a client's plan with the rule-based coach.")
+    static let configuration = CommandConfiguration(commandName: "plan", abstract: "Create a client's plan (rule-based coach, or the configured model).")
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var coachOptions: CoachOptions
     @Argument var client: String
     @Option(help: "First day (default: the client's local today).") var start: String?
     @Option(help: "Plan length, 4-52 weeks.") var weeks: Int = 12
 
     func run() async throws {
         let startDate = try parseDate(start, option: "--start")
-        let engine = try await store.openEngine()
+        let engine = try await store.openEngine(coach: coachOptions)
         defer { try? engine.close() }
         let plan = try await coaching { try await engine.createPlan(clientID: client, start: startDate, weeks: weeks) }
         print("plan \(plan.planId): \(plan.overview)")
@@ -106,12 +107,13 @@ struct BreakdownCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "breakdown", abstract: "Break down the mesocycle that contains a date into weeks.")
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var coachOptions: CoachOptions
     @Argument var client: String
     @Option var date: String?
 
     func run() async throws {
         let day = try parseDate(date)
-        let engine = try await store.openEngine()
+        let engine = try await store.openEngine(coach: coachOptions)
         defer { try? engine.close() }
         let broken = try await coaching { try await engine.breakdown(clientID: client, date: day) }
         print("mesocycle \(broken.mesocycle.index + 1) \(broken.mesocycle.name): \(broken.microcycles.count) weeks from \(broken.mesocycle.startDate)")
@@ -122,13 +124,14 @@ struct DailyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "daily", abstract: "Generate (or reuse) the day's workout and send the daily message.")
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var coachOptions: CoachOptions
     @Option(help: "One client (default: every active client).") var client: String?
     @Option(help: "The client's local date (default: today there).") var date: String?
     @Flag(name: .customLong("dry-run"), help: "Print the message instead of sending it.") var dryRun = false
 
     func run() async throws {
         let day = try parseDate(date)
-        let engine = try await store.openEngine()
+        let engine = try await store.openEngine(coach: coachOptions)
         defer { try? engine.close() }
         let clients: [String]
         if let client { clients = [client] } else { clients = try await engine.activeClientIDs() }
@@ -143,6 +146,7 @@ struct TickCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "tick", abstract: "Send every due daily message (run hourly).")
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var coachOptions: CoachOptions
     @Option(help: "The time to act as (ISO 8601; default: now).") var now: String?
 
     func run() async throws {
@@ -151,7 +155,7 @@ struct TickCommand: AsyncParsableCommand {
             guard let parsed = Timestamp(iso8601: now) else { throw CommandFailure(message: "error: --now \(now) is not an ISO 8601 time") }
             instant = parsed.date
         }
-        let engine = try await store.openEngine()
+        let engine = try await store.openEngine(coach: coachOptions)
         defer { try? engine.close() }
         let report = try await engine.tick(now: instant)
         print("tick: \(report.clients) active clients, \(report.sent) sent, \(report.alreadySent) already sent, \(report.notDue) not due, \(report.outsidePlan) outside a plan, \(report.weekly) weekly overviews, \(report.failed.count) failed")
@@ -203,5 +207,25 @@ struct UpdateCommand: AsyncParsableCommand {
                 clientId: client, timezone: timezone, preferredSendHour: sendHour, optedIn: optedIn, isActive: active, profile: profile))
         }
         print("updated \(updated.clientId): \(updated.timezone), daily message at \(updated.preferredSendHour):00, days \(updated.profile.trainingDays.map(String.init).joined(separator: ","))\(updated.isActive ? "" : ", inactive")")
+    }
+}
+
+struct PregenerateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pregenerate",
+        abstract: "Generate every active client's workout for a date ahead of time (run in quiet hours).")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var coachOptions: CoachOptions
+    @Option(help: "The clients' local date (YYYY-MM-DD).") var date: String
+
+    func run() async throws {
+        guard let day = try parseDate(date, option: "--date") else { return }
+        let engine = try await store.openEngine(coach: coachOptions)
+        defer { try? engine.close() }
+        let report = try await engine.pregenerate(date: day)
+        print("pregenerate \(day): \(report.clients) active clients, \(report.generated) generated (\(report.fellBack) by the rules after the model failed), \(report.existing) already there, \(report.restDays) rest days, \(report.outsidePlan) outside a plan, \(report.failed.count) failed")
+        for failure in report.failed { FileHandle.standardError.write(Data("periodize: \(failure)\n".utf8)) }
+        if !report.failed.isEmpty { throw ExitCode(1) }
     }
 }

@@ -19,6 +19,7 @@ struct DemoCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var coachOptions: CoachOptions
     @Option(help: "How many clients.") var clients: Int = 12
     @Option(help: "How many weeks of hourly ticks.") var weeks: Int = 2
     @Option(help: "Seed for the clients.") var seed: UInt64 = 1
@@ -30,7 +31,7 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         guard (1...10_000).contains(clients) else { throw CommandFailure(message: "error: --clients must be 1 to 10000") }
         guard (1...52).contains(weeks) else { throw CommandFailure(message: "error: --weeks must be 1 to 52") }
-        let engine = try await store.openEngine()
+        let engine = try await store.openEngine(coach: coachOptions)
         defer { try? engine.close() }
         let start = Date(timeIntervalSince1970: 1_772_409_600)  // 2026-03-02T00:00:00Z, a Monday
         var random = SeededGenerator(seed: seed)

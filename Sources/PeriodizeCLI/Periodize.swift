@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import LLM
 import Periodize
 import Projections
 
@@ -15,7 +16,7 @@ struct PeriodizeCommand: AsyncParsableCommand {
             """,
         subcommands: [
             DemoCommand.self, EventsCommand.self, VerifyCommand.self, RebuildCommand.self, ReplayCommand.self, StatsCommand.self,
-            EnrollCommand.self, UpdateCommand.self, PlanCommand.self, BreakdownCommand.self, DailyCommand.self, TickCommand.self, ShowCommand.self,
+            EnrollCommand.self, UpdateCommand.self, PlanCommand.self, BreakdownCommand.self, DailyCommand.self, TickCommand.self, PregenerateCommand.self, ShowCommand.self,
             AuditCommand.self, DebugCommand.self,
         ])
 
@@ -65,10 +66,43 @@ struct StoreOptions: ParsableArguments {
         guard (1...10).contains(smsSegments) else { throw ValidationError("--sms-segments must be 1 to 10") }
     }
 
-    func openEngine(progressLabel: String = "catching up") async throws -> Engine {
-        try await Engine.open(Engine.Options(path: db, durability: durability, smsSegments: smsSegments), progress: { stage, done, total in
+    /// Opens the engine; `coach` adds a model coach (commands that generate pass theirs).
+    func openEngine(coach: CoachOptions? = nil) async throws -> Engine {
+        let llm = try coach?.makeCoach()
+        return try await Engine.open(Engine.Options(path: db, durability: durability, smsSegments: smsSegments, coach: llm), progress: { stage, done, total in
             Terminal.progress("\(stage)", done, total)
         })
+    }
+}
+
+/// Which coach generates, for the commands that generate. Flags win over the environment.
+struct CoachOptions: ParsableArguments {
+    @Option(help: "rules, gemini or openai (env PERIODIZE_COACH; default rules).") var coach: String?
+    @Option(name: .customLong("gemini-api-key"), help: "(env GEMINI_API_KEY)") var geminiAPIKey: String?
+    @Option(name: .customLong("gemini-model"), help: "(env GEMINI_MODEL; default gemini-2.0-flash)") var geminiModel: String?
+    @Option(name: .customLong("gemini-base-url"), help: "(env GEMINI_BASE_URL)") var geminiBaseURL: String?
+    @Option(name: .customLong("openai-api-key"), help: "(env OPENAI_API_KEY)") var openAIAPIKey: String?
+    @Option(name: .customLong("openai-model"), help: "(env OPENAI_MODEL)") var openAIModel: String?
+    @Option(name: .customLong("openai-base-url"), help: "(env OPENAI_BASE_URL; a llama.cpp, vLLM or Ollama server's address)") var openAIBaseURL: String?
+    @Option(name: .customLong("openai-response-format"), help: "json_schema or json_object (env OPENAI_RESPONSE_FORMAT).") var openAIResponseFormat: String?
+    @Option(name: .customLong("llm-timeout"), help: "Seconds per model call (env PERIODIZE_LLM_TIMEOUT_S; default 60).") var timeout: String?
+    @Option(name: .customLong("llm-concurrency"), help: "Model calls in flight at once (env PERIODIZE_LLM_CONCURRENCY; default 8).") var concurrency: String?
+    @Option(name: .customLong("llm-rpm"), help: "Model calls started per minute (env PERIODIZE_LLM_RPM; default unlimited).") var rpm: String?
+
+    /// The configured model coach, nil for the rules; a configuration error (a missing key)
+    /// stops the command before it does anything.
+    func makeCoach() throws -> LLMCoach? {
+        do {
+            let configuration = try CoachConfiguration.resolve(environment: ProcessInfo.processInfo.environment, overrides: [
+                "PERIODIZE_COACH": coach, "GEMINI_API_KEY": geminiAPIKey, "GEMINI_MODEL": geminiModel, "GEMINI_BASE_URL": geminiBaseURL,
+                "OPENAI_API_KEY": openAIAPIKey, "OPENAI_MODEL": openAIModel, "OPENAI_BASE_URL": openAIBaseURL,
+                "OPENAI_RESPONSE_FORMAT": openAIResponseFormat, "PERIODIZE_LLM_TIMEOUT_S": timeout,
+                "PERIODIZE_LLM_CONCURRENCY": concurrency, "PERIODIZE_LLM_RPM": rpm,
+            ])
+            return configuration.makeCoach()
+        } catch let error as CoachConfigurationError {
+            throw CommandFailure(message: "error: \(error.description)", exitCode: 64)
+        }
     }
 }
 

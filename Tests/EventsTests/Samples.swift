@@ -24,6 +24,17 @@ enum Samples {
     static let decision = DecisionRecord(
         coach: "rules", coachVersion: "1.0.0", inputs: [3, 7], rules: ["deload week: sets x0.5", "knee injury active: back squat -> box squat"],
         seed: 42, attempts: [], durationMs: 0.25)
+    /// A model's decision: one answer that failed validation, then a repair that passed.
+    static let modelDecision = DecisionRecord(
+        coach: "gemini", coachVersion: "llm-coach 1", model: "gemini-2.0-flash", modelVersion: "gemini-2.0-flash-001",
+        parameters: ["temperature": "0.3", "maxOutputTokens": "4096", "responseMimeType": "application/json"],
+        promptTemplate: "daily-workout@1", promptHash: "3f1c0a", inputs: [3, 7, 9], rules: [],
+        attempts: [
+            .init(purpose: "first", httpStatus: 200, finishReason: "STOP", rawOutput: "{\"blocks\":[]}", validationErrors: ["no warm-up: add a block with prep items"],
+                  latencyMs: 812.5, promptTokens: 950, completionTokens: 12),
+            .init(purpose: "repair", httpStatus: 200, finishReason: "STOP", rawOutput: "{\"blocks\":[...]}", latencyMs: 1204, promptTokens: 990, completionTokens: 410),
+        ],
+        durationMs: 2020.1)
 
     static let current: [Sample] = [
         sample(ClientEnrolled(
@@ -70,7 +81,7 @@ enum Samples {
                 .init(name: "Cooldown", items: [.init(type: .cooldown, exercise: "Couch Stretch", durationSec: 60)]),
             ],
             modifications: [.init(condition: "knee pain", replace: .init(exercise: "Back Squat", with: "Box Squat"), note: "Knee injury active")],
-            decision: decision),
+            decision: modelDecision),
             DomainEvent.workoutGenerated),
         sample(MessageSent(
             messageId: "m-1", clientId: "c-1", kind: .daily, localDate: date, body: "Mon: Full body 💪 Box Squat 4x5 @RPE8",
@@ -85,6 +96,7 @@ enum Samples {
             effects: ["plansConverted": 3, "plansWithSeveralMacrocycles": 1, "workoutsArchived": 48, "clientsRegenerated": 2, "noticesSent": 2]),
             DomainEvent.migrationApplied),
         sample(MigrationReverted(migrationId: "mig-1", name: "clean-slate", reason: "coaches asked for the old weeks back"), DomainEvent.migrationReverted),
+        sample(PromptRecorded(hash: "3f1c0a", template: "daily-workout@1", system: "You are a coach.", user: "Write today's workout: Lower Strength, heavy."), DomainEvent.promptRecorded),
     ]
 
     static let legacy: [Sample] = [
@@ -117,6 +129,7 @@ enum Samples {
         case .messageFailed(let p): p
         case .migrationApplied(let p): p
         case .migrationReverted(let p): p
+        case .promptRecorded(let p): p
         case .unknown(let type, _): type
         }
     }
