@@ -3,11 +3,12 @@ import GRDB
 
 /// `generation_audit`: one row per generated artefact with the searchable parts of its
 /// decision record: which coach, which inputs, which rules or prompt, how many attempts, any
-/// fallback. The whole record (raw outputs, each attempt) stays in the event at `position`.
+/// fallback, the model calls' tokens and failures (what `stats` sums by day and model). The
+/// whole record (raw outputs, each attempt) stays in the event at `position`.
 public struct GenerationAuditProjection: Projection {
     public init() {}
     public let name = "generation_audit"
-    public let version = 1
+    public let version = 2
     public let eventTypes: Set<String> = [PlanCreated.eventType, MesocycleBroken.eventType, WorkoutGenerated.eventType]
     public let tables = [
         ProjectionTable(
@@ -29,10 +30,15 @@ public struct GenerationAuditProjection: Projection {
                 attempts INTEGER NOT NULL,
                 fallback_reason TEXT,
                 duration_ms REAL NOT NULL,
-                causation_id TEXT
+                causation_id TEXT,
+                day TEXT NOT NULL,
+                failed_attempts INTEGER NOT NULL,
+                prompt_tokens INTEGER NOT NULL,
+                completion_tokens INTEGER NOT NULL,
+                latency_ms REAL NOT NULL
                 """,
             primaryKey: "position",
-            indexes: ["client_id, artefact, subject"],
+            indexes: ["client_id, artefact, subject", "day, coach, model"],
             withoutRowID: false),
     ]
 
@@ -49,8 +55,8 @@ public struct GenerationAuditProjection: Projection {
         try w.run("""
             INSERT OR REPLACE INTO {generation_audit} (position, client_id, artefact, subject, coach, coach_version, model,
                 model_version, prompt_template, prompt_hash, rules, inputs, seed, attempts, fallback_reason, duration_ms,
-                causation_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                causation_id, day, failed_attempts, prompt_tokens, completion_tokens, latency_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """) { b in
             b.value(event.position); b.text(j, "clientId"); b.value(artefact)
             switch artefact {
@@ -60,8 +66,15 @@ public struct GenerationAuditProjection: Projection {
             }
             b.text(d, "coach"); b.text(d, "coachVersion"); b.text(d, "model"); b.text(d, "modelVersion")
             b.text(d, "promptTemplate"); b.text(d, "promptHash"); b.json(d, "rules"); b.json(d, "inputs"); b.json(d, "seed")
-            b.value(d.objects("attempts")?.count ?? 0); b.text(d, "fallbackReason"); b.double(d, "durationMs")
+            let attempts = d.objects("attempts") ?? []
+            b.value(attempts.count); b.text(d, "fallbackReason"); b.double(d, "durationMs")
             b.value(event.envelope.metadata.causationID?.uuidString)
+            // The UTC day the decision was recorded.
+            b.value(String(event.envelope.metadata.recordedAt.iso8601.prefix(10)))
+            b.value(attempts.filter { $0.string("error") != nil || ($0.json("validationErrors").map { $0 != "[]" } ?? false) }.count)
+            b.value(attempts.reduce(Int64(0)) { $0 + ($1.int("promptTokens") ?? 0) })
+            b.value(attempts.reduce(Int64(0)) { $0 + ($1.int("completionTokens") ?? 0) })
+            b.value(attempts.reduce(0.0) { $0 + ($1.double("latencyMs") ?? 0) })
         }
     }
 }

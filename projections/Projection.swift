@@ -256,6 +256,11 @@ public struct ParameterBinder {
         self.value(value.map(Int64.init))
     }
 
+    public mutating func value(_ value: Double?) {
+        let i = next()
+        if let value { sqlite3_bind_double(statement, i, value) }
+    }
+
     public mutating func value(_ text: String?) {
         let i = next()
         guard var text else { return }

@@ -13,7 +13,7 @@ public final class ReadModels: AppendHook {
     public static var all: [any Projection] {
         [
             ClientsProjection(), FitnessPlansProjection(), MesocyclesProjection(), MicrocyclesProjection(),
-            WorkoutsProjection(), MessagesProjection(), MigrationsProjection(), GenerationAuditProjection(),
+            WorkoutsProjection(), MessagesProjection(), MigrationsProjection(), GenerationAuditProjection(), PromptsProjection(),
         ]
     }
 

@@ -3,6 +3,7 @@ import Crypto
 import EventLog
 import Events
 import Foundation
+import GRDB
 import LLM
 
 /// Where each artefact is decided: by the rule-based coach, or, when a model coach is
@@ -248,5 +249,16 @@ extension Engine {
         }
         report.failed.sort()
         return report
+    }
+}
+
+extension Engine {
+    /// The prompt stored under `hash`, from the prompts read-model.
+    public func prompt(hash: String) async throws -> PromptRecorded? {
+        try await store.database.read { db in
+            try Row.fetchOne(db, sql: "SELECT hash, template, system, user FROM prompts WHERE hash = ?", arguments: [hash]).map {
+                PromptRecorded(hash: $0[0], template: $0[1], system: $0[2], user: $0[3])
+            }
+        }
     }
 }

@@ -48,6 +48,29 @@ public struct LogStats: Sendable {
     public var lastRecordedAt: Timestamp?
     public var readModels: [(name: String, version: Int, position: Int64, rows: Int64)]
     public var fileBytes: Int64
+    /// Generated artefacts by UTC day, coach and model.
+    public var generation: [GenerationUsage] = []
+}
+
+/// What one coach and model generated on one day, and what it cost.
+public struct GenerationUsage: Sendable, Equatable {
+    public var day: String
+    public var coach: String
+    public var model: String?
+    /// Plans, weeks and workouts generated.
+    public var artefacts: Int64
+    /// Calls made to the model (retries and repairs included).
+    public var calls: Int64
+    /// Calls that failed or gave an invalid answer.
+    public var failedCalls: Int64
+    /// Artefacts the rules made after the model's attempts were spent.
+    public var fallbacks: Int64
+    public var promptTokens: Int64
+    public var completionTokens: Int64
+    public var latencyMs: Double
+
+    public var failureRate: Double { calls == 0 ? 0 : Double(failedCalls) / Double(calls) }
+    public var fallbackRate: Double { artefacts == 0 ? 0 : Double(fallbacks) / Double(artefacts) }
 }
 
 extension Engine {
@@ -129,11 +152,20 @@ extension Engine {
                 models.append((name, row[1], row[2], rows))
             }
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
+            let generation = try Row.fetchAll(db, sql: """
+                SELECT day, coach, model, count(*), sum(attempts), sum(failed_attempts), count(fallback_reason),
+                    sum(prompt_tokens), sum(completion_tokens), sum(latency_ms)
+                FROM generation_audit GROUP BY day, coach, model ORDER BY day, coach, model
+                """).map { row in
+                GenerationUsage(
+                    day: row[0], coach: row[1], model: row[2], artefacts: row[3], calls: row[4], failedCalls: row[5], fallbacks: row[6],
+                    promptTokens: row[7], completionTokens: row[8], latencyMs: row[9])
+            }
             return LogStats(
                 events: events, streams: streams, byType: byType,
                 firstRecordedAt: (range?[0] as Int64?).map(Timestamp.init(milliseconds:)),
                 lastRecordedAt: (range?[1] as Int64?).map(Timestamp.init(milliseconds:)),
-                readModels: models, fileBytes: size)
+                readModels: models, fileBytes: size, generation: generation)
         }
     }
 }

@@ -92,7 +92,7 @@ struct ReplayCommand: AsyncParsableCommand {
 }
 
 struct StatsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Counts of events and read-model rows.")
+    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Counts of events and read-model rows; model usage, failures and fallbacks by day.")
 
     @OptionGroup var store: StoreOptions
 
@@ -105,5 +105,17 @@ struct StatsCommand: AsyncParsableCommand {
         for entry in stats.byType { print("  \(entry.type) v\(entry.schemaVersion)\t\(entry.count)") }
         print("read-models:")
         for model in stats.readModels { print("  \(model.name) v\(model.version)\tat \(model.position)\t\(model.rows) rows") }
+        guard !stats.generation.isEmpty else { return }
+        print("generation by day (UTC), coach and model:")
+        for usage in stats.generation {
+            var line = "  \(usage.day) \(usage.coach)\(usage.model.map { " \($0)" } ?? ""): \(usage.artefacts) artefacts"
+            if usage.calls > 0 {
+                line += String(
+                    format: ", %lld calls, %lld failed (%.1f%%), %lld fell back to the rules (%.1f%%), tokens %lld in / %lld out, mean latency %.0f ms",
+                    usage.calls, usage.failedCalls, usage.failureRate * 100, usage.fallbacks, usage.fallbackRate * 100,
+                    usage.promptTokens, usage.completionTokens, usage.latencyMs / Double(usage.calls))
+            }
+            print(line)
+        }
     }
 }

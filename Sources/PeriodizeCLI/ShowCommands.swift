@@ -72,33 +72,83 @@ struct ShowCommand: AsyncParsableCommand {
 }
 
 struct AuditCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "audit", abstract: "How a client's workout for a date was decided.")
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "How a client's workout, week or plan was decided: coach, inputs, rules or prompt, every model call.")
+
+    enum Artefact: String, ExpressibleByArgument, CaseIterable { case workout, week, plan }
 
     @OptionGroup var store: StoreOptions
     @Argument var client: String
-    @Option(help: "The workout's local date.") var date: String
-    @Flag(help: "The decision record as JSON.") var json = false
+    @Option(help: "The client's local date of the workout or week (default: today there).") var date: String?
+    @Option(help: "workout (default), week or plan.") var artefact: Artefact = .workout
+    @Flag(help: "Print the prompt's full text and each call's raw output.") var full = false
+    @Flag(help: "The decision record (and prompt) as JSON.") var json = false
+
+    struct Audit: Encodable {
+        var artefact: String
+        var position: Int64
+        var decision: DecisionRecord
+        var prompt: PromptRecorded?
+    }
 
     func run() async throws {
-        guard let day = try parseDate(date) else { return }
+        let day = try parseDate(date)
         let engine = try await store.openEngine()
         defer { try? engine.close() }
         let history = try await engine.history(of: client)
-        guard history.client != nil else { throw CommandFailure(message: "error: unknown client \(client)") }
-        guard let (workout, position) = try history.workout(on: day), let decision = workout.decision else {
-            throw CommandFailure(message: "error: no generated workout for \(client) on \(day)")
+        guard let enrolled = history.client else { throw CommandFailure(message: "error: unknown client \(client)") }
+        let date = try day ?? engine.localToday(for: enrolled)
+        let title: String
+        let position: Int64
+        let decision: DecisionRecord?
+        var modifications: [WorkoutGenerated.Modification] = []
+        switch artefact {
+        case .workout:
+            guard let (workout, at) = try history.workout(on: date) else {
+                throw CommandFailure(message: "error: no generated workout for \(client) on \(date)")
+            }
+            title = "workout of \(client) for \(date): \(workout.theme)\(workout.load.map { " (\($0.rawValue))" } ?? "")"
+            (position, decision, modifications) = (at, workout.decision, workout.modifications)
+        case .week:
+            guard let (index, _) = history.mesocycle(containing: date), let (broken, at) = try history.breakdown(index) else {
+                throw CommandFailure(message: "error: no weeks broken down for \(client) around \(date)")
+            }
+            title = "mesocycle \(index + 1) (\(broken.mesocycle.name), \(broken.microcycles.count) weeks from \(broken.mesocycle.startDate)) of \(client)"
+            (position, decision) = (at, broken.decision)
+        case .plan:
+            guard let plan = history.plan, let at = history.planPosition else { throw CommandFailure(message: "error: client \(client) has no plan") }
+            title = "plan \(plan.planId) of \(client): \(plan.programType.rawValue), \(plan.macrocycleWeeks) weeks from \(plan.startDate)"
+            (position, decision) = (at, plan.decision)
         }
-        if json { return try printJSON(decision) }
-        print("workout of \(client) for \(day), event at position \(position): \(workout.theme)\(workout.load.map { " (\($0.rawValue))" } ?? "")")
-        print("coach: \(decision.coach) \(decision.coachVersion)\(decision.model.map { ", model \($0)" } ?? "")\(decision.seed.map { ", seed \($0)" } ?? "")")
+        guard let decision else { throw CommandFailure(message: "error: the \(artefact.rawValue) at position \(position) has no decision record (imported)") }
+        var prompt: PromptRecorded?
+        if let hash = decision.promptHash { prompt = try await engine.prompt(hash: hash) }
+        if json { return try printJSON(Audit(artefact: artefact.rawValue, position: position, decision: decision, prompt: prompt)) }
+        print("\(title), event at position \(position)")
+        print("coach: \(decision.coach) \(decision.coachVersion)\(decision.model.map { ", model \($0)" } ?? "")\(decision.modelVersion.map { " (\($0))" } ?? "")\(decision.seed.map { ", seed \($0)" } ?? ""), \(Int(decision.durationMs)) ms")
+        if let parameters = decision.parameters { print("parameters: \(parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))") }
         print("inputs (log positions): \(decision.inputs.map(String.init).joined(separator: ", "))")
-        print("rules fired:")
-        for rule in decision.rules { print("  - \(rule)") }
+        if let template = decision.promptTemplate, let hash = decision.promptHash {
+            print("prompt: \(template), sha256 \(hash)\(prompt == nil ? " (text not recorded)" : "")")
+            if full, let prompt { print("--- system\n\(prompt.system)\n--- user\n\(prompt.user)\n---") }
+        }
+        if !decision.rules.isEmpty {
+            print("rules fired:")
+            for rule in decision.rules { print("  - \(rule)") }
+        }
         for (number, attempt) in decision.attempts.enumerated() {
-            print("attempt \(number + 1): HTTP \(attempt.httpStatus.map(String.init) ?? "-"), \(Int(attempt.latencyMs)) ms\(attempt.error.map { ", \($0)" } ?? "")")
+            var line = "call \(number + 1) (\(attempt.purpose ?? "first")): HTTP \(attempt.httpStatus.map(String.init) ?? "-")"
+            if let finish = attempt.finishReason { line += ", finish \(finish)" }
+            line += ", \(Int(attempt.latencyMs)) ms"
+            if let prompt = attempt.promptTokens, let completion = attempt.completionTokens { line += ", tokens \(prompt) in / \(completion) out" }
+            if let error = attempt.error { line += ", \(error)" }
+            print(line)
+            for problem in attempt.validationErrors { print("    invalid: \(problem)") }
+            if full, let raw = attempt.rawOutput { print("    output: \(raw)") }
         }
         if let reason = decision.fallbackReason { print("fell back to the rule-based coach: \(reason)") }
-        for modification in workout.modifications {
+        for modification in modifications {
             print("modification: \(modification.condition): \(modification.replace.map { "\($0.exercise) -> \($0.with)" } ?? "") (\(modification.note))")
         }
     }
