@@ -125,6 +125,14 @@ let package = Package(
             path: "Tests/PeriodizeTests",
             swiftSettings: strict),
         .testTarget(
+            name: "LLMTests",
+            dependencies: [
+                "LLM", "LoopbackProviders", "Periodize", "Coaching", "Events", "EventLog", "PeriodizeCLI", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Tests/LLMTests",
+            swiftSettings: strict),
+        .testTarget(
             name: "EventLogTests",
             dependencies: [
                 "EventLog", "Events", "Periodize", "PeriodizeCLI", "TestSupport",

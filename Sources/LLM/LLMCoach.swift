@@ -15,6 +15,8 @@ public struct LLMSettings: Sendable {
     public var concurrency = 8
     /// Calls started per minute, over every generation in the process; nil for no limit.
     public var requestsPerMinute: Int?
+    /// The window `requestsPerMinute` counts over: a minute, shorter only in tests.
+    public var rateWindow: Duration = .seconds(60)
     /// More calls after a 429, a 5xx, a timeout or no answer.
     public var retries = 3
     /// The first backoff; each retry doubles it (with jitter), up to `maxBackoff`.
@@ -55,8 +57,8 @@ public final class LLMCoach: Sendable {
         self.provider = provider
         self.settings = settings
         self.prompts = prompts
-        self.gate = RateGate(concurrency: settings.concurrency, perMinute: settings.requestsPerMinute)
-        self.transport = HTTPTransport(maxConnections: settings.concurrency)
+        self.gate = RateGate(concurrency: settings.concurrency, perMinute: settings.requestsPerMinute, window: settings.rateWindow)
+        self.transport = HTTPTransport(maxConnections: settings.concurrency, timeout: settings.timeout)
     }
 
     /// Generation parameters as recorded.
@@ -100,7 +102,7 @@ public final class LLMCoach: Sendable {
                 return outcome
             }
             let started = ContinuousClock.now
-            let completion = await gate.run { await self.transport.send(urlRequest, to: self.provider) }
+            let completion = await gate.run { await self.transport.send(urlRequest, to: self.provider, timeout: self.settings.timeout) }
             let elapsed = ContinuousClock.now - started
             var attempt = DecisionRecord.Attempt(
                 purpose: purpose, httpStatus: completion.httpStatus, finishReason: completion.finishReason,

@@ -172,15 +172,30 @@ func excerpt(_ body: Data, limit: Int = 2000) -> String {
 public final class HTTPTransport: Sendable {
     let session: URLSession
 
-    public init(maxConnections: Int) {
+    public init(maxConnections: Int, timeout: TimeInterval) {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpMaximumConnectionsPerHost = max(1, maxConnections)
+        configuration.timeoutIntervalForRequest = timeout
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         session = URLSession(configuration: configuration)
     }
 
-    /// Sends `request` and reads the answer with `provider`.
-    public func send(_ request: URLRequest, to provider: any ModelProvider) async -> Completion {
+    /// Sends `request` and reads the answer with `provider`; a call that has no answer after
+    /// `timeout` seconds is cancelled and reported as timed out.
+    public func send(_ request: URLRequest, to provider: any ModelProvider, timeout: TimeInterval) async -> Completion {
+        await withTaskGroup(of: Completion?.self) { group in
+            group.addTask { await self.send(request, to: provider) }
+            group.addTask {
+                try? await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
+                return Task.isCancelled ? nil : Completion(failure: .timeout)
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? Completion(failure: .timeout)
+        }
+    }
+
+    func send(_ request: URLRequest, to provider: any ModelProvider) async -> Completion {
         do {
             let (body, response) = try await session.data(for: request)
             guard let http = response as? HTTPURLResponse else { return Completion(failure: .transport("not an HTTP answer")) }
@@ -189,7 +204,7 @@ public final class HTTPTransport: Sendable {
                 if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
             }
             return provider.completion(status: http.statusCode, headers: headers, body: body)
-        } catch let error as URLError where error.code == .timedOut {
+        } catch let error as URLError where error.code == .timedOut || error.code == .cancelled {
             return Completion(failure: .timeout)
         } catch {
             return Completion(failure: .transport(error.localizedDescription))

@@ -92,7 +92,7 @@ public final class LoopbackServer: Sendable {
                 continuation.yield(channel.localAddress?.port ?? 0)
                 continuation.finish()
             },
-            logger: { var logger = Logger(label: "loopback"); logger.logLevel = .error; return logger }())
+            logger: { var logger = Logger(label: "loopback"); logger.logLevel = .critical; return logger }())
         let task = Task { try await app.runService(gracefulShutdownSignals: []) }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else {
