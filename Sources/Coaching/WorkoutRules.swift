@@ -96,13 +96,15 @@ public struct WorkoutRules: Sendable {
         // Hard sets per muscle over the last week: nothing pushes a muscle past its maximum
         // recoverable volume (Renaissance Periodization's landmarks).
         var weeklySets = Self.hardSets(recent, catalog: catalog)
+        // A deload week's own volume, counted from its Monday.
+        var deloadSets = deload ? Self.hardSets(recent.filter { $0.date >= ClientCalendar.monday(of: date) }, catalog: catalog) : [:]
         func capped(_ exercise: Exercise, sets: Int) -> Int {
             var allowed = sets
             for muscle in exercise.primary {
                 guard let recoverable = TrainingTables.weeklySets[muscle]?.maximumRecoverable else { continue }
-                // A deload week keeps each muscle to about half of it.
-                let limit = deload ? recoverable / 2 : recoverable
-                allowed = min(allowed, limit - weeklySets[muscle, default: 0])
+                allowed = min(allowed, recoverable - weeklySets[muscle, default: 0])
+                // A deload week keeps each muscle to about half of it over the week itself.
+                if deload { allowed = min(allowed, recoverable / 2 - deloadSets[muscle, default: 0]) }
             }
             allowed = max(0, allowed)
             if allowed < sets {
@@ -111,7 +113,10 @@ public struct WorkoutRules: Sendable {
                     ? "volume cap: \(muscles) at the weekly maximum recoverable sets (RP): \(exercise.name) left out"
                     : "volume cap: \(muscles) near the weekly maximum recoverable sets (RP): \(exercise.name) \(sets) -> \(allowed) sets")
             }
-            for muscle in exercise.primary { weeklySets[muscle, default: 0] += allowed }
+            for muscle in exercise.primary {
+                weeklySets[muscle, default: 0] += allowed
+                if deload { deloadSets[muscle, default: 0] += allowed }
+            }
             return allowed
         }
 
@@ -259,9 +264,17 @@ public struct WorkoutRules: Sendable {
         if deload { weekly *= 0.7 }
         let runDays = max(1, profile.daysPerWeek)
         let share: Double = theme == "Long run" ? 0.30 : (1.0 - (runDays > 1 ? 0.30 : 0)) / Double(max(1, runDays - 1))
-        let distance = (weekly * min(share, 0.30) * 10).rounded() / 10
+        var distance = (weekly * min(share, 0.30) * 10).rounded() / 10
         rules.append(String(format: "running: %.1f km this week (+10%%/week from %.0f km), %@ %.1f km (<= 30%% of the week)", weekly, base, theme.lowercased(), distance))
-        let minutes = (distance * (theme == "Tempo run" ? 5.5 : 6.5)).rounded()
+        let pace = theme == "Tempo run" ? 5.5 : 6.5
+        var minutes = (distance * pace).rounded()
+        // The session's length bounds it, warm-up and cooldown aside.
+        let available = Double(max(15, profile.sessionMinutes - 10))
+        if minutes > available {
+            minutes = available
+            distance = (available / pace * 10).rounded() / 10
+            rules.append(String(format: "session length: %@ capped at %.0f min of the %d-minute session (%.1f km)", theme.lowercased(), available, profile.sessionMinutes, distance))
+        }
         switch exercise.unit {
         case .seconds:
             return .init(type: .cardio, exercise: exercise.name, sets: deload ? 4 : 6, durationSec: 60, RPE: deload ? 6 : 8, restSec: 90)

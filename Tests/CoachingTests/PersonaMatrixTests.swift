@@ -50,6 +50,9 @@ struct PersonaMatrixTests {
                 injuries: persona.injuries))
         let plan = try PlanRules.plan(planId: "p", client: client, start: LocalDate("2026-03-11")!, weeks: 12, inputs: [])
         #expect(plan.mesocycles.map(\.weeks).reduce(0, +) == 12)
+        // The checks a model's answers must pass, the rule-based coach passes too.
+        let validator = ArtefactValidator(catalog: catalog)
+        #expect(validator.problems(plan: plan, weeks: 12) == [])
         let equipment = WorkoutRules.equipment(for: client.profile)
         let injured = Set(persona.injuries.filter { $0.status == .active }.map(\.area))
         let zone = TrainingTables.zone(for: persona.goal)
@@ -58,21 +61,27 @@ struct PersonaMatrixTests {
         for index in plan.mesocycles.indices {
             let broken = try BreakdownRules.breakdown(plan: plan, index: index, trainingDays: persona.days, inputs: [])
             var weeklySets: [Int] = []
+            // Weeks that start before the plan rest until its first day.
+            let fullWeeks = broken.microcycles.filter { $0.startDate >= plan.startDate }
+            #expect(validator.problems(weeks: fullWeeks.map(\.days), mesocycleWeeks: fullWeeks.count, trainingDays: Set(persona.days)) == [])
             for (week, micro) in broken.microcycles.enumerated() {
                 #expect(micro.days.count == 7)
                 var sets = 0
                 for day in micro.days {
                     let date = micro.startDate.adding(days: day.day.isoNumber - 1)
                     let deload = plan.mesocycles[index].deload && week == broken.microcycles.count - 1
+                    // What the engine passes: the workouts of the seven days before.
+                    let lastWeek = recent.filter { date.adding(days: -7) <= $0.date && $0.date < date }
                     guard let workout = rules.workout(
                         client: client, planId: plan.planId, programType: plan.programType, day: day, date: date,
-                        weekIndex: micro.weekIndex, deload: deload, recent: recent.suffix(7), inputs: [])
+                        weekIndex: micro.weekIndex, deload: deload, recent: lastWeek, inputs: [])
                     else {
                         #expect(day.load == nil || !persona.days.contains(day.day.isoNumber) || date < plan.startDate)
                         continue
                     }
                     #expect(persona.days.contains(day.day.isoNumber), "trains only on the client's days")
                     #expect(workout.theme == day.theme)
+                    #expect(validator.problems(workout: workout, profile: client.profile) == [])
                     for item in workout.blocks.flatMap(\.items) {
                         let exercise = try #require(byName[item.exercise], "\(item.exercise) is in the catalog")
                         #expect(exercise.isPossible(with: equipment), "\(exercise.name) needs \(exercise.equipment)")
@@ -98,7 +107,7 @@ struct PersonaMatrixTests {
                     }
                     #expect(workout == rules.workout(
                         client: client, planId: plan.planId, programType: plan.programType, day: day, date: date,
-                        weekIndex: micro.weekIndex, deload: deload, recent: recent.suffix(7), inputs: []), "deterministic")
+                        weekIndex: micro.weekIndex, deload: deload, recent: lastWeek, inputs: []), "deterministic")
                     recent.append(workout)
                 }
                 weeklySets.append(sets)
