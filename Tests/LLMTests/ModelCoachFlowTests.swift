@@ -1,0 +1,121 @@
+import Events
+import Foundation
+import GRDB
+import LLM
+import LoopbackProviders
+import Periodize
+import Testing
+import TestSupport
+
+/// Runs the `periodize` process off the cooperative pool (the loopback server it calls answers
+/// from this process).
+func periodize(_ arguments: [String], environment: [String: String] = [:]) async throws -> PeriodizeBinary.Result {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try PeriodizeBinary.run(arguments, environment: environment) })
+        }
+    }
+}
+
+@Suite("Model coach, end to end")
+struct ModelCoachFlowTests {
+    @Test func planWeeksAndWorkoutFromAModelAreAuditedAndReplayNeverCallsIt() async throws {
+        let folder = TemporaryDirectory()
+        let clock = ManualClock(date("2026-03-11T12:30:00Z"))
+        let server = try await LoopbackServer.start { GeminiReplies.answer(Answers.sound($0)) }
+        let engine = try await openEngine(folder, clock: clock, coach: Provider.gemini.coach(server))
+        for id in ["c1", "c2"] { try await engine.enroll(enrollment(id)) }
+        let plan = try await engine.createPlan(clientID: "c1", start: LocalDate("2026-03-09"))
+        try await engine.createPlan(clientID: "c2", start: LocalDate("2026-03-09"))
+        #expect(plan.mesocycles.map(\.name) == ["Block 1", "Block 2", "Block 3"], "the model's plan")
+        #expect(plan.decision?.coach == "gemini" && plan.decision?.fallbackReason == nil)
+        let report = try await engine.tick()
+        #expect(report.sent == 2)
+        let history = try await engine.history(of: "c1")
+        let broken = try #require(try history.breakdown(0)?.event)
+        #expect(broken.microcycles[0].days[2].theme == "Full Body Strength", "the model's weeks")
+        #expect(broken.microcycles[0].days[0].theme == "Rest" || broken.microcycles[0].startDate >= plan.startDate)
+        #expect(broken.decision?.promptTemplate == "mesocycle@1")
+        let workout = try #require(try history.workout(on: LocalDate("2026-03-11")!)?.event)
+        #expect(workout.blocks.map(\.name) == ["Warm-up", "Main work", "Cooldown"])
+        // Two clients with the same profile send the same prompts: each is stored once.
+        let prompts = try await engine.store.database.read { db in
+            try Row.fetchAll(db, sql: "SELECT template, count(*) FROM prompts GROUP BY template ORDER BY template").map { "\($0[0] as String)=\($0[1] as Int)" }
+        }
+        #expect(prompts == ["daily-workout@1=1", "mesocycle@1=1", "plan@1=1"])
+        let promptEvents = try await engine.store.readStream(Engine.promptsStream, from: 1)
+        #expect(promptEvents.count == 3)
+        let calls = server.received.count
+        #expect(calls == 6, "two plans, two breakdowns, two workouts")
+        let stats = try await engine.stats()
+        let usage = try #require(stats.generation.first { $0.coach == "gemini" })
+        #expect(usage.artefacts == 6 && usage.calls == 6 && usage.fallbacks == 0 && usage.promptTokens == 6 * 812)
+        try engine.close()
+        await server.stop()
+
+        // The provider is gone; everything that reads the log still works and calls nothing.
+        let db = folder.path("log.sqlite")
+        let offline = ["PERIODIZE_COACH": "gemini", "GEMINI_API_KEY": "k", "GEMINI_BASE_URL": server.baseURL]
+        for arguments in [["rebuild", "--db", db], ["verify", "--db", db], ["replay", "--db", db, "--until", "8", "--into", folder.path("then.sqlite")],
+                          ["stats", "--db", db], ["audit", "c1", "--db", db, "--date", "2026-03-11", "--full"]] {
+            let result = try await periodize(arguments, environment: offline)
+            #expect(result.status == 0, "\(arguments[0]): \(result.stderr)")
+            if arguments[0] == "audit" {
+                #expect(result.stdout.contains("coach: gemini llm-coach 1, model gemini-2.0-flash (gemini-2.0-flash-001)"))
+                #expect(result.stdout.contains("prompt: daily-workout@1, sha256 "))
+                #expect(result.stdout.contains("Theme: Full Body Strength"), "the prompt's full text")
+                #expect(result.stdout.contains("call 1 (first): HTTP 200, finish STOP"))
+            }
+            if arguments[0] == "stats" {
+                #expect(result.stdout.contains("gemini gemini-2.0-flash: 6 artefacts, 6 calls, 0 failed (0.0%), 0 fell back to the rules (0.0%), tokens 4872 in / 1440 out"))
+            }
+        }
+        #expect(server.received.count == calls)
+        let json = try await periodize(["audit", "c1", "--db", db, "--artefact", "plan", "--json"])
+        let audit = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect((audit["prompt"] as? [String: Any])?["template"] as? String == "plan@1")
+        #expect(((audit["decision"] as? [String: Any])?["attempts"] as? [Any])?.count == 1)
+    }
+
+    @Test func aMissingKeyStopsTheCommandAtStart() async throws {
+        let folder = TemporaryDirectory()
+        let db = folder.path("log.sqlite")
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("GEMINI") && !$0.key.hasPrefix("OPENAI") }
+        environment["PERIODIZE_COACH"] = "gemini"
+        environment["GEMINI_API_KEY"] = ""
+        let tick = try await periodize(["tick", "--db", db], environment: environment)
+        #expect(tick.status == 64)
+        #expect(tick.stderr == "periodize: error: PERIODIZE_COACH=gemini needs an API key: set GEMINI_API_KEY (or --gemini-api-key)\n")
+        #expect(!FileManager.default.fileExists(atPath: db), "nothing was opened or written")
+        let openai = try await periodize(["pregenerate", "--db", db, "--date", "2026-03-11", "--coach", "openai", "--openai-api-key", "x"])
+        #expect(openai.status == 64)
+        #expect(openai.stderr.contains("OPENAI_MODEL"))
+        let bad = try await periodize(["daily", "--db", db, "--coach", "claude"])
+        #expect(bad.status == 64 && bad.stderr.contains("PERIODIZE_COACH=claude is not one of rules, gemini, openai"))
+        // Commands that only read do not need a coach.
+        #expect(try await periodize(["stats", "--db", db], environment: environment).status == 0)
+    }
+
+    @Test func pregenerateMakesTomorrowsWorkoutsAheadWithTheConfiguredProvider() async throws {
+        let folder = TemporaryDirectory()
+        let clock = ManualClock(date("2026-03-10T03:00:00Z"))
+        let setup = try await openEngine(folder, clock: clock)
+        for id in ["a", "b", "c"] {
+            try await setup.enroll(enrollment(id, days: id == "c" ? [2, 4] : [1, 3, 5]))
+            try await setup.createPlan(clientID: id, start: LocalDate("2026-03-09"))
+        }
+        try setup.close()
+        let server = try await LoopbackServer.start { OpenAIReplies.answer(Answers.sound($0)) }
+        let environment = ["PERIODIZE_COACH": "openai", "OPENAI_API_KEY": "sk-test", "OPENAI_MODEL": "llama-3.1-8b", "OPENAI_BASE_URL": server.baseURL,
+                           "PERIODIZE_LLM_CONCURRENCY": "2"]
+        let db = folder.path("log.sqlite")
+        let first = try await periodize(["pregenerate", "--db", db, "--date", "2026-03-11"], environment: environment)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("3 active clients, 2 generated (0 by the rules after the model failed), 0 already there, 1 rest days"))
+        let again = try await periodize(["pregenerate", "--db", db, "--date", "2026-03-11"], environment: environment)
+        #expect(again.stdout.contains("0 generated (0 by the rules after the model failed), 2 already there"))
+        #expect(server.received.count == 2)
+        #expect(server.received.allSatisfy { ($0.json["model"] as? String) == "llama-3.1-8b" })
+        await server.stop()
+    }
+}
