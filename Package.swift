@@ -87,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "PeriodizeBenchmarks",
             dependencies: [
-                "Periodize", "EventLog", "Events", "Projections", "Coaching",
+                "Periodize", "EventLog", "Events", "Projections", "Coaching", "LLM", "LoopbackProviders",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],

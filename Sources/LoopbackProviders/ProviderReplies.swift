@@ -62,3 +62,19 @@ public enum OpenAIReplies {
         LoopbackServer.Reply(status: status, json: ["error": ["message": message, "type": "server_error", "code": NSNull()]])
     }
 }
+
+/// Answers a model could give, in the shapes Periodize asks for.
+public enum SampleAnswers {
+    /// A sound workout for a client at a gym with no injuries: warm-up, main work, cooldown,
+    /// every item dosed, one modification.
+    public static let workout = """
+        {"blocks":[
+          {"name":"Warm-up","items":[{"type":"prep","exercise":"Jumping Jacks","sets":null,"reps":null,"durationSec":120,"durationMin":null,"RPE":null,"percentageRM":null,"restSec":null,"distanceKm":null,"notes":null}]},
+          {"name":"Main work","items":[
+            {"type":"compound","exercise":"Back Squat","sets":4,"reps":"5","durationSec":null,"durationMin":null,"RPE":8,"percentageRM":null,"restSec":180,"distanceKm":null,"notes":"Brace hard"},
+            {"type":"accessory","exercise":"Walking Lunge","sets":3,"reps":"10","durationSec":null,"durationMin":null,"RPE":7,"percentageRM":null,"restSec":90,"distanceKm":null,"notes":null}]},
+          {"name":"Cooldown","items":[{"type":"cooldown","exercise":"Couch Stretch","sets":null,"reps":null,"durationSec":60,"durationMin":null,"RPE":null,"percentageRM":null,"restSec":null,"distanceKm":null,"notes":null}]}
+        ],
+        "modifications":[{"condition":"knee pain","replace":{"exercise":"Back Squat","with":"Box Squat"},"note":"Sit back to a box at knee height."}]}
+        """
+}

@@ -1,0 +1,58 @@
+import Coaching
+import EventLog
+import Events
+import Foundation
+import LLM
+import LoopbackProviders
+import Periodize
+
+/// A tick over many clients whose workouts all come from a model, against a loopback Gemini
+/// server answering after 500 ms, with 32 calls in flight at most: the ideal is
+/// clients x 0.5 / 32 seconds, the shared concurrency limit kept full all the way.
+enum ModelTickBenchmark {
+    static func run(_ options: Options) async throws {
+        let count = min(options.clients, 10_000)
+        let latency = 0.5
+        let concurrency = 32
+        let path = options.folder + "/model-tick.sqlite"
+        removeDatabase(path)
+        do {
+            // Setup, untimed: clients who train every day at a gym, with plans and weeks.
+            let setup = try await Engine.open(Engine.Options(path: path, durability: .normal))
+            for n in 0..<count {
+                var c = CoachingBenchmarks.client(n)
+                c.profile.trainingDays = [1, 2, 3, 4, 5, 6, 7]
+                c.profile.daysPerWeek = 7
+                c.profile.location = .commercialGym
+                c.profile.injuries = []
+                let plan = try PlanRules.plan(planId: "p\(n)", client: c, start: LocalDate("2026-03-02")!, weeks: 12, inputs: [1])
+                let weeks = try BreakdownRules.breakdown(plan: plan, index: 0, trainingDays: c.profile.trainingDays, inputs: [1, 2])
+                try await setup.store.append(
+                    [try setup.newEvent(c), try setup.newEvent(plan), try setup.newEvent(weeks)],
+                    to: Engine.clientStream(c.clientId), expected: .noStream)
+            }
+            try setup.close()
+        }
+        let server = try await LoopbackServer.start { _ in GeminiReplies.answer(SampleAnswers.workout, delay: .milliseconds(Int(latency * 1000))) }
+        var settings = LLMSettings()
+        settings.concurrency = concurrency
+        let coach = LLMCoach(provider: GeminiProvider(apiKey: "bench", baseURL: server.baseURL), settings: settings)
+        let engine = try await Engine.open(Engine.Options(path: path, durability: .full, coach: coach))
+        let clock = ContinuousClock()
+        var report: Engine.TickReport?
+        let elapsed = try await clock.measure {
+            report = try await engine.tick(now: Timestamp(iso8601: "2026-03-10T12:00:00Z")!.date)
+        }
+        let fellBack = try await engine.stats().generation.reduce(0) { $0 + $1.fallbacks }
+        try engine.close()
+        await server.stop()
+        guard let report, report.failed.isEmpty, report.sent == count, fellBack == 0, server.received.count == count else {
+            throw BenchError("model tick: \(String(describing: report)), \(fellBack) fallbacks, \(server.received.count) calls")
+        }
+        let ideal = Double(count) * latency / Double(concurrency)
+        let seconds = Report.seconds(elapsed)
+        say(String(format: "model tick, %d clients, loopback Gemini at %.0f ms, concurrency %d: %.1f s vs ideal %.1f s, ratio %.2f (ideal/ours); %.0f workouts/s; at most %d calls in flight (server side)",
+                   count, latency * 1000, concurrency, seconds, ideal, ideal / seconds, Double(count) / seconds, server.maxInFlight))
+        removeDatabase(path)
+    }
+}
