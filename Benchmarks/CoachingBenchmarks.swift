@@ -16,6 +16,21 @@ enum CoachingBenchmarks {
                 equipment: n % 3 == 1 ? ["dumbbell", "band"] : [], injuries: n % 5 == 0 ? [Injury(area: ["knee", "shoulder", "lower-back"][n % 3], status: .active)] : []))
     }
 
+    /// Setup, untimed: `count` clients with plans and first weeks from the rules, appended
+    /// directly, one client per append.
+    static func enroll(_ count: Int, path: String, _ makeClient: (Int) -> ClientEnrolled) async throws {
+        let setup = try await Engine.open(Engine.Options(path: path, durability: .normal))
+        for n in 0..<count {
+            let c = makeClient(n)
+            let plan = try PlanRules.plan(planId: "p\(n)", client: c, start: LocalDate("2026-03-02")!, weeks: 12, inputs: [1])
+            let weeks = try BreakdownRules.breakdown(plan: plan, index: 0, trainingDays: c.profile.trainingDays, inputs: [1, 2])
+            try await setup.store.append(
+                [try setup.newEvent(c), try setup.newEvent(plan), try setup.newEvent(weeks)],
+                to: Engine.clientStream(c.clientId), expected: .noStream)
+        }
+        try setup.close()
+    }
+
     /// Rule-based workout generation, pure: no log, no SQLite.
     static func workouts(_ options: Options) throws {
         let count = options.events / 10
@@ -51,19 +66,7 @@ enum CoachingBenchmarks {
         let count = options.clients
         let path = options.folder + "/tick.sqlite"
         removeDatabase(path)
-        do {
-            // Setup, untimed: enrollments and plans appended directly, a client per append.
-            let setup = try await Engine.open(Engine.Options(path: path, durability: .normal))
-            for n in 0..<count {
-                let c = client(n)
-                let plan = try PlanRules.plan(planId: "p\(n)", client: c, start: LocalDate("2026-03-02")!, weeks: 12, inputs: [1])
-                let weeks = try BreakdownRules.breakdown(plan: plan, index: 0, trainingDays: c.profile.trainingDays, inputs: [1, 2])
-                try await setup.store.append(
-                    [try setup.newEvent(c), try setup.newEvent(plan), try setup.newEvent(weeks)],
-                    to: Engine.clientStream(c.clientId), expected: .noStream)
-            }
-            try setup.close()
-        }
+        try await enroll(count, path: path) { client($0) }
         let engine = try await Engine.open(Engine.Options(path: path, durability: ProcessInfo.processInfo.environment["BENCH_NORMAL"] == nil ? .full : .normal))
         let head = try await engine.store.headPosition()
         let clock = ContinuousClock()

@@ -16,22 +16,14 @@ enum ModelTickBenchmark {
         let concurrency = 32
         let path = options.folder + "/model-tick.sqlite"
         removeDatabase(path)
-        do {
-            // Setup, untimed: clients who train every day at a gym, with plans and weeks.
-            let setup = try await Engine.open(Engine.Options(path: path, durability: .normal))
-            for n in 0..<count {
-                var c = CoachingBenchmarks.client(n)
-                c.profile.trainingDays = [1, 2, 3, 4, 5, 6, 7]
-                c.profile.daysPerWeek = 7
-                c.profile.location = .commercialGym
-                c.profile.injuries = []
-                let plan = try PlanRules.plan(planId: "p\(n)", client: c, start: LocalDate("2026-03-02")!, weeks: 12, inputs: [1])
-                let weeks = try BreakdownRules.breakdown(plan: plan, index: 0, trainingDays: c.profile.trainingDays, inputs: [1, 2])
-                try await setup.store.append(
-                    [try setup.newEvent(c), try setup.newEvent(plan), try setup.newEvent(weeks)],
-                    to: Engine.clientStream(c.clientId), expected: .noStream)
-            }
-            try setup.close()
+        // Clients who train every day at a gym, with plans and weeks.
+        try await CoachingBenchmarks.enroll(count, path: path) { n in
+            var c = CoachingBenchmarks.client(n)
+            c.profile.trainingDays = [1, 2, 3, 4, 5, 6, 7]
+            c.profile.daysPerWeek = 7
+            c.profile.location = .commercialGym
+            c.profile.injuries = []
+            return c
         }
         let server = try await LoopbackServer.start { _ in GeminiReplies.answer(SampleAnswers.workout, delay: .milliseconds(Int(latency * 1000))) }
         var settings = LLMSettings()

@@ -119,3 +119,40 @@ struct ModelCoachFlowTests {
         await server.stop()
     }
 }
+
+@Suite("Model coach, plans and weeks")
+struct PlanAndWeeksFallbackTests {
+    @Test func aPlanOrWeeksThatFailTheChecksAreRepairedOrMadeByTheRules() async throws {
+        let folder = TemporaryDirectory()
+        let clock = ManualClock(date("2026-03-11T12:30:00Z"))
+        // Plans: weeks that do not sum to 12, twice. Weeks: training on the wrong days, then right.
+        let server = try await LoopbackServer.start { request in
+            switch request.asked {
+            case .plan: return GeminiReplies.answer(Answers.plan(weeks: 10))
+            case .weeks:
+                let sound = Answers.weeks(for: request.prompt)
+                return GeminiReplies.answer(request.turns.count == 1 ? sound.replacingOccurrences(of: #""day":"MONDAY","theme":"Full Body Strength","load":"moderate""#, with: #""day":"MONDAY","theme":"Rest","load":null"#) : sound)
+            case .workout: return GeminiReplies.answer(Answers.workout)
+            }
+        }
+        let engine = try await openEngine(folder, clock: clock, coach: Provider.gemini.coach(server))
+        try await engine.enroll(enrollment("c1"))
+        let plan = try await engine.createPlan(clientID: "c1", start: LocalDate("2026-03-09"))
+        let planDecision = try #require(plan.decision)
+        #expect(planDecision.attempts.count == 2)
+        #expect(planDecision.attempts[0].validationErrors.contains("the mesocycles' weeks sum to 10; they must sum to 12"))
+        #expect(planDecision.fallbackReason?.contains("still invalid after a repair") == true)
+        #expect(plan.mesocycles.map(\.weeks).reduce(0, +) == 12, "the rules' plan")
+        #expect(!planDecision.rules.isEmpty)
+        let broken = try #require(try await engine.history(of: "c1").breakdown(0)?.event)
+        let weeksDecision = try #require(broken.decision)
+        #expect(weeksDecision.attempts.map(\.purpose) == ["first", "repair"])
+        #expect(weeksDecision.attempts[0].validationErrors.first?.contains("the client trains on MONDAY,WEDNESDAY,FRIDAY") == true)
+        #expect(weeksDecision.fallbackReason == nil)
+        #expect(broken.microcycles[1].days[0].theme == "Full Body Strength", "the repaired answer")
+        let audit = try await engine.stats().generation.first { $0.coach == "gemini" }
+        #expect(audit?.fallbacks == 1 && audit?.failedCalls == 3 && audit?.calls == 4)
+        try engine.close()
+        await server.stop()
+    }
+}
