@@ -6,7 +6,7 @@ import GRDB
 public struct MesocyclesProjection: Projection {
     public init() {}
     public let name = "mesocycles"
-    public let version = 1
+    public let version = 2
     public let eventTypes: Set<String> = TrainingArchive.eventTypes.union([MesocycleBroken.eventType])
     public let tables = [
         ProjectionTable(
@@ -27,6 +27,7 @@ public struct MesocyclesProjection: Projection {
                 coach TEXT,
                 schema_version INTEGER NOT NULL,
                 archived_by TEXT,
+                caused_by TEXT,
                 PRIMARY KEY (client_id, plan_id, mesocycle_index, position)
                 """,
             primaryKey: "client_id, plan_id, mesocycle_index, position",
@@ -35,7 +36,8 @@ public struct MesocyclesProjection: Projection {
 
     static let archive = TrainingArchive.Statements(
         archive: "UPDATE {mesocycles} SET archived_by = ? WHERE archived_by IS NULL AND position < ?",
-        restore: "UPDATE {mesocycles} SET archived_by = NULL WHERE archived_by = ?")
+        restore: "UPDATE {mesocycles} SET archived_by = NULL WHERE archived_by = ?",
+        withdraw: "UPDATE {mesocycles} SET archived_by = ? WHERE caused_by = ?")
 
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
         guard event.type == MesocycleBroken.eventType else {
@@ -47,13 +49,13 @@ public struct MesocyclesProjection: Projection {
         let weeks = m?.int("weeks") ?? 0
         try w.execute("""
             INSERT INTO {mesocycles} (client_id, plan_id, mesocycle_index, position, name, phase, weeks, focus, deload,
-                start_date, end_date, legacy_id, coach, schema_version, archived_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+                start_date, end_date, legacy_id, coach, schema_version, archived_by, caused_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
             """, [
                 j.string("clientId"), j.string("planId"), m?.int("index"), event.position, m?.string("name"), m?.string("phase"),
                 m?.int("weeks"), m?.json("focus"), m?.bool("deload"), start?.description,
                 start?.adding(days: Int(weeks) * 7 - 1).description, m?.string("legacyId"),
-                j.object("decision")?.string("coach"), event.schemaVersion,
+                j.object("decision")?.string("coach"), event.schemaVersion, event.envelope.metadata.causationID?.uuidString.lowercased(),
             ])
     }
 }

@@ -6,7 +6,7 @@ import GRDB
 public struct MicrocyclesProjection: Projection {
     public init() {}
     public let name = "microcycles"
-    public let version = 1
+    public let version = 2
     public let eventTypes: Set<String> = TrainingArchive.eventTypes.union([MesocycleBroken.eventType])
     public let tables = [
         ProjectionTable(
@@ -24,6 +24,7 @@ public struct MicrocyclesProjection: Projection {
                 legacy_id TEXT,
                 legacy_targets TEXT,
                 archived_by TEXT,
+                caused_by TEXT,
                 PRIMARY KEY (client_id, plan_id, mesocycle_index, microcycle_index, position)
                 """,
             primaryKey: "client_id, plan_id, mesocycle_index, microcycle_index, position",
@@ -32,7 +33,8 @@ public struct MicrocyclesProjection: Projection {
 
     static let archive = TrainingArchive.Statements(
         archive: "UPDATE {microcycles} SET archived_by = ? WHERE archived_by IS NULL AND position < ?",
-        restore: "UPDATE {microcycles} SET archived_by = NULL WHERE archived_by = ?")
+        restore: "UPDATE {microcycles} SET archived_by = NULL WHERE archived_by = ?",
+        withdraw: "UPDATE {microcycles} SET archived_by = ? WHERE caused_by = ?")
 
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
         guard event.type == MesocycleBroken.eventType else {
@@ -46,12 +48,12 @@ public struct MicrocyclesProjection: Projection {
             let end = legacy?.string("endDate") ?? start.flatMap { LocalDate($0) }?.adding(days: 6).description
             try w.run("""
                 INSERT INTO {microcycles} (client_id, plan_id, mesocycle_index, microcycle_index, position, week_index,
-                    start_date, end_date, days, legacy_id, legacy_targets, archived_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+                    start_date, end_date, days, legacy_id, legacy_targets, archived_by, caused_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
                 """) { b in
                 b.text(j, "clientId"); b.text(j, "planId"); b.value(mesocycle); b.int(week, "index"); b.value(event.position)
                 b.int(week, "weekIndex"); b.value(start); b.value(end); b.json(week, "days"); b.text(legacy, "id")
-                b.json(legacy, "targets")
+                b.json(legacy, "targets"); b.value(event.envelope.metadata.causationID?.uuidString.lowercased())
             }
         }
     }

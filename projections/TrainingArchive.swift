@@ -2,16 +2,18 @@ import Events
 import GRDB
 
 /// How the clean-slate migration changes the training read-models: rows from before the
-/// marker leave the current view (`archived_by` names the migration); a revert brings them back.
-/// The log keeps everything either way.
+/// marker leave the current view (`archived_by` names the migration); a revert brings them back
+/// and withdraws what the migration itself appended (`caused_by` names it; `archived_by`
+/// becomes `reverted:<id>`). The log keeps everything either way.
 enum TrainingArchive {
     static let migrationName = "clean-slate"
 
-    /// The two statements of one table: `archive` binds (migration id, marker position),
-    /// `restore` binds (migration id).
+    /// The statements of one table: `archive` binds (migration id, marker position),
+    /// `restore` binds (migration id), `withdraw` binds (`reverted:<id>`, migration id).
     struct Statements {
         let archive: StaticString
         let restore: StaticString
+        var withdraw: StaticString?
     }
 
     static func apply(_ event: ProjectedEvent, _ statements: Statements, _ w: ProjectionWriter) throws {
@@ -20,7 +22,9 @@ enum TrainingArchive {
         case MigrationApplied.eventType where m.string("name") == migrationName:
             try w.execute(statements.archive, [m.string("migrationId"), event.position])
         case MigrationReverted.eventType where m.string("name") == migrationName:
-            try w.execute(statements.restore, [m.string("migrationId")])
+            let id = m.string("migrationId")
+            try w.execute(statements.restore, [id])
+            if let withdraw = statements.withdraw { try w.execute(withdraw, [id.map { "reverted:\($0)" }, id]) }
         default:
             break
         }

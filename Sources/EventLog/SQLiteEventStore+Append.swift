@@ -61,6 +61,36 @@ extension SQLiteEventStore {
         }
     }
 
+    /// Appends to several streams in one transaction: all of it, or, when any stream's
+    /// expected version or any event id conflicts, none of it (the error is the first
+    /// conflict's). Events already stored with the same content are skipped as in `append`.
+    @discardableResult
+    public func appendAll(_ batches: [(stream: String, events: [NewEvent], expected: ExpectedVersion)]) async throws -> [AppendResult] {
+        for batch in batches where batch.stream.isEmpty { throw EventStoreError(.invalidArgument, "a stream id cannot be empty") }
+        do {
+            return try await database.writeWithoutTransaction { db in
+                var results: [AppendResult] = []
+                try db.inTransaction(.immediate) {
+                    results.removeAll()
+                    let start = try Self.readHead(db)
+                    var head = start
+                    let recordedAt = Timestamp(configuration.clock())
+                    for batch in batches where !batch.events.isEmpty {
+                        let request = PendingAppend(stream: batch.stream, events: batch.events, expected: batch.expected)
+                        results.append(try appendOne(request, head: &head, recordedAt: recordedAt, db))
+                    }
+                    if head != start {
+                        try db.execute(sql: "UPDATE log_head SET position = ?, hash = ? WHERE id = 1", arguments: [head.position, head.hash])
+                    }
+                    return .commit
+                }
+                return results
+            }
+        } catch {
+            throw Self.map(error, path: path)
+        }
+    }
+
     /// Appends every pending request in one `BEGIN IMMEDIATE` transaction, each in its own
     /// savepoint so that one request's conflict fails only that request.
     func drain(_ db: Database) throws {

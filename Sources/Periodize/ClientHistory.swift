@@ -41,10 +41,35 @@ public struct ClientHistory: Sendable {
 
     public init() {}
 
-    /// Folds the stream's events, in order.
-    public init(_ events: [RecordedEvent]) throws {
+    /// The latest clean-slate migration, as the read side applies it.
+    public struct CleanSlate: Sendable, Equatable {
+        /// The `MigrationApplied` event's id, which is the migration's id.
+        public var migrationID: UUID
+        public var appliedPosition: Int64
+        public var reverted: Bool
+
+        public init(migrationID: UUID, appliedPosition: Int64, reverted: Bool) {
+            self.migrationID = migrationID
+            self.appliedPosition = appliedPosition
+            self.reverted = reverted
+        }
+
+        /// Whether a breakdown or workout at `envelope` is in the current view: training from
+        /// before an applied migration is not; what a reverted migration appended is not.
+        func admits(_ envelope: RecordedEvent) -> Bool {
+            reverted ? envelope.metadata.causationID != migrationID : envelope.position > appliedPosition
+        }
+    }
+
+    /// Folds the stream's events, in order. With `cleanSlate`, training outside the current
+    /// view (see ``CleanSlate``) is left out.
+    public init(_ events: [RecordedEvent], cleanSlate: CleanSlate? = nil) throws {
         for envelope in events {
             version = envelope.streamVersion
+            if let cleanSlate, envelope.type == MesocycleBroken.eventType || envelope.type == WorkoutGenerated.eventType,
+               !cleanSlate.admits(envelope) {
+                continue
+            }
             switch envelope.type {
             case ClientEnrolled.eventType, ClientUpdated.eventType, PlanCreated.eventType:
                 switch try EventCatalog.decode(type: envelope.type, schemaVersion: envelope.schemaVersion, payload: envelope.payload) {

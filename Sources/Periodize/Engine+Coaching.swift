@@ -64,7 +64,10 @@ public struct Enrollment: Codable, Sendable, Equatable {
 extension Engine {
     /// The client's history, folded from their stream.
     public func history(of clientID: String) async throws -> ClientHistory {
-        try ClientHistory(try await store.readStream(Self.clientStream(clientID), from: 1))
+        let (events, cleanSlate) = try await store.database.read { db in
+            (try SQLiteEventStore.readStream(Self.clientStream(clientID), from: 1, db), try Self.cleanSlate(db))
+        }
+        return try ClientHistory(events, cleanSlate: cleanSlate)
     }
 
     func requireClient(_ clientID: String) async throws -> (ClientHistory, ClientEnrolled) {
@@ -130,7 +133,9 @@ extension Engine {
 
     /// Breaks down the mesocycle that contains `date` unless it already is; returns its index
     /// and the history with it.
-    func ensureBreakdown(_ history: ClientHistory, client: ClientEnrolled, date: LocalDate, again: Bool = false) async throws -> (index: Int, history: ClientHistory) {
+    func ensureBreakdown(
+        _ history: ClientHistory, client: ClientEnrolled, date: LocalDate, again: Bool = false, causation: UUID? = nil
+    ) async throws -> (index: Int, history: ClientHistory) {
         guard let plan = history.plan, let planPosition = history.planPosition else {
             throw CoachingError("client \(client.clientId) has no plan (run `periodize plan \(client.clientId)`)")
         }
@@ -139,7 +144,7 @@ extension Engine {
         }
         if !again, history.brokenDownMesocycles.contains(index) { return (index, history) }
         let broken = try await decideBreakdown(plan: plan, index: index, client: client, inputs: [history.clientPosition, planPosition].compactMap { $0 })
-        let result = try await append(broken, to: Self.clientStream(client.clientId), expected: .exact(history.version), actor: "breakdown")
+        let result = try await append(broken, to: Self.clientStream(client.clientId), expected: .exact(history.version), causation: causation, actor: causation == nil ? "breakdown" : "migration")
         var updated = history
         updated.record(broken, at: result.positions[0], version: result.streamVersion)
         return (index, updated)

@@ -17,7 +17,7 @@ struct PeriodizeCommand: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, EventsCommand.self, VerifyCommand.self, RebuildCommand.self, ReplayCommand.self, StatsCommand.self,
             EnrollCommand.self, UpdateCommand.self, PlanCommand.self, BreakdownCommand.self, DailyCommand.self, TickCommand.self, PregenerateCommand.self, ShowCommand.self,
-            AuditCommand.self, DebugCommand.self,
+            AuditCommand.self, ImportLegacyCommand.self, MigrateCommand.self, DebugCommand.self,
         ])
 
     /// Runs the command; errors of ours become one line on stderr and a non-zero exit.

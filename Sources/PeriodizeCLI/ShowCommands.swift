@@ -15,10 +15,10 @@ func printJSON<T: Encodable>(_ value: T) throws {
 struct ShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a client's plan, week, workout or messages.")
 
-    enum What: String, ExpressibleByArgument, CaseIterable { case plan, week, workout, messages }
+    enum What: String, ExpressibleByArgument, CaseIterable { case plan, week, workout, messages, archive }
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: "plan, week, workout or messages.") var what: What
+    @Argument(help: "plan, week, workout, messages, or archive (training a migration took out of the current view).") var what: What
     @Argument var client: String
     @Option(help: "The client's local date (default: today there).") var date: String?
     @Flag(help: "JSON with the seed's field names.") var json = false
@@ -55,6 +55,11 @@ struct ShowCommand: AsyncParsableCommand {
             }
             if json { return try printJSON(workout) }
             print(DailyMessage.lines(for: workout, firstName: enrolled.name, detail: .noSignOff).joined(separator: "\n"))
+        case .archive:
+            let archive = try await engine.archive(of: client)
+            if json { return try printJSON(archive) }
+            if archive.isEmpty { print("nothing archived for \(client)") }
+            for row in archive { print("\(row.kind) \(row.description) (position \(row.position), \(row.archivedBy))") }
         case .messages:
             let events = try await engine.store.readStream(Engine.clientStream(client), from: 1)
             var messages: [MessageSent] = []
@@ -88,6 +93,7 @@ struct AuditCommand: AsyncParsableCommand {
     struct Audit: Encodable {
         var artefact: String
         var position: Int64
+        var causedBy: String?
         var decision: DecisionRecord
         var prompt: PromptRecorded?
     }
@@ -124,8 +130,10 @@ struct AuditCommand: AsyncParsableCommand {
         guard let decision else { throw CommandFailure(message: "error: the \(artefact.rawValue) at position \(position) has no decision record (imported)") }
         var prompt: PromptRecorded?
         if let hash = decision.promptHash { prompt = try await engine.prompt(hash: hash) }
-        if json { return try printJSON(Audit(artefact: artefact.rawValue, position: position, decision: decision, prompt: prompt)) }
+        let cause = try await engine.migrationCause(ofEventAt: position)
+        if json { return try printJSON(Audit(artefact: artefact.rawValue, position: position, causedBy: cause, decision: decision, prompt: prompt)) }
         print("\(title), event at position \(position)")
+        if let cause { print("caused by: \(cause)") }
         print("coach: \(decision.coach) \(decision.coachVersion)\(decision.model.map { ", model \($0)" } ?? "")\(decision.modelVersion.map { " (\($0))" } ?? "")\(decision.seed.map { ", seed \($0)" } ?? ""), \(Int(decision.durationMs)) ms")
         if let parameters = decision.parameters { print("parameters: \(parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))") }
         print("inputs (log positions): \(decision.inputs.map(String.init).joined(separator: ", "))")

@@ -1,0 +1,277 @@
+import EventLog
+import Events
+import Foundation
+
+/// A line of the legacy export that cannot be imported: `FILE:LINE: reason`.
+public struct LegacyImportError: Error, CustomStringConvertible, Sendable {
+    public let file: String
+    public let line: Int
+    public let reason: String
+    public var description: String { line > 0 ? "\(file):\(line): \(reason)" : "\(file): \(reason)" }
+}
+
+/// What `import-legacy` read and appended.
+public struct LegacyImportReport: Sendable, Equatable {
+    public var clients = 0
+    public var profiles = 0
+    public var plans = 0
+    public var mesocycles = 0
+    public var weeks = 0
+    public var workouts = 0
+    public var messages = 0
+    /// Events appended now.
+    public var appended = 0
+    /// Events that an earlier import of the same export already appended.
+    public var alreadyStored = 0
+}
+
+/// Reads the legacy export (`../shared/legacy/FORMAT.md`: one JSON Lines file per table) and
+/// turns it into version-1 events on each client's stream, with the original ids (event ids
+/// derived from them) and times (as the events' own time).
+struct LegacyExport {
+    struct User: Decodable {
+        var id: String, name: String, phoneNumber: String, email: String?, timezone: String
+        var preferredSendHour: Int, isActive: Bool, createdAt: String
+    }
+    struct Profile: Decodable {
+        var userId: String, fitnessGoals: String, skillLevel: String, exerciseFrequency: RepCount, gender: String?, age: Int?
+    }
+    struct Mesocycle: Decodable {
+        var id: String, clientId: String, fitnessPlanId: String, index: Int, phase: String?, lengthWeeks: Int
+        var startDate: LocalDate, createdAt: String
+    }
+    struct Microcycle: Decodable {
+        var id: String, clientId: String, fitnessPlanId: String, mesocycleId: String, index: Int
+        var startDate: LocalDate, endDate: LocalDate, targets: JSONValue, createdAt: String
+    }
+
+    /// A parsed row and the line it came from.
+    struct Row<T> {
+        let value: T
+        let line: Int
+    }
+
+    static let files: [(name: String, keys: Set<String>)] = [
+        ("users.jsonl", ["id", "name", "phoneNumber", "email", "timezone", "preferredSendHour", "isActive", "createdAt"]),
+        ("fitnessProfiles.jsonl", ["userId", "fitnessGoals", "skillLevel", "exerciseFrequency", "gender", "age"]),
+        ("fitnessPlans.jsonl", ["id", "clientId", "programType", "goalStatement", "overview", "startDate", "createdAt", "updatedAt", "macrocycles"]),
+        ("mesocycles.jsonl", ["id", "clientId", "fitnessPlanId", "index", "phase", "lengthWeeks", "startDate", "createdAt"]),
+        ("microcycles.jsonl", ["id", "clientId", "fitnessPlanId", "mesocycleId", "index", "startDate", "endDate", "targets", "createdAt"]),
+        ("workoutInstances.jsonl", ["id", "clientId", "fitnessPlanId", "mesocycleId", "microcycleId", "date", "sessionType", "goal", "details", "createdAt"]),
+        ("messages.jsonl", ["id", "userId", "direction", "content", "createdAt"]),
+    ]
+
+    var users: [Row<User>] = []
+    var profiles: [String: Row<Profile>] = [:]
+    var plans: [Row<PlanCreatedV1>] = []
+    var mesocycles: [Row<Mesocycle>] = []
+    var microcycles: [Row<Microcycle>] = []
+    var workouts: [Row<WorkoutGeneratedV1>] = []
+    var messages: [Row<MessageSentV1>] = []
+
+    /// Reads and checks every file of `directory`; the first problem stops it.
+    init(directory: String, progress: (@Sendable (String, Int) -> Void)? = nil) throws {
+        let folder = URL(fileURLWithPath: directory)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw LegacyImportError(file: directory, line: 0, reason: "not a folder holding a legacy export")
+        }
+        func read<T: Decodable>(_ index: Int, _ type: T.Type) throws -> [Row<T>] {
+            let (name, keys) = Self.files[index]
+            let path = folder.appendingPathComponent(name).path
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw LegacyImportError(file: name, line: 0, reason: "missing from \(directory) (an export has \(Self.files.map(\.name).joined(separator: ", ")))")
+            }
+            var rows: [Row<T>] = []
+            for (number, bytes) in try LineReader(path: path) {
+                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                func fail(_ reason: String) -> LegacyImportError { LegacyImportError(file: name, line: number, reason: reason) }
+                guard let object = try? JSONSerialization.jsonObject(with: bytes) as? [String: Any] else {
+                    throw fail("not a JSON object")
+                }
+                if let unknown = Set(object.keys).subtracting(keys).sorted().first {
+                    throw fail("unknown field \(unknown) (a \(name.dropLast(6)) line has \(keys.sorted().joined(separator: ", ")))")
+                }
+                if let missing = keys.subtracting(object.keys).sorted().first, !(T.self == PlanCreatedV1.self && missing == "macrocycles") {
+                    throw fail("missing field \(missing)")
+                }
+                do {
+                    rows.append(Row(value: try JSONDecoder().decode(T.self, from: bytes), line: number))
+                } catch {
+                    throw fail(EventCatalog.describe(error).replacingOccurrences(of: "payload: ", with: ""))
+                }
+                if rows.count % 10_000 == 0 { progress?(name, rows.count) }
+            }
+            progress?(name, rows.count)
+            return rows
+        }
+        users = try read(0, User.self)
+        let profileRows = try read(1, Profile.self)
+        plans = try read(2, PlanCreatedV1.self)
+        mesocycles = try read(3, Mesocycle.self)
+        microcycles = try read(4, Microcycle.self)
+        workouts = try read(5, WorkoutGeneratedV1.self)
+        messages = try read(6, MessageSentV1.self)
+
+        // Values and references.
+        func unique<T>(_ file: String, _ rows: [Row<T>], _ id: (T) -> String) throws -> [String: Row<T>] {
+            var seen: [String: Row<T>] = [:]
+            for row in rows {
+                let key = id(row.value)
+                if let first = seen[key] {
+                    throw LegacyImportError(file: file, line: row.line, reason: "duplicate id \(key) (first on line \(first.line))")
+                }
+                seen[key] = row
+            }
+            return seen
+        }
+        let userByID = try unique("users.jsonl", users, \.id)
+        for row in users {
+            let user = row.value
+            func fail(_ reason: String) -> LegacyImportError { LegacyImportError(file: "users.jsonl", line: row.line, reason: reason) }
+            if user.id.isEmpty { throw fail("id is empty") }
+            if user.phoneNumber.wholeMatch(of: /\+[1-9][0-9]{7,14}/) == nil { throw fail("phoneNumber \(user.phoneNumber) is not E.164 (+ and 8 to 15 digits)") }
+            if TimeZone(identifier: user.timezone) == nil { throw fail("timezone \(user.timezone) is not an IANA time zone") }
+            if !(0...23).contains(user.preferredSendHour) { throw fail("preferredSendHour \(user.preferredSendHour) is not 0-23") }
+            if Timestamp(iso8601: user.createdAt) == nil { throw fail("createdAt \(user.createdAt) is not an ISO 8601 time") }
+        }
+        func client(_ file: String, _ line: Int, _ id: String, field: String = "clientId") throws {
+            if userByID[id] == nil { throw LegacyImportError(file: file, line: line, reason: "\(field) \(id) is not a client in users.jsonl") }
+        }
+        func time(_ file: String, _ line: Int, _ text: String, field: String = "createdAt") throws {
+            if Timestamp(iso8601: text) == nil { throw LegacyImportError(file: file, line: line, reason: "\(field) \(text) is not an ISO 8601 time") }
+        }
+        for row in profileRows {
+            try client("fitnessProfiles.jsonl", row.line, row.value.userId, field: "userId")
+            if let first = profiles[row.value.userId] {
+                throw LegacyImportError(file: "fitnessProfiles.jsonl", line: row.line, reason: "a second profile for client \(row.value.userId) (first on line \(first.line))")
+            }
+            if SkillLevel(rawValue: row.value.skillLevel.lowercased()) == nil {
+                throw LegacyImportError(file: "fitnessProfiles.jsonl", line: row.line, reason: "skillLevel \(row.value.skillLevel) is not beginner, intermediate or advanced")
+            }
+            profiles[row.value.userId] = row
+        }
+        let planByID = try unique("fitnessPlans.jsonl", plans, \.id)
+        for row in plans {
+            try client("fitnessPlans.jsonl", row.line, row.value.clientId)
+            try time("fitnessPlans.jsonl", row.line, row.value.createdAt)
+        }
+        func plan(_ file: String, _ line: Int, _ id: String, client clientID: String) throws {
+            guard let plan = planByID[id] else { throw LegacyImportError(file: file, line: line, reason: "fitnessPlanId \(id) is not a plan in fitnessPlans.jsonl") }
+            if plan.value.clientId != clientID {
+                throw LegacyImportError(file: file, line: line, reason: "fitnessPlanId \(id) belongs to client \(plan.value.clientId), not \(clientID)")
+            }
+        }
+        let mesocycleByID = try unique("mesocycles.jsonl", mesocycles, \.id)
+        for row in mesocycles {
+            try client("mesocycles.jsonl", row.line, row.value.clientId)
+            try plan("mesocycles.jsonl", row.line, row.value.fitnessPlanId, client: row.value.clientId)
+            if row.value.lengthWeeks < 1 { throw LegacyImportError(file: "mesocycles.jsonl", line: row.line, reason: "lengthWeeks \(row.value.lengthWeeks) is not 1 or more") }
+            try time("mesocycles.jsonl", row.line, row.value.createdAt)
+        }
+        let microcycleByID = try unique("microcycles.jsonl", microcycles, \.id)
+        for row in microcycles {
+            let week = row.value
+            try client("microcycles.jsonl", row.line, week.clientId)
+            try plan("microcycles.jsonl", row.line, week.fitnessPlanId, client: week.clientId)
+            guard let mesocycle = mesocycleByID[week.mesocycleId], mesocycle.value.fitnessPlanId == week.fitnessPlanId else {
+                throw LegacyImportError(file: "microcycles.jsonl", line: row.line, reason: "mesocycleId \(week.mesocycleId) is not a mesocycle of plan \(week.fitnessPlanId)")
+            }
+            if week.endDate < week.startDate { throw LegacyImportError(file: "microcycles.jsonl", line: row.line, reason: "endDate \(week.endDate) is before startDate \(week.startDate)") }
+            try time("microcycles.jsonl", row.line, week.createdAt)
+        }
+        _ = try unique("workoutInstances.jsonl", workouts, \.id)
+        for row in workouts {
+            let workout = row.value
+            try client("workoutInstances.jsonl", row.line, workout.clientId)
+            if let id = workout.fitnessPlanId { try plan("workoutInstances.jsonl", row.line, id, client: workout.clientId) }
+            if let id = workout.mesocycleId, mesocycleByID[id] == nil {
+                throw LegacyImportError(file: "workoutInstances.jsonl", line: row.line, reason: "mesocycleId \(id) is not a mesocycle in mesocycles.jsonl")
+            }
+            if let id = workout.microcycleId, microcycleByID[id] == nil {
+                throw LegacyImportError(file: "workoutInstances.jsonl", line: row.line, reason: "microcycleId \(id) is not a week in microcycles.jsonl")
+            }
+            try time("workoutInstances.jsonl", row.line, workout.createdAt)
+        }
+        _ = try unique("messages.jsonl", messages, \.id)
+        for row in messages {
+            try client("messages.jsonl", row.line, row.value.userId, field: "userId")
+            try time("messages.jsonl", row.line, row.value.createdAt)
+        }
+    }
+
+    /// Each client's version-1 events, in the order the original built them: the client, its
+    /// plans, their mesocycles (with their weeks), the workouts by date, the messages by time.
+    func streams(_ newEvent: (any LegacyEventPayload, UUID, String) throws -> NewEvent) throws -> [(stream: String, events: [NewEvent])] {
+        func id(_ table: String, _ key: String) -> UUID { Engine.nameBasedID("legacy|\(table)|\(key)") }
+        var plansBy: [String: [PlanCreatedV1]] = [:]
+        for row in plans { plansBy[row.value.clientId, default: []].append(row.value) }
+        var weeksBy: [String: [Microcycle]] = [:]
+        for row in microcycles { weeksBy[row.value.mesocycleId, default: []].append(row.value) }
+        var mesocyclesBy: [String: [Mesocycle]] = [:]
+        for row in mesocycles { mesocyclesBy[row.value.fitnessPlanId, default: []].append(row.value) }
+        var workoutsBy: [String: [WorkoutGeneratedV1]] = [:]
+        for row in workouts { workoutsBy[row.value.clientId, default: []].append(row.value) }
+        var messagesBy: [String: [MessageSentV1]] = [:]
+        for row in messages { messagesBy[row.value.userId, default: []].append(row.value) }
+
+        return try users.map { row in
+            let user = row.value
+            var events: [NewEvent] = []
+            let profile = profiles[user.id]?.value
+            let enrolled = ClientEnrolledV1(
+                id: user.id, name: user.name, phoneNumber: user.phoneNumber, email: user.email, timezone: user.timezone,
+                preferredSendHour: user.preferredSendHour, isActive: user.isActive, createdAt: user.createdAt,
+                profile: profile.map { .init(fitnessGoals: $0.fitnessGoals, skillLevel: $0.skillLevel, exerciseFrequency: $0.exerciseFrequency, gender: $0.gender, age: $0.age) })
+            events.append(try newEvent(enrolled, id("users", user.id), user.createdAt))
+            for plan in (plansBy[user.id] ?? []).sorted(by: { $0.createdAt < $1.createdAt }) {
+                events.append(try newEvent(plan, id("fitnessPlans", plan.id), plan.createdAt))
+                for mesocycle in (mesocyclesBy[plan.id] ?? []).sorted(by: { $0.index < $1.index }) {
+                    let weeks = (weeksBy[mesocycle.id] ?? []).sorted { $0.index < $1.index }.map {
+                        MesocycleBrokenV1.Week(id: $0.id, index: $0.index, startDate: $0.startDate, endDate: $0.endDate, targets: $0.targets, createdAt: $0.createdAt)
+                    }
+                    let broken = MesocycleBrokenV1(
+                        id: mesocycle.id, clientId: mesocycle.clientId, fitnessPlanId: mesocycle.fitnessPlanId, index: mesocycle.index,
+                        phase: mesocycle.phase, lengthWeeks: mesocycle.lengthWeeks, startDate: mesocycle.startDate,
+                        createdAt: mesocycle.createdAt, microcycles: weeks)
+                    events.append(try newEvent(broken, id("mesocycles", mesocycle.id), mesocycle.createdAt))
+                }
+            }
+            for workout in (workoutsBy[user.id] ?? []).sorted(by: { ($0.date, $0.createdAt) < ($1.date, $1.createdAt) }) {
+                events.append(try newEvent(workout, id("workoutInstances", workout.id), workout.createdAt))
+            }
+            for message in (messagesBy[user.id] ?? []).sorted(by: { $0.createdAt < $1.createdAt }) {
+                events.append(try newEvent(message, id("messages", message.id), message.createdAt))
+            }
+            return (Engine.clientStream(user.id), events)
+        }
+    }
+}
+
+extension Engine {
+    /// Imports the legacy export in `directory` as version-1 events, all or nothing: a
+    /// malformed line, a reference to something that does not exist or a duplicate id stops it
+    /// with `FILE:LINE: reason` and appends nothing. Importing the same export again appends
+    /// nothing.
+    public func importLegacy(directory: String, progress: (@Sendable (String, Int) -> Void)? = nil) async throws -> LegacyImportReport {
+        let export = try LegacyExport(directory: directory, progress: progress)
+        let streams = try export.streams { payload, id, createdAt in
+            try legacyEvent(payload, id: id, occurredAt: Timestamp(iso8601: createdAt))
+        }
+        var report = LegacyImportReport(
+            clients: export.users.count, profiles: export.profiles.count, plans: export.plans.count, mesocycles: export.mesocycles.count,
+            weeks: export.microcycles.count, workouts: export.workouts.count, messages: export.messages.count)
+        let before = try await store.headPosition()
+        try await store.appendAll(streams.map { (stream: $0.stream, events: $0.events, expected: ExpectedVersion.any) })
+        report.appended = Int(try await store.headPosition() - before)
+        report.alreadyStored = streams.reduce(0) { $0 + $1.events.count } - report.appended
+        return report
+    }
+
+    /// An envelope-to-be for a legacy payload, at its version 1.
+    func legacyEvent(_ payload: any LegacyEventPayload, id: UUID, occurredAt: Timestamp?) throws -> NewEvent {
+        let encoded = try EventCatalog.encode(legacy: payload)
+        return NewEvent(eventID: id, type: encoded.type, schemaVersion: encoded.schemaVersion, payload: encoded.payload,
+                        occurredAt: occurredAt, actor: "import-legacy")
+    }
+}
