@@ -123,6 +123,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/PeriodizeTests",
+            exclude: ["Fixtures"],
             swiftSettings: strict),
         .testTarget(
             name: "LLMTests",
