@@ -37,7 +37,7 @@ struct Benchmarks {
             case "--clients": options.clients = Int(try value()) ?? options.clients
             case "--dir": options.directory = try value()
             case "--help", "-h":
-                say("usage: periodize-bench [append-batch|append-single|rebuild|workouts|tick|model-tick|all] [--events N] [--single N] [--clients N] [--dir PATH]")
+                say("usage: periodize-bench [append-batch|append-single|rebuild|workouts|tick|model-tick|legacy-migration|all] [--events N] [--single N] [--clients N] [--dir PATH]")
                 return
             case let other where !other.hasPrefix("-"):
                 command = other
@@ -61,10 +61,11 @@ struct Benchmarks {
         case "workouts": try CoachingBenchmarks.workouts(options)
         case "tick": try await CoachingBenchmarks.tick(options)
         case "model-tick": try await ModelTickBenchmark.run(options)
+        case "legacy-migration": try await LegacyMigrationBenchmark.run(options)
         case "make-log": try await RebuildBenchmark.makeLog(path: options.logPath!, shape: options.shape, events: options.events)
         case "all":
             // Each in its own process, so that each peak RSS is its own.
-            for benchmark in ["append-batch", "append-single", "rebuild", "workouts", "tick", "model-tick"] {
+            for benchmark in ["append-batch", "append-single", "rebuild", "workouts", "tick", "model-tick", "legacy-migration"] {
                 let child = Process()
                 child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
                 child.arguments = [benchmark, "--events", String(options.events), "--single", String(options.single), "--clients", String(options.clients)]
