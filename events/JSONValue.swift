@@ -13,13 +13,15 @@ public enum JSONValue: Hashable, Sendable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
+        // Each wrong guess costs a thrown error: the common kinds first (a value holds more
+        // strings and numbers than objects, and more objects than arrays).
         if container.decodeNil() { self = .null; return }
-        if let value = try? container.decode(Bool.self) { self = .bool(value); return }
+        if let value = try? container.decode(String.self) { self = .string(value); return }
         if let value = try? container.decode(Int64.self) { self = .int(value); return }
         if let value = try? container.decode(Double.self) { self = .double(value); return }
-        if let value = try? container.decode(String.self) { self = .string(value); return }
-        if let value = try? container.decode([JSONValue].self) { self = .array(value); return }
+        if let value = try? container.decode(Bool.self) { self = .bool(value); return }
         if let value = try? container.decode([String: JSONValue].self) { self = .object(value); return }
+        if let value = try? container.decode([JSONValue].self) { self = .array(value); return }
         throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a JSON value")
     }
 

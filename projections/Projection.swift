@@ -70,7 +70,9 @@ public struct ProjectedEvent: Sendable {
         self.envelope = envelope
         let current: Data
         do {
-            current = try EventCatalog.currentPayload(type: envelope.type, schemaVersion: envelope.schemaVersion, payload: envelope.payload) ?? envelope.payload
+            current = try envelope.currentPayload
+                ?? EventCatalog.currentPayload(type: envelope.type, schemaVersion: envelope.schemaVersion, payload: envelope.payload)
+                ?? envelope.payload
         } catch {
             throw ProjectionError("position \(envelope.position): \(error)")
         }

@@ -17,11 +17,22 @@ public struct RecordedEvent: Sendable, Equatable {
     public let previousHash: Data
     /// SHA-256 over the previous hash and a canonical encoding of every other field.
     public let hash: Data
+    /// The appender's copy of the payload at the type's current schema version, when it
+    /// appended an older one (``NewEvent/currentPayload``). Not stored: an event read back has
+    /// none, and it takes no part in equality.
+    public var currentPayload: Data?
+
+    public static func == (lhs: RecordedEvent, rhs: RecordedEvent) -> Bool {
+        lhs.position == rhs.position && lhs.streamID == rhs.streamID && lhs.streamVersion == rhs.streamVersion
+            && lhs.eventID == rhs.eventID && lhs.type == rhs.type && lhs.schemaVersion == rhs.schemaVersion
+            && lhs.payload == rhs.payload && lhs.metadata == rhs.metadata && lhs.previousHash == rhs.previousHash && lhs.hash == rhs.hash
+    }
 
     public init(
         position: Int64, streamID: String, streamVersion: Int64, eventID: UUID, type: String,
-        schemaVersion: Int, payload: Data, metadata: EventMetadata, previousHash: Data, hash: Data
+        schemaVersion: Int, payload: Data, metadata: EventMetadata, previousHash: Data, hash: Data, currentPayload: Data? = nil
     ) {
+        self.currentPayload = currentPayload
         self.position = position
         self.streamID = streamID
         self.streamVersion = streamVersion
@@ -67,11 +78,17 @@ public struct NewEvent: Sendable, Equatable {
     public var causationID: UUID?
     public var correlationID: UUID?
     public var actor: String?
+    /// When `payload` is at an older schema version and the appender already holds the event
+    /// at the current one (an importer upcasting in memory): those bytes, handed to in-process
+    /// readers (the inline read-models) so they need not upcast again. Never stored; they must
+    /// equal what upcasting `payload` gives, which `verify` checks by rebuilding.
+    public var currentPayload: Data?
 
     public init(
         eventID: UUID, type: String, schemaVersion: Int, payload: Data, occurredAt: Timestamp? = nil,
-        causationID: UUID? = nil, correlationID: UUID? = nil, actor: String? = nil
+        causationID: UUID? = nil, correlationID: UUID? = nil, actor: String? = nil, currentPayload: Data? = nil
     ) {
+        self.currentPayload = currentPayload
         self.eventID = eventID
         self.type = type
         self.schemaVersion = schemaVersion

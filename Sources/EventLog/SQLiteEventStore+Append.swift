@@ -223,7 +223,8 @@ extension SQLiteEventStore {
                 type: event.type, schemaVersion: event.schemaVersion, payload: event.payload, metadata: metadata)
             let record = RecordedEvent(
                 position: position, streamID: stream, streamVersion: version, eventID: event.eventID, type: event.type,
-                schemaVersion: event.schemaVersion, payload: event.payload, metadata: metadata, previousHash: head.hash, hash: hash)
+                schemaVersion: event.schemaVersion, payload: event.payload, metadata: metadata, previousHash: head.hash, hash: hash,
+                currentPayload: event.currentPayload)
             try Self.insert(record, statement: s, db)
             recorded.append(record)
             head = ChainHead(position: position, hash: hash)

@@ -42,7 +42,7 @@ extension Engine {
     /// Nothing is deleted; `revertCleanSlate` undoes it. A second run appends nothing (it
     /// finishes what an interrupted run left, if anything). `dryRun` reports without appending.
     public func migrateCleanSlate(dryRun: Bool = false) async throws -> CleanSlateReport {
-        let (current, counts, candidates) = try await store.database.read { db -> (ClientHistory.CleanSlate?, [String: Int], [(String, String)]) in
+        let (current, counts, candidates) = try await store.database.read { db -> (ClientHistory.CleanSlate?, [String: Int], [Candidate]) in
             let current = try Self.cleanSlate(db)
             func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
             let counts = [
@@ -55,13 +55,13 @@ extension Engine {
             ]
             // Active clients with a plan; inactive ones get neither weeks nor a notice.
             let candidates = try Row.fetchAll(db, sql: """
-                SELECT c.client_id, c.timezone FROM clients c
-                WHERE c.is_active = 1 AND EXISTS (SELECT 1 FROM fitness_plans p WHERE p.client_id = c.client_id AND p.is_current = 1)
-                ORDER BY c.client_id
-                """).map { ($0[0] as String, $0[1] as String) }
+                SELECT c.client_id, c.timezone, c.opted_in, p.start_date, p.macrocycle_weeks FROM clients c
+                JOIN fitness_plans p ON p.client_id = c.client_id AND p.is_current = 1
+                WHERE c.is_active = 1 ORDER BY c.client_id
+                """).map { Candidate(clientID: $0[0], zone: $0[1], optedIn: $0[2], start: LocalDate($0[3] as String), weeks: $0[4]) }
             return (current, counts, candidates)
         }
-        let (targets, outside) = try await cleanSlateTargets(candidates)
+        let (targets, outside) = try cleanSlateTargets(candidates)
         if let current, !current.reverted {
             return try await finish(current, dryRun: dryRun, targets: targets, resuming: true)
         }
@@ -83,18 +83,26 @@ extension Engine {
         return report
     }
 
-    /// Active clients with a plan that covers their local today (regenerated and told), and
-    /// how many others have a plan that does not.
-    private func cleanSlateTargets(_ candidates: [(String, String)]) async throws -> (targets: [String], outside: Int) {
+    /// An active client with a plan, as the read-models have them.
+    struct Candidate: Sendable {
+        let clientID: String
+        let zone: String
+        let optedIn: Bool
+        let start: LocalDate?
+        let weeks: Int
+    }
+
+    /// Active, opted-in clients whose plan covers their local today (regenerated and told),
+    /// and how many others have a plan that does not.
+    private func cleanSlateTargets(_ candidates: [Candidate]) throws -> (targets: [String], outside: Int) {
         var targets: [String] = []
-        var outside = 0
-        for (clientID, zone) in candidates {
-            let history = try await history(of: clientID)
-            guard let client = history.client else { continue }
-            let today = try ClientCalendar(timeZone: zone).localDate(at: options.clock())
-            if history.mesocycle(containing: today) != nil, client.optedIn { targets.append(clientID) } else { outside += 1 }
+        for candidate in candidates {
+            guard candidate.optedIn, let start = candidate.start else { continue }
+            let today = try ClientCalendar(timeZone: candidate.zone).localDate(at: options.clock())
+            let week = ClientCalendar.weekIndex(of: today, planStart: start)
+            if today >= start, week < candidate.weeks { targets.append(candidate.clientID) }
         }
-        return (targets, outside)
+        return (targets, candidates.count - targets.count)
     }
 
     /// Regenerates and notifies the migration's targets that are not done yet; `resuming` when
@@ -110,22 +118,36 @@ extension Engine {
         let targets = resuming ? Array(Set(given).union(recorded)).sorted() : given
         var regenerated: [String] = []
         var completed = 0
-        for clientID in targets {
-            var history = try await history(of: clientID)
-            guard let client = history.client else { continue }
-            let today = try localToday(for: client)
-            let done = try await store.database.read { db in
-                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM mesocycles WHERE client_id = ? AND caused_by = ?)", arguments: [clientID, migrationID]) ?? false
+        var failures: [String] = []
+        // Clients at a time, so their appends share commits.
+        await Self.concurrently(targets, limit: 32, { clientID -> (String, Bool, String?) in
+            do {
+                var history = try await self.history(of: clientID)
+                guard let client = history.client else { return (clientID, false, nil) }
+                let today = try self.localToday(for: client)
+                let done = try await self.store.database.read { db in
+                    try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM mesocycles WHERE client_id = ? AND caused_by = ?)", arguments: [clientID, migrationID]) ?? false
+                }
+                var changed = false
+                if !done, !dryRun, history.mesocycle(containing: today) != nil {
+                    (_, history) = try await self.ensureBreakdown(history, client: client, date: today, again: true, causation: state.migrationID)
+                    changed = true
+                }
+                if !dryRun, try await self.sendNotice(client: client, migrationID: migrationID, date: today) { changed = true }
+                return (clientID, changed, nil)
+            } catch {
+                return (clientID, false, "\(clientID): \(error)")
             }
-            var changed = false
-            if !done, !dryRun, history.mesocycle(containing: today) != nil {
-                (_, history) = try await ensureBreakdown(history, client: client, date: today, again: true, causation: state.migrationID)
-                changed = true
-            }
-            if !dryRun, try await sendNotice(client: client, migrationID: migrationID, date: today) { changed = true }
-            if changed { completed += 1 }
-            regenerated.append(clientID)
+        }) { (outcome: (String, Bool, String?)) in
+            if let failure = outcome.2 { failures.append(failure); return }
+            regenerated.append(outcome.0)
+            if outcome.1 { completed += 1 }
         }
+        guard failures.isEmpty else {
+            // The migration stays applied; running it again finishes these clients.
+            throw CoachingError("clean-slate could not finish \(failures.count) client(s) (run it again to finish them): \(failures.sorted().prefix(3).joined(separator: "; "))")
+        }
+        regenerated.sort()
         return CleanSlateReport(
             migrationID: migrationID, position: state.appliedPosition, dryRun: dryRun, alreadyApplied: resuming,
             effects: effects, regenerated: regenerated, completedNow: completed)

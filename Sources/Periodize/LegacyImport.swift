@@ -28,25 +28,25 @@ public struct LegacyImportReport: Sendable, Equatable {
 /// Reads the legacy export (`../shared/legacy/FORMAT.md`: one JSON Lines file per table) and
 /// turns it into version-1 events on each client's stream, with the original ids (event ids
 /// derived from them) and times (as the events' own time).
-struct LegacyExport {
-    struct User: Decodable {
+struct LegacyExport: Sendable {
+    struct User: Decodable, Sendable {
         var id: String, name: String, phoneNumber: String, email: String?, timezone: String
         var preferredSendHour: Int, isActive: Bool, createdAt: String
     }
-    struct Profile: Decodable {
+    struct Profile: Decodable, Sendable {
         var userId: String, fitnessGoals: String, skillLevel: String, exerciseFrequency: RepCount, gender: String?, age: Int?
     }
-    struct Mesocycle: Decodable {
+    struct Mesocycle: Decodable, Sendable {
         var id: String, clientId: String, fitnessPlanId: String, index: Int, phase: String?, lengthWeeks: Int
         var startDate: LocalDate, createdAt: String
     }
-    struct Microcycle: Decodable {
+    struct Microcycle: Decodable, Sendable {
         var id: String, clientId: String, fitnessPlanId: String, mesocycleId: String, index: Int
         var startDate: LocalDate, endDate: LocalDate, targets: JSONValue, createdAt: String
     }
 
     /// A parsed row and the line it came from.
-    struct Row<T> {
+    struct Row<T: Sendable>: Sendable {
         let value: T
         let line: Int
     }
@@ -69,51 +69,115 @@ struct LegacyExport {
     var workouts: [Row<WorkoutGeneratedV1>] = []
     var messages: [Row<MessageSentV1>] = []
 
+    /// A line decoded as `T` with exactly the file's fields (a field the file does not have,
+    /// or one missing, is an error).
+    struct Checked<T: Decodable>: Decodable {
+        let value: T
+
+        struct Key: CodingKey {
+            let stringValue: String
+            init(stringValue: String) { self.stringValue = stringValue }
+            var intValue: Int? { nil }
+            init?(intValue: Int) { nil }
+        }
+
+        init(from decoder: any Decoder) throws {
+            let keys = decoder.userInfo[LegacyExport.fieldsKey] as! Set<String>
+            let present = Set(try decoder.container(keyedBy: Key.self).allKeys.map(\.stringValue))
+            if let unknown = present.subtracting(keys).sorted().first {
+                throw FieldProblem(reason: "unknown field \(unknown) (a \(decoder.userInfo[LegacyExport.fileKey] as! String) line has \(keys.sorted().joined(separator: ", ")))")
+            }
+            // A plan may leave its macrocycles out: none.
+            if let missing = keys.subtracting(present).subtracting(["macrocycles"]).sorted().first {
+                throw FieldProblem(reason: "missing field \(missing)")
+            }
+            value = try T(from: decoder)
+        }
+    }
+
+    struct FieldProblem: Error { let reason: String }
+    static let fieldsKey = CodingUserInfoKey(rawValue: "fields")!
+    static let fileKey = CodingUserInfoKey(rawValue: "file")!
+
+    /// Decodes the lines of one file, split over the cores; the earliest bad line is the error.
+    static func decode<T: Decodable & Sendable>(_ lines: [(number: Int, bytes: Data)], file: String, keys: Set<String>, as type: T.Type) async throws -> [Row<T>] {
+        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, lines.count / 2000))
+        let size = (lines.count + chunks - 1) / max(1, chunks)
+        let parts = try await withThrowingTaskGroup(of: (Int, Result<[Row<T>], LegacyImportError>).self) { group in
+            for chunk in 0..<chunks {
+                let slice = Array(lines[min(lines.count, chunk * size)..<min(lines.count, (chunk + 1) * size)])
+                group.addTask {
+                    let decoder = JSONDecoder()
+                    decoder.userInfo = [fieldsKey: keys, fileKey: String(file.dropLast(6))]
+                    var rows: [Row<T>] = []
+                    rows.reserveCapacity(slice.count)
+                    for (number, bytes) in slice {
+                        do {
+                            rows.append(Row(value: try decoder.decode(Checked<T>.self, from: bytes).value, line: number))
+                        } catch let problem as FieldProblem {
+                            return (chunk, .failure(LegacyImportError(file: file, line: number, reason: problem.reason)))
+                        } catch let error as DecodingError {
+                            let root: Bool = switch error {
+                            case .dataCorrupted(let context), .typeMismatch(_, let context): context.codingPath.isEmpty
+                            default: false
+                            }
+                            let reason = root ? "not a JSON object" : EventCatalog.describe(error).replacingOccurrences(of: "payload: ", with: "")
+                            return (chunk, .failure(LegacyImportError(file: file, line: number, reason: reason)))
+                        } catch {
+                            return (chunk, .failure(LegacyImportError(file: file, line: number, reason: "\(error)")))
+                        }
+                    }
+                    return (chunk, .success(rows))
+                }
+            }
+            var parts: [(Int, Result<[Row<T>], LegacyImportError>)] = []
+            for try await part in group { parts.append(part) }
+            return parts.sorted { $0.0 < $1.0 }
+        }
+        var rows: [Row<T>] = []
+        for (_, part) in parts {
+            switch part {
+            case .success(let some): rows += some
+            case .failure(let error): throw error
+            }
+        }
+        return rows
+    }
+
     /// Reads and checks every file of `directory`; the first problem stops it.
-    init(directory: String, progress: (@Sendable (String, Int) -> Void)? = nil) throws {
+    static func load(directory: String, progress: (@Sendable (String, Int) -> Void)? = nil) async throws -> LegacyExport {
         let folder = URL(fileURLWithPath: directory)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw LegacyImportError(file: directory, line: 0, reason: "not a folder holding a legacy export")
         }
-        func read<T: Decodable>(_ index: Int, _ type: T.Type) throws -> [Row<T>] {
+        func read<T: Decodable & Sendable>(_ index: Int, _ type: T.Type) async throws -> [Row<T>] {
             let (name, keys) = Self.files[index]
             let path = folder.appendingPathComponent(name).path
             guard FileManager.default.isReadableFile(atPath: path) else {
                 throw LegacyImportError(file: name, line: 0, reason: "missing from \(directory) (an export has \(Self.files.map(\.name).joined(separator: ", ")))")
             }
-            var rows: [Row<T>] = []
-            for (number, bytes) in try LineReader(path: path) {
-                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                func fail(_ reason: String) -> LegacyImportError { LegacyImportError(file: name, line: number, reason: reason) }
-                guard let object = try? JSONSerialization.jsonObject(with: bytes) as? [String: Any] else {
-                    throw fail("not a JSON object")
-                }
-                if let unknown = Set(object.keys).subtracting(keys).sorted().first {
-                    throw fail("unknown field \(unknown) (a \(name.dropLast(6)) line has \(keys.sorted().joined(separator: ", ")))")
-                }
-                if let missing = keys.subtracting(object.keys).sorted().first, !(T.self == PlanCreatedV1.self && missing == "macrocycles") {
-                    throw fail("missing field \(missing)")
-                }
-                do {
-                    rows.append(Row(value: try JSONDecoder().decode(T.self, from: bytes), line: number))
-                } catch {
-                    throw fail(EventCatalog.describe(error).replacingOccurrences(of: "payload: ", with: ""))
-                }
-                if rows.count % 10_000 == 0 { progress?(name, rows.count) }
-            }
+            let lines = try LineReader(path: path).filter { !$0.bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 } }
+            let rows = try await decode(lines, file: name, keys: keys, as: type)
             progress?(name, rows.count)
             return rows
         }
-        users = try read(0, User.self)
-        let profileRows = try read(1, Profile.self)
-        plans = try read(2, PlanCreatedV1.self)
-        mesocycles = try read(3, Mesocycle.self)
-        microcycles = try read(4, Microcycle.self)
-        workouts = try read(5, WorkoutGeneratedV1.self)
-        messages = try read(6, MessageSentV1.self)
+        var export = LegacyExport()
+        export.users = try await read(0, User.self)
+        let profileRows = try await read(1, Profile.self)
+        export.plans = try await read(2, PlanCreatedV1.self)
+        export.mesocycles = try await read(3, Mesocycle.self)
+        export.microcycles = try await read(4, Microcycle.self)
+        export.workouts = try await read(5, WorkoutGeneratedV1.self)
+        export.messages = try await read(6, MessageSentV1.self)
+        try export.check(profileRows)
+        return export
+    }
 
-        // Values and references.
+    private init() {}
+
+    /// Checks values and references across the files.
+    mutating func check(_ profileRows: [Row<Profile>]) throws {
         func unique<T>(_ file: String, _ rows: [Row<T>], _ id: (T) -> String) throws -> [String: Row<T>] {
             var seen: [String: Row<T>] = [:]
             for row in rows {
@@ -202,7 +266,7 @@ struct LegacyExport {
 
     /// Each client's version-1 events, in the order the original built them: the client, its
     /// plans, their mesocycles (with their weeks), the workouts by date, the messages by time.
-    func streams(_ newEvent: (any LegacyEventPayload, UUID, String) throws -> NewEvent) throws -> [(stream: String, events: [NewEvent])] {
+    func streams(of range: Range<Int>, _ newEvent: (any LegacyEventPayload, UUID, String) throws -> NewEvent) throws -> [(stream: String, events: [NewEvent])] {
         func id(_ table: String, _ key: String) -> UUID { Engine.nameBasedID("legacy|\(table)|\(key)") }
         var plansBy: [String: [PlanCreatedV1]] = [:]
         for row in plans { plansBy[row.value.clientId, default: []].append(row.value) }
@@ -215,7 +279,7 @@ struct LegacyExport {
         var messagesBy: [String: [MessageSentV1]] = [:]
         for row in messages { messagesBy[row.value.userId, default: []].append(row.value) }
 
-        return try users.map { row in
+        return try users[range].map { row in
             let user = row.value
             var events: [NewEvent] = []
             let profile = profiles[user.id]?.value
@@ -254,9 +318,22 @@ extension Engine {
     /// with `FILE:LINE: reason` and appends nothing. Importing the same export again appends
     /// nothing.
     public func importLegacy(directory: String, progress: (@Sendable (String, Int) -> Void)? = nil) async throws -> LegacyImportReport {
-        let export = try LegacyExport(directory: directory, progress: progress)
-        let streams = try export.streams { payload, id, createdAt in
-            try legacyEvent(payload, id: id, occurredAt: Timestamp(iso8601: createdAt))
+        let export = try await LegacyExport.load(directory: directory, progress: progress)
+        // Encoding (and upcasting for the read-models) is split over the cores.
+        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, export.users.count / 500))
+        let size = (export.users.count + chunks - 1) / chunks
+        let streams = try await withThrowingTaskGroup(of: (Int, [(stream: String, events: [NewEvent])]).self) { group in
+            for chunk in 0..<chunks {
+                let range = min(export.users.count, chunk * size)..<min(export.users.count, (chunk + 1) * size)
+                group.addTask {
+                    (chunk, try export.streams(of: range) { payload, id, createdAt in
+                        try self.legacyEvent(payload, id: id, occurredAt: Timestamp(iso8601: createdAt))
+                    })
+                }
+            }
+            var parts: [(Int, [(stream: String, events: [NewEvent])])] = []
+            for try await part in group { parts.append(part) }
+            return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
         }
         var report = LegacyImportReport(
             clients: export.users.count, profiles: export.profiles.count, plans: export.plans.count, mesocycles: export.mesocycles.count,
@@ -268,10 +345,11 @@ extension Engine {
         return report
     }
 
-    /// An envelope-to-be for a legacy payload, at its version 1.
-    func legacyEvent(_ payload: any LegacyEventPayload, id: UUID, occurredAt: Timestamp?) throws -> NewEvent {
+    /// An envelope-to-be for a legacy payload, at its version 1, with its upcast bytes for
+    /// the inline read-models.
+    func legacyEvent<P: LegacyEventPayload>(_ payload: P, id: UUID, occurredAt: Timestamp?) throws -> NewEvent {
         let encoded = try EventCatalog.encode(legacy: payload)
         return NewEvent(eventID: id, type: encoded.type, schemaVersion: encoded.schemaVersion, payload: encoded.payload,
-                        occurredAt: occurredAt, actor: "import-legacy")
+                        occurredAt: occurredAt, actor: "import-legacy", currentPayload: try EventCoding.encode(payload.upcast()))
     }
 }
