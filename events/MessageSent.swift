@@ -20,12 +20,15 @@ public struct MessageSent: EventPayload {
     public var providerMessageId: String?
     /// When it was sent, ISO 8601.
     public var sentAt: String
+    /// How the text was written, when a model wrote it (the formatter's texts have none).
+    public var decision: DecisionRecord?
 
     public init(
         messageId: String, clientId: String, kind: MessageKind, direction: MessageDirection = .outbound,
         localDate: LocalDate?, body: String, encoding: SMSEncoding?, segments: Int?, provider: String,
-        providerMessageId: String? = nil, sentAt: String
+        providerMessageId: String? = nil, sentAt: String, decision: DecisionRecord? = nil
     ) {
+        self.decision = decision
         self.messageId = messageId
         self.clientId = clientId
         self.kind = kind

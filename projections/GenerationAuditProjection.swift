@@ -8,8 +8,8 @@ import GRDB
 public struct GenerationAuditProjection: Projection {
     public init() {}
     public let name = "generation_audit"
-    public let version = 2
-    public let eventTypes: Set<String> = [PlanCreated.eventType, MesocycleBroken.eventType, WorkoutGenerated.eventType]
+    public let version = 3
+    public let eventTypes: Set<String> = [PlanCreated.eventType, MesocycleBroken.eventType, WorkoutGenerated.eventType, MessageSent.eventType]
     public let tables = [
         ProjectionTable(
             name: "generation_audit",
@@ -50,6 +50,7 @@ public struct GenerationAuditProjection: Projection {
         case PlanCreated.eventType: artefact = "plan"
         case MesocycleBroken.eventType: artefact = "mesocycle"
         case WorkoutGenerated.eventType: artefact = "workout"
+        case MessageSent.eventType: artefact = "message"
         default: return
         }
         try w.run("""
@@ -62,6 +63,7 @@ public struct GenerationAuditProjection: Projection {
             switch artefact {
             case "plan": b.text(j, "planId")
             case "mesocycle": b.value("\(j.string("planId") ?? "")#\(j.object("mesocycle")?.int("index") ?? -1)")
+            case "message": b.text(j, "localDate")
             default: b.text(j, "date")
             }
             b.text(d, "coach"); b.text(d, "coachVersion"); b.text(d, "model"); b.text(d, "modelVersion")

@@ -97,6 +97,24 @@ public struct ArtefactValidator: Sendable {
     }
 }
 
+extension ArtefactValidator {
+    /// A daily SMS written for a workout: not empty, within the segment budget, and naming
+    /// every exercise of the main work.
+    public func problems(message: String, workout: WorkoutGenerated, segments: Int) -> [String] {
+        var problems: [String] = []
+        if message.trimmed.isEmpty { return ["body is empty"] }
+        let measure = SMSText.measure(message)
+        if measure.segments > segments {
+            problems.append("the text takes \(measure.segments) SMS segments (\(measure.encoding.rawValue)); at most \(segments) are allowed: shorten it, and keep to plain ASCII characters")
+        }
+        let text = message.lowercased()
+        let missing = workout.blocks.flatMap(\.items).filter { $0.type != .prep && $0.type != .cooldown }.map(\.exercise)
+            .filter { !text.contains($0.lowercased()) }
+        if !missing.isEmpty { problems.append("the text does not name \(missing.joined(separator: ", ")); name every main exercise with its sets and reps") }
+        return problems
+    }
+}
+
 extension String {
     var trimmed: Substring {
         var text = Substring(self)

@@ -6,6 +6,9 @@ import Events
 /// times, the warm-up detail, the cooldown); if it still does not fit it is split at line
 /// boundaries into several messages. It never fails and never cuts a word.
 public enum DailyMessage {
+    /// Recorded when a model's text for the SMS falls back to this formatter's.
+    public static let version = "formatter 1"
+
     /// How a workout reads, line by line, with the shortening steps that may drop parts.
     public static func lines(for workout: WorkoutGenerated, firstName: String, detail: Detail = .full) -> [String] {
         let weekday = Weekday(isoNumber: workout.date.isoWeekday).shortName

@@ -74,3 +74,10 @@ extension WorkoutGenerated.Modification: SchemaBounded {
 extension WorkoutGenerated.Replacement: SchemaBounded {
     public static let schemaBounds: [String: SchemaBound] = ["exercise": .text(60), "with": .text(60)]
 }
+
+/// A daily SMS in a coach's words.
+public struct MessageAnswer: Codable, Sendable, Equatable, SchemaBounded {
+    public var body: String
+
+    public static let schemaBounds: [String: SchemaBound] = ["body": .text(480, "the whole SMS, plain text")]
+}

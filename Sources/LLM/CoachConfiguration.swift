@@ -17,6 +17,7 @@ public struct CoachConfiguration: Sendable, Equatable {
     public var timeout: TimeInterval = 60
     public var concurrency = 8
     public var requestsPerMinute: Int?
+    public var writesMessages = false
 
     public init() {}
 
@@ -33,6 +34,7 @@ public struct CoachConfiguration: Sendable, Equatable {
         ("PERIODIZE_LLM_TIMEOUT_S", "seconds per call, default 60"),
         ("PERIODIZE_LLM_CONCURRENCY", "calls in flight at once in this process, default 8"),
         ("PERIODIZE_LLM_RPM", "calls started per minute in this process, default unlimited"),
+        ("PERIODIZE_LLM_MESSAGES", "1 to have the model write the daily SMS too (default: the formatter writes it)"),
     ]
 
     /// Reads `environment`; a non-nil entry in `overrides` (the flags, keyed like the
@@ -60,6 +62,13 @@ public struct CoachConfiguration: Sendable, Equatable {
         configuration.timeout = try number("PERIODIZE_LLM_TIMEOUT_S", 1...600) ?? configuration.timeout
         configuration.concurrency = try number("PERIODIZE_LLM_CONCURRENCY", 1...1024).map { Int($0) } ?? configuration.concurrency
         configuration.requestsPerMinute = try number("PERIODIZE_LLM_RPM", 1...1_000_000).map { Int($0) }
+        if let text = value("PERIODIZE_LLM_MESSAGES") {
+            switch text.lowercased() {
+            case "1", "true", "yes", "on": configuration.writesMessages = true
+            case "0", "false", "no", "off": configuration.writesMessages = false
+            default: throw CoachConfigurationError("PERIODIZE_LLM_MESSAGES=\(text) is not 1 or 0")
+            }
+        }
         switch configuration.kind {
         case .rules:
             break
@@ -101,6 +110,7 @@ public struct CoachConfiguration: Sendable, Equatable {
         settings.timeout = timeout
         settings.concurrency = concurrency
         settings.requestsPerMinute = requestsPerMinute
+        settings.writesMessages = writesMessages
         switch kind {
         case .rules:
             return nil

@@ -15,6 +15,9 @@ public struct LLMSettings: Sendable {
     public var concurrency = 8
     /// Calls started per minute, over every generation in the process; nil for no limit.
     public var requestsPerMinute: Int?
+    /// Whether the model also writes the daily SMS (off: the formatter writes it, which keeps
+    /// to the segment budget by construction and costs no call).
+    public var writesMessages = false
     /// The window `requestsPerMinute` counts over: a minute, shorter only in tests.
     public var rateWindow: Duration = .seconds(60)
     /// More calls after a 429, a 5xx, a timeout or no answer.

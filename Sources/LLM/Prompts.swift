@@ -94,6 +94,7 @@ public struct PromptLibrary: Sendable {
     public let plan: PromptTemplate
     public let mesocycle: PromptTemplate
     public let dailyWorkout: PromptTemplate
+    public let dailyMessage: PromptTemplate
 
     public static let standard: PromptLibrary = {
         do {
@@ -114,5 +115,6 @@ public struct PromptLibrary: Sendable {
         plan = try load("plan")
         mesocycle = try load("mesocycle")
         dailyWorkout = try load("daily-workout")
+        dailyMessage = try load("daily-message")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -182,32 +183,42 @@ public final class HTTPTransport: Sendable {
 
     /// Sends `request` and reads the answer with `provider`; a call that has no answer after
     /// `timeout` seconds is cancelled and reported as timed out.
+    ///
+    /// The data task is driven by its completion handler and cancelled from a Dispatch timer,
+    /// never from Swift task cancellation: FoundationNetworking's `URLSessionTask.cancel()`
+    /// waits on the session's queue, and called from a task-cancellation handler (which holds
+    /// the task's status lock) it can deadlock the cooperative pool.
     public func send(_ request: URLRequest, to provider: any ModelProvider, timeout: TimeInterval) async -> Completion {
-        await withTaskGroup(of: Completion?.self) { group in
-            group.addTask { await self.send(request, to: provider) }
-            group.addTask {
-                try? await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
-                return Task.isCancelled ? nil : Completion(failure: .timeout)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Completion, Never>) in
+            let answered = Mutex(false)
+            let finish: @Sendable (Completion) -> Bool = { completion in
+                let first = answered.withLock { done in
+                    defer { done = true }
+                    return !done
+                }
+                if first { continuation.resume(returning: completion) }
+                return first
             }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first ?? Completion(failure: .timeout)
-        }
-    }
-
-    func send(_ request: URLRequest, to provider: any ModelProvider) async -> Completion {
-        do {
-            let (body, response) = try await session.data(for: request)
-            guard let http = response as? HTTPURLResponse else { return Completion(failure: .transport("not an HTTP answer")) }
-            var headers: [String: String] = [:]
-            for (name, value) in http.allHeaderFields {
-                if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
+            let task = session.dataTask(with: request) { body, response, error in
+                if let error = error as? URLError, error.code == .timedOut || error.code == .cancelled {
+                    _ = finish(Completion(failure: .timeout))
+                } else if let error {
+                    _ = finish(Completion(failure: .transport(error.localizedDescription)))
+                } else if let http = response as? HTTPURLResponse {
+                    var headers: [String: String] = [:]
+                    for (name, value) in http.allHeaderFields {
+                        if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
+                    }
+                    _ = finish(provider.completion(status: http.statusCode, headers: headers, body: body ?? Data()))
+                } else {
+                    _ = finish(Completion(failure: .transport("not an HTTP answer")))
+                }
             }
-            return provider.completion(status: http.statusCode, headers: headers, body: body)
-        } catch let error as URLError where error.code == .timedOut || error.code == .cancelled {
-            return Completion(failure: .timeout)
-        } catch {
-            return Completion(failure: .transport(error.localizedDescription))
+            let timer = DispatchWorkItem {
+                if finish(Completion(failure: .timeout)) { task.cancel() }
+            }
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: timer)
+            task.resume()
         }
     }
 }

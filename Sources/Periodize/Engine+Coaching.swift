@@ -236,8 +236,14 @@ extension Engine {
         let firstName = Self.smsFirstName(client.name)
         let parts = workout.map { DailyMessage.fit($0, firstName: firstName, segments: segments) }
             ?? [DailyMessage.restDay(firstName: firstName, date: day, notes: dayPlan.notes)]
-        let text = parts.joined(separator: "\n\n")
-        if dryRun || history.dailyMessages.contains(day) || history.undeliverable.contains(day) { return (text, false) }
+        var text = parts.joined(separator: "\n\n")
+        if !dryRun, history.dailyMessages.contains(day) || history.undeliverable.contains(day) { return (text, false) }
+        var decision: DecisionRecord?
+        if let workout, let coach = options.coach, coach.settings.writesMessages {
+            (text, decision) = try await decideMessage(
+                workout: workout, position: try history.workout(on: day)?.position, client: client, formatted: text, segments: segments, coach: coach)
+        }
+        if dryRun { return (text, false) }
         let measure = SMSText.measure(text)
         let id = Self.dailyMessageID(clientID: clientID, date: day)
         let sender = options.sender
@@ -259,7 +265,7 @@ extension Engine {
         let message = MessageSent(
             messageId: id.uuidString.lowercased(), clientId: clientID, kind: .daily,
             localDate: day, body: text, encoding: measure.encoding, segments: measure.segments, provider: sender.provider,
-            providerMessageId: providerID, sentAt: Timestamp(instant ?? options.clock()).iso8601)
+            providerMessageId: providerID, sentAt: Timestamp(instant ?? options.clock()).iso8601, decision: decision)
         do {
             let result = try await store.append(
                 [try newEvent(message, id: Self.dailyMessageID(clientID: clientID, date: day), actor: "daily")],

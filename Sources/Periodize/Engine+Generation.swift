@@ -105,6 +105,30 @@ extension Engine {
         return result
     }
 
+    /// The daily SMS for a workout in the model's words (when the coach writes messages),
+    /// within the segment budget and naming every main exercise; the formatter's text when the
+    /// model's attempts are spent.
+    func decideMessage(
+        workout: WorkoutGenerated, position: Int64?, client: ClientEnrolled, formatted: String, segments: Int, coach: LLMCoach
+    ) async throws -> (String, DecisionRecord) {
+        let began = ContinuousClock.now
+        let prompt = try coach.prompts.dailyMessage.render([
+            "firstName": Self.smsFirstName(client.name), "date": workout.date.description,
+            "weekday": Weekday(isoNumber: workout.date.isoWeekday).rawValue, "theme": workout.theme,
+            "load": workout.load?.rawValue ?? "rest", "workout": formatted,
+            "characters": String(segments == 1 ? 160 : 153 * segments), "segments": String(segments),
+        ])
+        let validator = options.validator
+        let outcome = await coach.generate(MessageAnswer.self, prompt: prompt) { validator.problems(message: $0.body, workout: workout, segments: segments) }
+        let inputs = position.map { [$0] } ?? []
+        let formatter = DecisionRecord(
+            coach: "rules", coachVersion: DailyMessage.version, inputs: inputs,
+            rules: ["the formatter's text: \(segments) segment budget, shortened then split at line boundaries"], durationMs: 0)
+        let decision = coach.decision(outcome, prompt: prompt, inputs: inputs, fallback: formatter, durationMs: milliseconds(since: began))
+        try await record(prompt)
+        return (outcome.answer?.body ?? formatted, decision)
+    }
+
     /// Stores a prompt's text once, in stream `$prompts`, under an event id derived from its
     /// hash: recording it again appends nothing.
     func record(_ prompt: RenderedPrompt) async throws {

@@ -88,6 +88,7 @@ struct CoachOptions: ParsableArguments {
     @Option(name: .customLong("llm-timeout"), help: "Seconds per model call (env PERIODIZE_LLM_TIMEOUT_S; default 60).") var timeout: String?
     @Option(name: .customLong("llm-concurrency"), help: "Model calls in flight at once (env PERIODIZE_LLM_CONCURRENCY; default 8).") var concurrency: String?
     @Option(name: .customLong("llm-rpm"), help: "Model calls started per minute (env PERIODIZE_LLM_RPM; default unlimited).") var rpm: String?
+    @Option(name: .customLong("llm-messages"), help: "1 to have the model write the daily SMS too (env PERIODIZE_LLM_MESSAGES; default 0).") var messages: String?
 
     /// The configured model coach, nil for the rules; a configuration error (a missing key)
     /// stops the command before it does anything.
@@ -97,7 +98,7 @@ struct CoachOptions: ParsableArguments {
                 "PERIODIZE_COACH": coach, "GEMINI_API_KEY": geminiAPIKey, "GEMINI_MODEL": geminiModel, "GEMINI_BASE_URL": geminiBaseURL,
                 "OPENAI_API_KEY": openAIAPIKey, "OPENAI_MODEL": openAIModel, "OPENAI_BASE_URL": openAIBaseURL,
                 "OPENAI_RESPONSE_FORMAT": openAIResponseFormat, "PERIODIZE_LLM_TIMEOUT_S": timeout,
-                "PERIODIZE_LLM_CONCURRENCY": concurrency, "PERIODIZE_LLM_RPM": rpm,
+                "PERIODIZE_LLM_CONCURRENCY": concurrency, "PERIODIZE_LLM_RPM": rpm, "PERIODIZE_LLM_MESSAGES": messages,
             ])
             return configuration.makeCoach()
         } catch let error as CoachConfigurationError {

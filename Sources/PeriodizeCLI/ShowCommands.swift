@@ -81,12 +81,12 @@ struct AuditCommand: AsyncParsableCommand {
         commandName: "audit",
         abstract: "How a client's workout, week or plan was decided: coach, inputs, rules or prompt, every model call.")
 
-    enum Artefact: String, ExpressibleByArgument, CaseIterable { case workout, week, plan }
+    enum Artefact: String, ExpressibleByArgument, CaseIterable { case workout, week, plan, message }
 
     @OptionGroup var store: StoreOptions
     @Argument var client: String
     @Option(help: "The client's local date of the workout or week (default: today there).") var date: String?
-    @Option(help: "workout (default), week or plan.") var artefact: Artefact = .workout
+    @Option(help: "workout (default), week, plan, or message (the daily SMS, when a model wrote it).") var artefact: Artefact = .workout
     @Flag(help: "Print the prompt's full text and each call's raw output.") var full = false
     @Flag(help: "The decision record (and prompt) as JSON.") var json = false
 
@@ -122,12 +122,25 @@ struct AuditCommand: AsyncParsableCommand {
             }
             title = "mesocycle \(index + 1) (\(broken.mesocycle.name), \(broken.microcycles.count) weeks from \(broken.mesocycle.startDate)) of \(client)"
             (position, decision) = (at, broken.decision)
+        case .message:
+            var found: (MessageSent, Int64)?
+            for event in try await engine.store.readStream(Engine.clientStream(client)) where event.type == MessageSent.eventType {
+                if case .messageSent(let message) = try EventCatalog.decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload),
+                   message.kind == .daily, message.localDate == date {
+                    found = (message, event.position)
+                }
+            }
+            guard let (message, at) = found else { throw CommandFailure(message: "error: no daily message for \(client) on \(date)") }
+            title = "daily message of \(client) for \(date) (\(message.segments ?? 0) segment(s)):\n\(message.body)\n--"
+            (position, decision) = (at, message.decision)
         case .plan:
             guard let plan = history.plan, let at = history.planPosition else { throw CommandFailure(message: "error: client \(client) has no plan") }
             title = "plan \(plan.planId) of \(client): \(plan.programType.rawValue), \(plan.macrocycleWeeks) weeks from \(plan.startDate)"
             (position, decision) = (at, plan.decision)
         }
-        guard let decision else { throw CommandFailure(message: "error: the \(artefact.rawValue) at position \(position) has no decision record (imported)") }
+        guard let decision else {
+            throw CommandFailure(message: "error: the \(artefact.rawValue) at position \(position) has no decision record (\(artefact == .message ? "the formatter wrote it" : "imported"))")
+        }
         var prompt: PromptRecorded?
         if let hash = decision.promptHash { prompt = try await engine.prompt(hash: hash) }
         let cause = try await engine.migrationCause(ofEventAt: position)

@@ -4,6 +4,7 @@ import GRDB
 import LLM
 import LoopbackProviders
 import Periodize
+import Synchronization
 import Testing
 import TestSupport
 
@@ -133,6 +134,7 @@ struct PlanAndWeeksFallbackTests {
                 let sound = Answers.weeks(for: request.prompt)
                 return GeminiReplies.answer(request.turns.count == 1 ? sound.replacingOccurrences(of: #""day":"MONDAY","theme":"Full Body Strength","load":"moderate""#, with: #""day":"MONDAY","theme":"Rest","load":null"#) : sound)
             case .workout: return GeminiReplies.answer(Answers.workout)
+            case .message: return GeminiReplies.answer(Answers.sound(request))
             }
         }
         let engine = try await openEngine(folder, clock: clock, coach: Provider.gemini.coach(server))
@@ -155,4 +157,59 @@ struct PlanAndWeeksFallbackTests {
         try engine.close()
         await server.stop()
     }
+}
+
+@Suite("Model coach, the daily SMS")
+struct ModelMessageTests {
+    @Test func theModelWritesTheSMSWithinTheBudgetOrTheFormatterDoes() async throws {
+        let folder = TemporaryDirectory()
+        let clock = ManualClock(date("2026-03-11T12:30:00Z"))
+        let setup = try await openEngine(folder, clock: clock)
+        for id in ["c1", "c2"] {
+            try await setup.enroll(enrollment(id))
+            try await setup.createPlan(clientID: id, start: LocalDate("2026-03-09"))
+        }
+        try setup.close()
+        let sound = "Hi Avery! Today: Back Squat 4x5 @RPE8, Walking Lunge 3x10. Warm up first, stretch after. You've got this!"
+        let long = String(repeating: "Back Squat and Walking Lunge, ", count: 30)
+        // Clients go one at a time: the first message request is c1's (answered soundly), the
+        // next two are c2's (too long, and too long again after the repair).
+        let messageRequests = Mutex(0)
+        let server = try await LoopbackServer.start { request in
+            guard request.asked == .message else { return GeminiReplies.answer(Answers.workout) }
+            let count = messageRequests.withLock { $0 += 1; return $0 }
+            return GeminiReplies.answer(count > 1 ? #"{"body":"\#(long)"}"# : #"{"body":"\#(sound)"}"#)
+        }
+        var settings = LLMSettings.fast
+        settings.writesMessages = true
+        let engine = try await openEngine(folder, clock: clock, coach: Provider.gemini.coach(server, settings: settings))
+        // One client at a time so that the replies line up with the clients.
+        let report = try await engine.tick(concurrency: 1)
+        #expect(report.sent == 2)
+        await server.stop()
+        func daily(_ id: String) async throws -> MessageSent {
+            let events = try await engine.store.readStream(Engine.clientStream(id)).filter { $0.type == MessageSent.eventType }
+            guard case .messageSent(let message) = try EventCatalog.decode(type: events[0].type, schemaVersion: events[0].schemaVersion, payload: events[0].payload) else {
+                throw CoachingError("no message")
+            }
+            return message
+        }
+        let first = try await daily("c1")
+        #expect(first.body == sound)
+        #expect(first.decision?.coach == "gemini" && first.decision?.promptTemplate == "daily-message@1")
+        let second = try await daily("c2")
+        #expect(second.body != long, "too long: the formatter's text went out")
+        #expect(second.body.contains("Back Squat"))
+        let decision = try #require(second.decision)
+        #expect(decision.attempts.count == 2)
+        #expect(decision.attempts[0].validationErrors.first?.contains("SMS segments") == true)
+        #expect(decision.fallbackReason?.contains("still invalid after a repair") == true)
+        #expect(decision.rules.first?.hasPrefix("the formatter's text") == true)
+        let messages = try await engine.stats().generation.first { $0.coach == "gemini" }
+        #expect(messages?.artefacts == 4, "two workouts and two messages")
+        let audit = try await periodize(["audit", "c2", "--db", folder.path("log.sqlite"), "--artefact", "message", "--date", "2026-03-11"])
+        #expect(audit.stdout.contains("prompt: daily-message@1") && audit.stdout.contains("fell back to the rule-based coach"), "\(audit.stdout)\(audit.stderr)")
+        try engine.close()
+    }
+
 }

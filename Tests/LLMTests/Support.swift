@@ -59,7 +59,7 @@ extension LLMSettings {
 }
 
 /// What a request asks for, read off the schema it carries.
-enum Asked: String { case plan, weeks, workout }
+enum Asked: String { case plan, weeks, workout, message }
 
 extension LoopbackServer.Received {
     var schema: [String: Any] {
@@ -73,6 +73,7 @@ extension LoopbackServer.Received {
     var asked: Asked {
         let properties = schema["properties"] as? [String: Any] ?? [:]
         if properties["blocks"] != nil { return .workout }
+        if properties["body"] != nil { return .message }
         if properties["weeks"] != nil { return .weeks }
         return .plan
     }
@@ -135,6 +136,7 @@ enum Answers {
         case .workout: workout
         case .weeks: weeks(for: request.prompt)
         case .plan: plan(weeks: Int(request.prompt.firstMatch(of: /Design a (\d+)-week plan/)?.1 ?? "12") ?? 12)
+        case .message: #"{"body":"Hi! Back Squat 4x5, Walking Lunge 3x10. Go!"}"#
         }
     }
 }
