@@ -82,10 +82,10 @@ enum CoachingBenchmarks {
             throw BenchError("tick did not send every message: \(String(describing: report))")
         }
         // Baseline: the raw C API inserting the very rows the tick appended, on the same schema
-        // and settings, committed as the tick's group commits did at best (one commit per 32
+        // and settings, committed as the tick's group commits did at best (one commit per 64
         // clients' events) — storage alone, without deciding, generating or projecting anything.
         let (raw, insert) = try RawSQLite.eventLog(path: options.folder + "/tick-raw.sqlite")
-        let perCommit = max(1, rows.count * 32 / count)
+        let perCommit = max(1, rows.count * Engine.tickConcurrency / count)
         let rawElapsed = try clock.measure {
             for start in stride(from: 0, to: rows.count, by: perCommit) {
                 try raw.exec("BEGIN IMMEDIATE")

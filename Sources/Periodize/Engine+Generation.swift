@@ -224,9 +224,13 @@ enum PromptValues {
 }
 
 extension Engine {
-    /// Clients handled at once by a tick or a pregeneration: 32, or twice the model coach's
+    /// Clients handled at once by a tick or a pregeneration without a model coach: their
+    /// appends share commits.
+    public static let tickConcurrency = 64
+
+    /// Clients handled at once by a tick or a pregeneration: 64, or twice the model coach's
     /// concurrency, so its slots stay busy while other clients read and append.
-    public var defaultConcurrency: Int { max(32, 2 * (options.coach?.settings.concurrency ?? 0)) }
+    public var defaultConcurrency: Int { max(Self.tickConcurrency, 2 * (options.coach?.settings.concurrency ?? 0)) }
 
     /// What `pregenerate` did.
     public struct PregenerateReport: Sendable, Equatable {

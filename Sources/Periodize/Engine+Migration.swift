@@ -28,10 +28,12 @@ extension Engine {
 
     /// The latest clean-slate migration, from the migrations read-model.
     static func cleanSlate(_ db: Database) throws -> ClientHistory.CleanSlate? {
-        guard let row = try Row.fetchOne(db, sql: """
+        // Read with every client history: a cached statement, not one prepared each time.
+        let statement = try db.cachedStatement(sql: """
             SELECT migration_id, applied_position, reverted_position FROM migrations WHERE name = ?
             ORDER BY applied_position DESC LIMIT 1
-            """, arguments: [cleanSlate]), let id = UUID(uuidString: row[0]) else { return nil }
+            """)
+        guard let row = try Row.fetchOne(statement, arguments: [cleanSlate]), let id = UUID(uuidString: row[0]) else { return nil }
         return ClientHistory.CleanSlate(migrationID: id, appliedPosition: row[1], reverted: (row[2] as Int64?) != nil)
     }
 
