@@ -13,7 +13,7 @@ func printJSON<T: Encodable>(_ value: T) throws {
 }
 
 struct ShowCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a client's plan, week, workout or messages.")
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a client's plan, week, workout, messages, or archived training.")
 
     enum What: String, ExpressibleByArgument, CaseIterable { case plan, week, workout, messages, archive }
 
@@ -79,7 +79,7 @@ struct ShowCommand: AsyncParsableCommand {
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
-        abstract: "How a client's workout, week or plan was decided: coach, inputs, rules or prompt, every model call.")
+        abstract: "How a client's workout, week, plan or daily SMS was decided: coach, inputs, rules or prompt, every model call.")
 
     enum Artefact: String, ExpressibleByArgument, CaseIterable { case workout, week, plan, message }
 
