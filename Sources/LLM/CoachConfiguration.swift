@@ -21,22 +21,6 @@ public struct CoachConfiguration: Sendable, Equatable {
 
     public init() {}
 
-    /// The environment variables read, with what they mean; the README lists the same.
-    public static let variables: [(name: String, meaning: String)] = [
-        ("PERIODIZE_COACH", "rules (default), gemini or openai"),
-        ("GEMINI_API_KEY", "required with gemini"),
-        ("GEMINI_MODEL", "default \(GeminiProvider.defaultModel)"),
-        ("GEMINI_BASE_URL", "default \(GeminiProvider.defaultBaseURL)"),
-        ("OPENAI_API_KEY", "required with openai (any value for a local server that takes none)"),
-        ("OPENAI_MODEL", "required with openai"),
-        ("OPENAI_BASE_URL", "default \(OpenAIProvider.defaultBaseURL); a llama.cpp, vLLM or Ollama server's address"),
-        ("OPENAI_RESPONSE_FORMAT", "json_schema (default) or json_object, for servers that reject json_schema"),
-        ("PERIODIZE_LLM_TIMEOUT_S", "seconds per call, default 60"),
-        ("PERIODIZE_LLM_CONCURRENCY", "calls in flight at once in this process, default 8"),
-        ("PERIODIZE_LLM_RPM", "calls started per minute in this process, default unlimited"),
-        ("PERIODIZE_LLM_MESSAGES", "1 to have the model write the daily SMS too (default: the formatter writes it)"),
-    ]
-
     /// Reads `environment`; a non-nil entry in `overrides` (the flags, keyed like the
     /// environment) replaces the variable.
     public static func resolve(environment: [String: String], overrides: [String: String?] = [:]) throws -> CoachConfiguration {

@@ -244,7 +244,6 @@ extension Engine {
                 workout: workout, position: try history.workout(on: day)?.position, client: client, formatted: text, segments: segments, coach: coach)
         }
         if dryRun { return (text, false) }
-        let measure = SMSText.measure(text)
         let id = Self.dailyMessageID(clientID: clientID, date: day)
         let sender = options.sender
         let providerID: String?
@@ -262,14 +261,9 @@ extension Engine {
             history.version = result.streamVersion
             throw failure
         }
-        let message = MessageSent(
-            messageId: id.uuidString.lowercased(), clientId: clientID, kind: .daily,
-            localDate: day, body: text, encoding: measure.encoding, segments: measure.segments, provider: sender.provider,
-            providerMessageId: providerID, sentAt: Timestamp(instant ?? options.clock()).iso8601, decision: decision)
         do {
-            let result = try await store.append(
-                [try newEvent(message, id: Self.dailyMessageID(clientID: clientID, date: day), actor: "daily")],
-                to: Self.clientStream(clientID), expected: .any)
+            let result = try await recordSent(
+                text, kind: .daily, id: id, client: client, localDate: day, providerID: providerID, at: instant, decision: decision, actor: "daily")
             return (text, !result.alreadyStored)
         } catch let error as EventStoreError where error.code == .eventIDReused {
             return (text, false)  // another process sent it first, at another instant
@@ -300,15 +294,10 @@ extension Engine {
         var text = "\(firstName), your week from \(DailyMessageDates.monthDay(monday)): " + parts.joined(separator: ", ")
         if !rest.isEmpty { text += ". Rest: " + rest.joined(separator: ", ") }
         text += "."
-        let measure = SMSText.measure(text)
         let id = Self.messageID("weekly", clientID: client.clientId, date: sunday)
         let providerID = try await options.sender.send(text, to: client.phoneNumber, messageID: id)
-        let message = MessageSent(
-            messageId: id.uuidString.lowercased(), clientId: client.clientId, kind: .weekly, localDate: sunday, body: text,
-            encoding: measure.encoding, segments: measure.segments, provider: options.sender.provider, providerMessageId: providerID,
-            sentAt: Timestamp(instant ?? options.clock()).iso8601)
         do {
-            let result = try await store.append([try newEvent(message, id: id, actor: "weekly")], to: Self.clientStream(client.clientId), expected: .any)
+            let result = try await recordSent(text, kind: .weekly, id: id, client: client, localDate: sunday, providerID: providerID, at: instant, actor: "weekly")
             history.weeklyMessages.insert(sunday)
             history.version = result.streamVersion
             return !result.alreadyStored
@@ -320,6 +309,20 @@ extension Engine {
     /// The first name as messages address the client. One accented letter would make a whole
     /// message UCS-2 (70 characters a segment instead of 160): a name that folds to GSM-7 is
     /// written without its accents.
+    /// Records a message the sender took (`MessageSent` under `id`, with its encoding and
+    /// segments): once, as the log stores an id once.
+    func recordSent(
+        _ text: String, kind: MessageKind, id: UUID, client: ClientEnrolled, localDate: LocalDate, providerID: String?, at instant: Date?,
+        decision: DecisionRecord? = nil, causation: UUID? = nil, actor: String
+    ) async throws -> AppendResult {
+        let measure = SMSText.measure(text)
+        let message = MessageSent(
+            messageId: id.uuidString.lowercased(), clientId: client.clientId, kind: kind, localDate: localDate, body: text,
+            encoding: measure.encoding, segments: measure.segments, provider: options.sender.provider, providerMessageId: providerID,
+            sentAt: Timestamp(instant ?? options.clock()).iso8601, decision: decision)
+        return try await store.append([try newEvent(message, id: id, causation: causation, actor: actor)], to: Self.clientStream(client.clientId), expected: .any)
+    }
+
     static func smsFirstName(_ name: String) -> String {
         let first = String(name.split(separator: " ").first ?? Substring(name))
         guard SMSText.encoding(of: first) == .ucs2 else { return first }

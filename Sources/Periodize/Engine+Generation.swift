@@ -32,10 +32,11 @@ extension Engine {
                 macrocycleWeeks: answer.mesocycles.reduce(0) { $0 + $1.weeks }, mesocycles: answer.mesocycles,
                 overview: answer.overview, notes: answer.notes, startDate: start)
         }
-        let outcome = await coach.generate(PlanAnswer.self, prompt: prompt) { validator.problems(plan: plan($0), weeks: weeks) }
-        var result = outcome.answer.map(plan) ?? rules
-        result.decision = coach.decision(outcome, prompt: prompt, inputs: inputs, fallback: rules.decision, durationMs: milliseconds(since: began))
-        try await record(prompt)
+        let (answer, decision) = try await consult(coach, prompt: prompt, inputs: inputs, fallback: rules.decision, since: began) { (answer: PlanAnswer) in
+            validator.problems(plan: plan(answer), weeks: weeks)
+        }
+        var result = answer.map(plan) ?? rules
+        result.decision = decision
         return result
     }
 
@@ -56,11 +57,11 @@ extension Engine {
         let trainingDays = Set(client.profile.trainingDays)
         let weeks = plan.mesocycles[index].weeks
         let validator = options.validator
-        let outcome = await coach.generate(BreakdownAnswer.self, prompt: prompt) {
-            validator.problems(weeks: $0.weeks.map(\.days), mesocycleWeeks: weeks, trainingDays: trainingDays)
+        let (answer, decision) = try await consult(coach, prompt: prompt, inputs: inputs, fallback: rules.decision, since: began) { (answer: BreakdownAnswer) in
+            validator.problems(weeks: answer.weeks.map(\.days), mesocycleWeeks: weeks, trainingDays: trainingDays)
         }
         var result = rules
-        if let answer = outcome.answer {
+        if let answer {
             // The rules' calendar (weeks, dates) with the model's days; days before the plan
             // starts stay rest days.
             for (week, days) in zip(result.microcycles.indices, answer.weeks.map(\.days)) {
@@ -70,8 +71,7 @@ extension Engine {
                 }
             }
         }
-        result.decision = coach.decision(outcome, prompt: prompt, inputs: inputs, fallback: rules.decision, durationMs: milliseconds(since: began))
-        try await record(prompt)
+        result.decision = decision
         return result
     }
 
@@ -98,10 +98,11 @@ extension Engine {
         }
         let validator = options.validator
         let profile = client.profile
-        let outcome = await coach.generate(WorkoutAnswer.self, prompt: prompt) { validator.problems(workout: workout($0), profile: profile) }
-        var result = outcome.answer.map(workout) ?? rules
-        result.decision = coach.decision(outcome, prompt: prompt, inputs: inputs, fallback: rules.decision, durationMs: milliseconds(since: began))
-        try await record(prompt)
+        let (answer, decision) = try await consult(coach, prompt: prompt, inputs: inputs, fallback: rules.decision, since: began) { (answer: WorkoutAnswer) in
+            validator.problems(workout: workout(answer), profile: profile)
+        }
+        var result = answer.map(workout) ?? rules
+        result.decision = decision
         return result
     }
 
@@ -119,14 +120,26 @@ extension Engine {
             "characters": String(segments == 1 ? 160 : 153 * segments), "segments": String(segments),
         ])
         let validator = options.validator
-        let outcome = await coach.generate(MessageAnswer.self, prompt: prompt) { validator.problems(message: $0.body, workout: workout, segments: segments) }
         let inputs = position.map { [$0] } ?? []
         let formatter = DecisionRecord(
             coach: "rules", coachVersion: DailyMessage.version, inputs: inputs,
             rules: ["the formatter's text: \(segments) segment budget, shortened then split at line boundaries"], durationMs: 0)
-        let decision = coach.decision(outcome, prompt: prompt, inputs: inputs, fallback: formatter, durationMs: milliseconds(since: began))
+        let (answer, decision) = try await consult(coach, prompt: prompt, inputs: inputs, fallback: formatter, since: began) { (answer: MessageAnswer) in
+            validator.problems(message: answer.body, workout: workout, segments: segments)
+        }
+        return (answer?.body ?? formatted, decision)
+    }
+
+    /// Asks the model coach for an `Answer` to `prompt` and records the prompt; the decision
+    /// record is the model's, or, when its attempts are spent, `fallback`'s with the reason.
+    func consult<Answer: Decodable & Sendable>(
+        _ coach: LLMCoach, prompt: RenderedPrompt, inputs: [Int64], fallback: DecisionRecord?, since began: ContinuousClock.Instant,
+        validate: @escaping @Sendable (Answer) -> [String]
+    ) async throws -> (answer: Answer?, decision: DecisionRecord) {
+        let outcome = await coach.generate(Answer.self, prompt: prompt, validate: validate)
+        let decision = coach.decision(outcome, prompt: prompt, inputs: inputs, fallback: fallback, durationMs: milliseconds(since: began))
         try await record(prompt)
-        return (outcome.answer?.body ?? formatted, decision)
+        return (outcome.answer, decision)
     }
 
     /// Stores a prompt's text once, in stream `$prompts`, under an event id derived from its

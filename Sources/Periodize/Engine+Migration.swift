@@ -166,14 +166,10 @@ extension Engine {
             try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM messages WHERE message_id = ?)", arguments: [id.uuidString.lowercased()]) ?? false
         }
         guard !exists else { return false }
-        let measure = SMSText.measure(text)
         let providerID = try await options.sender.send(text, to: client.phoneNumber, messageID: id)
-        let message = MessageSent(
-            messageId: id.uuidString.lowercased(), clientId: client.clientId, kind: .notice, localDate: date, body: text,
-            encoding: measure.encoding, segments: measure.segments, provider: options.sender.provider, providerMessageId: providerID,
-            sentAt: Timestamp(options.clock()).iso8601)
-        let result = try await store.append([try newEvent(message, id: id, causation: UUID(uuidString: migrationID), actor: "migration")],
-                                            to: Self.clientStream(client.clientId), expected: .any)
+        let result = try await recordSent(
+            text, kind: .notice, id: id, client: client, localDate: date, providerID: providerID, at: nil,
+            causation: UUID(uuidString: migrationID), actor: "migration")
         return !result.alreadyStored
     }
 

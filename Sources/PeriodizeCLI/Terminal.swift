@@ -34,10 +34,4 @@ enum Terminal {
         guard isInteractive else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
-
-    static func printJSON<T: Encodable>(_ value: T) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
-    }
 }
