@@ -84,15 +84,7 @@ enum CoachingBenchmarks {
         // Baseline: the raw C API inserting the very rows the tick appended, on the same schema
         // and settings, committed as the tick's group commits did at best (one commit per 64
         // clients' events) — storage alone, without deciding, generating or projecting anything.
-        let (raw, insert) = try RawSQLite.eventLog(path: options.folder + "/tick-raw.sqlite")
-        let perCommit = max(1, rows.count * Engine.tickConcurrency / count)
-        let rawElapsed = try clock.measure {
-            for start in stride(from: 0, to: rows.count, by: perCommit) {
-                try raw.exec("BEGIN IMMEDIATE")
-                for row in rows[start..<min(rows.count, start + perCommit)] { try raw.insert(insert, row) }
-                try raw.exec("COMMIT")
-            }
-        }
+        let rawElapsed = try RawSQLite.timeStoring(rows, path: options.folder + "/tick-raw.sqlite", perCommit: rows.count * Engine.tickConcurrency / count)
         let ours = Double(appended) / Report.seconds(elapsed)
         let baseline = Double(rows.count) / Report.seconds(rawElapsed)
         say(String(format: "tick over %d clients: %.1f s (target <= 60 s), %d messages, %lld events appended, %.0f events/s; raw SQLite storing the same rows %.0f events/s, ratio %.2f", count, Report.seconds(elapsed), report.sent, appended, ours, baseline, ours / baseline))

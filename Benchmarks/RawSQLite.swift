@@ -50,6 +50,20 @@ final class RawSQLite {
     static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
     /// Binds and inserts one envelope row (the same 14 columns the store writes).
+    /// The raw baseline for appends: inserts `rows` as they are into a fresh event log at
+    /// `path` (same schema and settings), `perCommit` rows a transaction; returns how long it took.
+    static func timeStoring(_ rows: [RecordedEvent], path: String, perCommit: Int) throws -> Duration {
+        let (raw, insert) = try eventLog(path: path)
+        let step = max(1, perCommit)
+        return try ContinuousClock().measure {
+            for start in stride(from: 0, to: rows.count, by: step) {
+                try raw.exec("BEGIN IMMEDIATE")
+                for row in rows[start..<min(rows.count, start + step)] { try raw.insert(insert, row) }
+                try raw.exec("COMMIT")
+            }
+        }
+    }
+
     func insert(_ s: OpaquePointer, _ e: RecordedEvent) throws {
         sqlite3_bind_int64(s, 1, e.position)
         _ = e.streamID.withCString { sqlite3_bind_text(s, 2, $0, -1, Self.transient) }
