@@ -41,6 +41,12 @@ struct Benchmarks {
                 return
             case let other where !other.hasPrefix("-"):
                 command = other
+                if other == "rebuild-log" {
+                    options.logPath = try value()
+                }
+                if other == "rebuild-shape" {
+                    options.shape = try value()
+                }
                 if other == "make-log" {
                     options.logPath = try value()
                     options.shape = try value()
@@ -62,6 +68,8 @@ struct Benchmarks {
         case "tick": try await CoachingBenchmarks.tick(options)
         case "model-tick": try await ModelTickBenchmark.run(options)
         case "legacy-migration": try await LegacyMigrationBenchmark.run(options)
+        case "rebuild-shape": try await RebuildBenchmark.run(options, shape: options.shape)
+        case "rebuild-log": try await RebuildBenchmark.rebuildOnly(path: options.logPath!)
         case "make-log": try await RebuildBenchmark.makeLog(path: options.logPath!, shape: options.shape, events: options.events)
         case "all":
             // Each in its own process, so that each peak RSS is its own.

@@ -70,9 +70,9 @@ public struct GenerationAuditProjection: Projection {
             b.text(d, "promptTemplate"); b.text(d, "promptHash"); b.json(d, "rules"); b.json(d, "inputs"); b.json(d, "seed")
             let attempts = d.objects("attempts") ?? []
             b.value(attempts.count); b.text(d, "fallbackReason"); b.double(d, "durationMs")
-            b.value(event.envelope.metadata.causationID?.uuidString)
+            b.value(event.causationID?.uuidString)
             // The UTC day the decision was recorded.
-            b.value(String(event.envelope.metadata.recordedAt.iso8601.prefix(10)))
+            b.value(event.recordedAt.utcDay)
             b.value(attempts.filter { $0.string("error") != nil || ($0.json("validationErrors").map { $0 != "[]" } ?? false) }.count)
             b.value(attempts.reduce(Int64(0)) { $0 + ($1.int("promptTokens") ?? 0) })
             b.value(attempts.reduce(Int64(0)) { $0 + ($1.int("completionTokens") ?? 0) })

@@ -45,7 +45,7 @@ public struct JSONFields: Sendable {
         }
     }
 
-    private func isNull(_ range: Range<Int>) -> Bool { bytes[range.lowerBound] == UInt8(ascii: "n") }
+    func isNull(_ range: Range<Int>) -> Bool { bytes[range.lowerBound] == UInt8(ascii: "n") }
 
     /// A string field, unescaped; nil when absent, null or not a string.
     public func string(_ key: StaticString) -> String? {
@@ -118,22 +118,18 @@ public struct JSONFields: Sendable {
         return String(decoding: bytes[range], as: UTF8.self)
     }
 
-    /// Hands the UTF-8 text of a string field to `body` without copying it into a `String`
-    /// when it has no escapes; nil when absent, null or not a string.
-    func withText<R>(_ key: StaticString, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+    /// The range of a string field's text between its quotes (escapes not undone); nil when
+    /// absent, null or not a string.
+    func stringRange(_ key: StaticString) -> Range<Int>? {
         guard let range = range(key), bytes[range.lowerBound] == UInt8(ascii: "\"") else { return nil }
-        let inner = (range.lowerBound + 1)..<(range.upperBound - 1)
-        if bytes[inner].contains(UInt8(ascii: "\\")) {
-            var text = Self.unescape(bytes, inner)
-            return text.withUTF8 { body($0) }
-        }
-        return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[inner])) }
+        return (range.lowerBound + 1)..<(range.upperBound - 1)
     }
 
-    /// Hands a field's JSON text to `body` without copying; nil when absent or null.
-    func withJSON<R>(_ key: StaticString, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
-        guard let range = range(key), !isNull(range) else { return nil }
-        return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
+    /// Whether the text in `range` has escapes to undo.
+    func hasEscapes(_ range: Range<Int>) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            UnsafeBufferPointer(rebasing: buffer[range]).contains(UInt8(ascii: "\\"))
+        }
     }
 
     static func unescape(_ bytes: [UInt8], _ range: Range<Int>) -> String {
@@ -243,6 +239,7 @@ public struct JSONFields: Sendable {
             guard peek == UInt8(ascii: "{") else { return nil }
             index += 1
             var fields: [(key: Range<Int>, value: Range<Int>)] = []
+            fields.reserveCapacity(16)
             skipSpace()
             if peek == UInt8(ascii: "}") { index += 1; return fields }
             while true {

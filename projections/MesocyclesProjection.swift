@@ -55,7 +55,7 @@ public struct MesocyclesProjection: Projection {
                 j.string("clientId"), j.string("planId"), m?.int("index"), event.position, m?.string("name"), m?.string("phase"),
                 m?.int("weeks"), m?.json("focus"), m?.bool("deload"), start?.description,
                 start?.adding(days: Int(weeks) * 7 - 1).description, m?.string("legacyId"),
-                j.object("decision")?.string("coach"), event.schemaVersion, event.envelope.metadata.causationID?.uuidString.lowercased(),
+                j.object("decision")?.string("coach"), event.schemaVersion, event.causationID?.uuidString.lowercased(),
             ])
     }
 }

@@ -53,7 +53,7 @@ public struct MicrocyclesProjection: Projection {
                 """) { b in
                 b.text(j, "clientId"); b.text(j, "planId"); b.value(mesocycle); b.int(week, "index"); b.value(event.position)
                 b.int(week, "weekIndex"); b.value(start); b.value(end); b.json(week, "days"); b.text(legacy, "id")
-                b.json(legacy, "targets"); b.value(event.envelope.metadata.causationID?.uuidString.lowercased())
+                b.json(legacy, "targets"); b.value(event.causationID?.uuidString.lowercased())
             }
         }
     }

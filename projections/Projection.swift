@@ -51,14 +51,19 @@ public struct ProjectionTable: Sendable {
     }
 }
 
-/// An envelope with its payload in the current schema version (legacy versions upcast),
-/// scanned for field access.
+/// An event as read-models see it: its position, type and the metadata they use, with its
+/// payload in the current schema version (legacy versions upcast) scanned for field access.
 ///
 /// Projections read fields through ``JSONFields`` rather than decoding payloads with
 /// `JSONDecoder`: replay speed is the point, and the scan runs on the reading side of a
-/// rebuild, overlapped with the writes. `decoded()` gives the typed value when needed.
+/// rebuild, overlapped with the writes.
 public struct ProjectedEvent: Sendable {
-    public let envelope: RecordedEvent
+    public let position: Int64
+    public let type: String
+    /// The version the payload was stored in (``json`` is always the current one).
+    public let schemaVersion: Int
+    public let recordedAt: Timestamp
+    public let causationID: UUID?
     /// The current-version payload's fields.
     public let json: JSONFields
 
@@ -67,7 +72,6 @@ public struct ProjectedEvent: Sendable {
     /// - Throws: ``ProjectionError`` naming the position when the payload does not upcast or
     ///   is not a JSON object.
     public init(_ envelope: RecordedEvent) throws {
-        self.envelope = envelope
         let current: Data
         do {
             current = try envelope.currentPayload
@@ -76,19 +80,40 @@ public struct ProjectedEvent: Sendable {
         } catch {
             throw ProjectionError("position \(envelope.position): \(error)")
         }
-        guard let json = JSONFields([UInt8](current)) else {
-            throw ProjectionError("position \(envelope.position): the \(envelope.type) payload is not a JSON object")
-        }
-        self.json = json
+        try self.init(
+            position: envelope.position, type: envelope.type, schemaVersion: envelope.schemaVersion,
+            recordedAt: envelope.metadata.recordedAt, causationID: envelope.metadata.causationID, payload: [UInt8](current))
     }
 
-    public var position: Int64 { envelope.position }
-    public var type: String { envelope.type }
-    public var schemaVersion: Int { envelope.schemaVersion }
+    /// The event on a replay's row: `type` is its type's name, `isCurrent` whether the row's
+    /// schema version is the current one (its bytes are then taken as they are).
+    init(_ row: ReplayRow, type: String, isCurrent: Bool) throws {
+        let payload: [UInt8]
+        if isCurrent {
+            payload = [UInt8](row.payload)
+        } else {
+            do {
+                let stored = Data(row.payload)
+                payload = [UInt8](try EventCatalog.currentPayload(type: type, schemaVersion: row.schemaVersion, payload: stored) ?? stored)
+            } catch {
+                throw ProjectionError("position \(row.position): \(error)")
+            }
+        }
+        try self.init(
+            position: row.position, type: type, schemaVersion: row.schemaVersion,
+            recordedAt: row.recordedAt, causationID: row.causationID, payload: payload)
+    }
 
-    /// The typed event.
-    public func decoded() throws -> DomainEvent {
-        try EventCatalog.decode(type: envelope.type, schemaVersion: envelope.schemaVersion, payload: envelope.payload)
+    private init(position: Int64, type: String, schemaVersion: Int, recordedAt: Timestamp, causationID: UUID?, payload: [UInt8]) throws {
+        guard let json = JSONFields(payload) else {
+            throw ProjectionError("position \(position): the \(type) payload is not a JSON object")
+        }
+        self.position = position
+        self.type = type
+        self.schemaVersion = schemaVersion
+        self.recordedAt = recordedAt
+        self.causationID = causationID
+        self.json = json
     }
 }
 
@@ -100,18 +125,36 @@ public struct ProjectionError: Error, CustomStringConvertible, Sendable {
 }
 
 /// Writes a projection's rows into one namespace of tables (live, or a rebuild's shadow).
+///
+/// A writer either runs each statement as the projection asks for it (inline projection,
+/// catch-up) or records it on a ``StatementTape`` to be run later on the writing connection
+/// (a replay: the projections' work of reading payloads and choosing values then happens on
+/// the reading side, overlapped with the writes). Projections never read through the writer,
+/// so both give the same rows.
 public final class ProjectionWriter {
-    public let db: Database
+    /// The connection statements run on; nil for a recording writer.
+    let db: Database?
     /// Prepended to every table name: empty for the live tables.
-    public let prefix: String
-    private var resolved: [String: String] = [:]
+    let prefix: String
+    /// Where statements are recorded (and, for a running writer, played at once).
+    let tape: StatementTape
+    /// What is being applied, for error messages.
+    var current: (projection: String, position: Int64) = ("", 0)
     /// Prepared statements by the address of their template literal.
     private var statements: [UnsafeRawPointer: Statement] = [:]
-    private let encoder = EventCoding.makeEncoder()
 
+    /// A writer that runs statements on `db` as they come.
     init(db: Database, prefix: String) {
         self.db = db
         self.prefix = prefix
+        self.tape = StatementTape()
+    }
+
+    /// A writer that records statements on `tape`, to be run by ``play(_:)``.
+    init(recordingInto tape: StatementTape) {
+        self.db = nil
+        self.prefix = ""
+        self.tape = tape
     }
 
     /// Runs `template`, its `{table}` names resolved, with bound arguments.
@@ -119,27 +162,68 @@ public final class ProjectionWriter {
     /// Templates are literals: each is prepared once per writer and found again by its
     /// address, not by hashing its text (replay runs this a million times).
     public func execute(_ template: StaticString, _ arguments: StatementArguments = []) throws {
-        let statement = try prepared(template)
-        statement.setUncheckedArguments(arguments)
-        try statement.execute()
+        tape.record(template, arguments: arguments, current)
+        if db != nil { try playAndClear() }
     }
 
-    /// Runs `template` with parameters bound in order by `bind`, straight from payload bytes
-    /// through the SQLite C API: no `String` or boxed argument per value on the replay path.
+    /// Runs `template` with parameters bound in order by `bind`: values come straight from
+    /// payload bytes, with no `String` or boxed argument per value on the replay path.
     public func run(_ template: StaticString, _ bind: (inout ParameterBinder) -> Void) throws {
-        let statement = try prepared(template).sqliteStatement
-        sqlite3_reset(statement)
-        sqlite3_clear_bindings(statement)
-        var binder = ParameterBinder(statement: statement)
+        var binder = ParameterBinder(tape: tape)
+        tape.begin(template, current)
         bind(&binder)
-        let rc = sqlite3_step(statement)
-        guard rc == SQLITE_DONE else {
-            let message = db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
-            let code = db.sqliteConnection.map { sqlite3_extended_errcode($0) } ?? rc
-            sqlite3_reset(statement)
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: template.description)
+        tape.end()
+        if db != nil { try playAndClear() }
+    }
+
+    private func playAndClear() throws {
+        defer { tape.removeAll() }
+        try play(tape)
+    }
+
+    /// Runs the statements recorded on `tape`, in order. A failure names the read-model and the
+    /// event position it was applying.
+    func play(_ tape: StatementTape) throws {
+        guard let db else { preconditionFailure("a recording writer does not run statements") }
+        try tape.arena.withUnsafeBufferPointer { arena in
+            let base = arena.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
+            for operation in tape.operations {
+                let statement = try prepared(operation.template)
+                do {
+                    if let arguments = operation.arguments {
+                        statement.setUncheckedArguments(arguments)
+                        try statement.execute()
+                        continue
+                    }
+                    let s = statement.sqliteStatement
+                    var parameter: Int32 = 1
+                    for value in tape.values[operation.values] {
+                        switch value {
+                        case .null: break
+                        case .int(let v): sqlite3_bind_int64(s, parameter, v)
+                        case .double(let v): sqlite3_bind_double(s, parameter, v)
+                        case .text(let offset, let count):
+                            // The arena is not touched while this runs, and the bindings are
+                            // cleared before it is.
+                            sqlite3_bind_text(s, parameter, base! + Int(offset), count, nil)
+                        }
+                        parameter += 1
+                    }
+                    let rc = sqlite3_step(s)
+                    if rc != SQLITE_DONE {
+                        let message = db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+                        let code = db.sqliteConnection.map { sqlite3_extended_errcode($0) } ?? rc
+                        sqlite3_reset(s)
+                        sqlite3_clear_bindings(s)
+                        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: operation.template.description)
+                    }
+                    sqlite3_reset(s)
+                    sqlite3_clear_bindings(s)
+                } catch {
+                    throw ProjectionError("\(operation.projection) cannot apply position \(operation.position): \(error)")
+                }
+            }
         }
-        sqlite3_reset(statement)
     }
 
     private func prepared(_ template: StaticString) throws -> Statement {
@@ -147,7 +231,7 @@ public final class ProjectionWriter {
         if let cached = statements[key] { return cached }
         // Inline projection makes a writer per append: the connection's statement cache and
         // the shared table of resolved templates keep that from parsing SQL every time.
-        let statement = try db.cachedStatement(sql: Self.resolve(template, prefix: prefix))
+        let statement = try db!.cachedStatement(sql: Self.resolve(template, prefix: prefix))
         statements[key] = statement
         return statement
     }
@@ -169,28 +253,6 @@ public final class ProjectionWriter {
         return sql
     }
 
-    /// A single value from `template`.
-    public func fetchOne<T: DatabaseValueConvertible>(_ type: T.Type, _ template: String, _ arguments: StatementArguments = []) throws -> T? {
-        try T.fetchOne(db.cachedStatement(sql: sql(template)), arguments: arguments)
-    }
-
-    /// Rows from `template`.
-    public func fetchAll(_ template: String, _ arguments: StatementArguments = []) throws -> [Row] {
-        try Row.fetchAll(db.cachedStatement(sql: sql(template)), arguments: arguments)
-    }
-
-    /// Canonical JSON text for a JSON column (sorted keys: equal values, equal text).
-    public func json<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    func sql(_ template: String) -> String {
-        if let sql = resolved[template] { return sql }
-        let sql = Self.resolve(template, prefix: prefix)
-        resolved[template] = sql
-        return sql
-    }
-
     static func resolve(_ template: String, prefix: String) -> String {
         var sql = ""
         var rest = Substring(template)
@@ -204,35 +266,89 @@ public final class ProjectionWriter {
     }
 }
 
+/// Statements recorded by projections, with their bound values, to be run in order on the
+/// writing connection. Text values are copied into one arena, so the tape stands alone.
+final class StatementTape: @unchecked Sendable {
+    enum Value {
+        case null
+        case int(Int64)
+        case double(Double)
+        /// Bytes `offset..<offset + count` of the arena.
+        case text(offset: Int32, count: Int32)
+    }
+
+    struct Operation {
+        let template: StaticString
+        /// This operation's slice of ``values`` (unused when `arguments` is set).
+        var values: Range<Int>
+        /// Arguments given as GRDB values (``ProjectionWriter/execute(_:_:)``).
+        let arguments: StatementArguments?
+        let projection: String
+        let position: Int64
+    }
+
+    // Only one thread touches a tape at a time (recorded, then played): no dynamic
+    // exclusivity checks on the million appends of a replay.
+    @exclusivity(unchecked) var operations: [Operation] = []
+    @exclusivity(unchecked) var values: [Value] = []
+    @exclusivity(unchecked) var arena: [UInt8] = []
+
+    func record(_ template: StaticString, arguments: StatementArguments, _ current: (projection: String, position: Int64)) {
+        operations.append(Operation(template: template, values: values.count..<values.count, arguments: arguments, projection: current.projection, position: current.position))
+    }
+
+    /// Starts an operation whose values follow (``append(_:)``) until ``end()``.
+    func begin(_ template: StaticString, _ current: (projection: String, position: Int64)) {
+        operations.append(Operation(template: template, values: values.count..<values.count, arguments: nil, projection: current.projection, position: current.position))
+    }
+
+    func end() {
+        operations[operations.count - 1].values = operations[operations.count - 1].values.lowerBound..<values.count
+    }
+
+    func append(_ value: Value) {
+        values.append(value)
+    }
+
+    func appendText(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let offset = arena.count
+        arena.append(contentsOf: bytes)
+        append(.text(offset: Int32(offset), count: Int32(bytes.count)))
+    }
+
+    /// About how much memory the recorded statements take.
+    var byteCount: Int {
+        arena.count + values.count * MemoryLayout<Value>.stride + operations.count * MemoryLayout<Operation>.stride
+    }
+
+    func removeAll() {
+        operations.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+        arena.removeAll(keepingCapacity: true)
+    }
+}
+
 /// Binds a statement's parameters one after another; a missing or null value binds NULL.
 public struct ParameterBinder {
-    let statement: OpaquePointer
-    var index: Int32 = 0
+    let tape: StatementTape
 
-    init(statement: OpaquePointer) { self.statement = statement }
-
-    private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
-
-    private mutating func next() -> Int32 {
-        index += 1
-        return index
-    }
-
-    private func bindText(_ i: Int32, _ bytes: UnsafeBufferPointer<UInt8>) {
-        let pointer = UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self)
-        sqlite3_bind_text(statement, i, pointer, Int32(bytes.count), Self.transient)
-    }
+    init(tape: StatementTape) { self.tape = tape }
 
     /// A string field of `fields`.
     public mutating func text(_ fields: JSONFields?, _ key: StaticString) {
-        let i = next()
-        _ = fields?.withText(key) { bindText(i, $0) }
+        guard let fields, let range = fields.stringRange(key) else { return tape.append(.null) }
+        if fields.hasEscapes(range) {
+            var text = JSONFields.unescape(fields.bytes, range)
+            text.withUTF8 { tape.appendText($0) }
+        } else {
+            fields.bytes.withUnsafeBufferPointer { tape.appendText(UnsafeBufferPointer(rebasing: $0[range])) }
+        }
     }
 
     /// A field's JSON text (an array or object column).
     public mutating func json(_ fields: JSONFields?, _ key: StaticString) {
-        let i = next()
-        _ = fields?.withJSON(key) { bindText(i, $0) }
+        guard let fields, let range = fields.range(key), !fields.isNull(range) else { return tape.append(.null) }
+        fields.bytes.withUnsafeBufferPointer { tape.appendText(UnsafeBufferPointer(rebasing: $0[range])) }
     }
 
     public mutating func int(_ fields: JSONFields?, _ key: StaticString) {
@@ -240,8 +356,7 @@ public struct ParameterBinder {
     }
 
     public mutating func double(_ fields: JSONFields?, _ key: StaticString) {
-        let i = next()
-        if let value = fields?.double(key) { sqlite3_bind_double(statement, i, value) }
+        value(fields?.double(key))
     }
 
     /// A boolean field as 1 or 0.
@@ -250,8 +365,7 @@ public struct ParameterBinder {
     }
 
     public mutating func value(_ value: Int64?) {
-        let i = next()
-        if let value { sqlite3_bind_int64(statement, i, value) }
+        tape.append(value.map { .int($0) } ?? .null)
     }
 
     public mutating func value(_ value: Int?) {
@@ -259,13 +373,11 @@ public struct ParameterBinder {
     }
 
     public mutating func value(_ value: Double?) {
-        let i = next()
-        if let value { sqlite3_bind_double(statement, i, value) }
+        tape.append(value.map { .double($0) } ?? .null)
     }
 
     public mutating func value(_ text: String?) {
-        let i = next()
-        guard var text else { return }
-        text.withUTF8 { bindText(i, $0) }
+        guard var text else { return tape.append(.null) }
+        text.withUTF8 { tape.appendText($0) }
     }
 }

@@ -15,6 +15,16 @@ public struct RebuildReport: Sendable {
     public var checksum: String
     /// Differences from the read-models they replaced, when asked for.
     public var differences: [TableDifference]?
+    /// How long each step took: filling the new tables from the log, indexing and
+    /// checksumming them, and the switch (catch-up, diff, swap).
+    public var durations: (fill: Duration, index: Duration, switch: Duration) = (.zero, .zero, .zero)
+}
+
+/// A batch of events read for a replay: the statements their projections recorded.
+final class ReplayBatch: @unchecked Sendable {
+    let tape = StatementTape()
+    /// The last position read (whether or not any read-model wanted it); nil past the end.
+    var last: Int64?
 }
 
 /// How a rebuilt table differs from the live one it replaces.
@@ -83,21 +93,31 @@ extension ReadModels {
         let shadow = try DatabaseQueue(path: store.path, configuration: configuration)
         let head = try await store.headPosition()
         let built: Int64
+        let builtChecksums: [String: String]
+        let clock = ContinuousClock()
+        let started = clock.now
+        var filled = started
         do {
             built = try await populate(targets, from: store, into: shadow, prefix: prefix, through: head, progress: progress)
-            try await shadow.write { db in
+            filled = clock.now
+            // The readers' indexes are made while another connection checksums the rows: the
+            // two share the filled tables and nothing else.
+            async let indexed: Void = shadow.write { db in
                 for projection in targets {
                     for table in projection.tables {
                         try self.createIndexes(table, \.indexes, kind: "i", prefix: prefix, generation: generation, db)
                     }
                 }
             }
+            builtChecksums = try await store.database.read { db in try self.checksums(targets, prefix: prefix, db) }
+            try await indexed
             try shadow.close()
         } catch {
             try? shadow.close()
             throw error
         }
-        return try await store.database.writeWithoutTransaction { db in
+        let indexed = clock.now
+        var report = try await store.database.writeWithoutTransaction { db in
             var report: RebuildReport?
             // The shadow tables and indexes were made through another connection.
             db.clearSchemaCache()
@@ -111,7 +131,8 @@ extension ReadModels {
                     try self.apply(batch, to: targets, writer)
                     next = last.position + 1
                 }
-                let checksums = try self.checksums(targets, prefix: prefix, db)
+                // Events appended since the fill change the rows: checksum them again.
+                let checksums = head > built ? try self.checksums(targets, prefix: prefix, db) : builtChecksums
                 let differences = diff ? try self.differences(targets, db) : nil
                 for projection in targets {
                     // Drop whatever the live read-model had, including tables of an older version.
@@ -128,38 +149,45 @@ extension ReadModels {
             }
             return report!
         }
+        report.durations = (filled - started, indexed - filled, clock.now - indexed)
+        return report
     }
 
     /// Applies the log's events from position 1 through `through` to `targets` in `target`
-    /// (tables named with `prefix`), in committed batches. Reading and decoding the next batch
-    /// overlaps writing the current one. Returns the last position applied.
+    /// (tables named with `prefix`), in committed batches of at most `batchSize` events and
+    /// about `batchBytes` of recorded values. Reading the next batch and running the
+    /// projections on it overlaps writing the current one. Returns the last position applied.
     public func populate(
         _ targets: [any Projection], from store: SQLiteEventStore, into target: any DatabaseWriter, prefix: String,
-        through: Int64, batchSize: Int = 5000, progress: (@Sendable (Int64, Int64) -> Void)? = nil
+        through: Int64, batchSize: Int = 40_000, batchBytes: Int = 8 << 20, progress: (@Sendable (Int64, Int64) -> Void)? = nil
     ) async throws -> Int64 {
-        let dispatch = Self.dispatch(targets)
-        let types = Set(dispatch.keys)
-        @Sendable func load(_ from: Int64) async throws -> (events: [ProjectedEvent], last: Int64?) {
-            guard from <= through else { return ([], nil) }
-            let batch = try await store.database.read { db in
-                try SQLiteEventStore.events(from: from, limit: batchSize, db)
+        let routes = Routes(targets)
+        // The reading side reads each batch, scans the payloads and runs the projections
+        // against a recording writer; the writing side only binds and steps.
+        @Sendable func load(_ from: Int64) async throws -> ReplayBatch {
+            guard from <= through else { return ReplayBatch() }
+            return try await store.database.read { db in
+                let batch = ReplayBatch()
+                let writer = ProjectionWriter(recordingInto: batch.tape)
+                try SQLiteEventStore.forEachReplayRow(from: from, through: through, limit: batchSize, db) { row in
+                    batch.last = row.position
+                    guard let index = routes.index(of: row.type) else { return true }
+                    let route = routes.all[index]
+                    let event = try ProjectedEvent(row, type: route.type, isCurrent: row.schemaVersion == route.currentVersion)
+                    try Self.apply(event, to: route.projections, writer)
+                    return batch.tape.byteCount < batchBytes
+                }
+                return batch
             }
-            let wanted = batch.filter { $0.position <= through && types.contains($0.type) }
-            return (try wanted.map(ProjectedEvent.init), batch.last.map { min($0.position, through) })
         }
         var applied: Int64 = 0
         var current = try await load(1)
         while let last = current.last {
             async let next = load(last + 1)
-            let events = current.events
+            let tape = current.tape
             try await target.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
-                    let writer = ProjectionWriter(db: db, prefix: prefix)
-                    for event in events {
-                        for projection in dispatch[event.type] ?? [] {
-                            try projection.apply(event, writer)
-                        }
-                    }
+                    try ProjectionWriter(db: db, prefix: prefix).play(tape)
                     return .commit
                 }
             }
@@ -172,7 +200,9 @@ extension ReadModels {
 
     /// Builds read-models afresh from the log into a temporary file and compares their
     /// checksums with the live ones, read from one snapshot at the same position.
-    public func check(_ store: SQLiteEventStore, only names: [String]? = nil, progress: (@Sendable (Int64, Int64) -> Void)? = nil) async throws -> ReadModelCheck {
+    public func check(
+        _ store: SQLiteEventStore, only names: [String]? = nil, batchBytes: Int = 8 << 20, progress: (@Sendable (Int64, Int64) -> Void)? = nil
+    ) async throws -> ReadModelCheck {
         let targets = try select(names)
         let (head, live, lagging): (Int64, [String: String], [String]) = try await store.database.read { db in
             let head = try SQLiteEventStore.headPosition(db)
@@ -190,7 +220,7 @@ extension ReadModels {
         try await scratch.write { db in
             for projection in targets { try self.createTables(projection, prefix: "", generation: 1, readerIndexes: true, db) }
         }
-        _ = try await populate(targets, from: store, into: scratch, prefix: "", through: head, progress: progress)
+        _ = try await populate(targets, from: store, into: scratch, prefix: "", through: head, batchBytes: batchBytes, progress: progress)
         let fresh = try await scratch.read { db in try self.checksums(targets, prefix: "", db) }
         try scratch.close()
         return ReadModelCheck(position: head, live: live, fresh: fresh, lagging: lagging)
@@ -216,50 +246,89 @@ extension ReadModels {
 
     // MARK: Checksums and differences
 
-    /// SHA-256 over every row of each projection's tables in primary-key order, with typed,
-    /// length-prefixed values: equal read-models give equal checksums.
+    /// A checksum of each projection's rows that does not depend on the order they are stored
+    /// in: every row's typed, length-prefixed values are hashed with SHA-256, the row digests
+    /// are summed (four 64-bit lanes, wrapping), and each table's name, row count and sum are
+    /// hashed together. Equal read-models give equal checksums; the tables are read in storage
+    /// order, one sequential scan each.
     public func checksums(_ targets: [any Projection], prefix: String, _ db: Database) throws -> [String: String] {
         var result: [String: String] = [:]
         for projection in targets {
             var hasher = SHA256()
             for table in projection.tables {
+                let (rows, sum) = try Self.rowDigestSum(of: prefix + table.name, db)
                 hasher.update(data: Data(table.name.utf8))
-                let statement = try db.makeStatement(sql: "SELECT * FROM \"\(prefix)\(table.name)\" ORDER BY \(table.primaryKey)")
-                let s = statement.sqliteStatement
-                defer { sqlite3_reset(s) }
-                var buffer = [UInt8]()
-                while true {
-                    let rc = sqlite3_step(s)
-                    if rc == SQLITE_DONE { break }
-                    guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc)) }
-                    // Counted per row: a statement prepared against a stale schema is
-                    // re-prepared by its first step, and `SELECT *` may then have more columns.
-                    let columns = sqlite3_data_count(s)
-                    buffer.removeAll(keepingCapacity: true)
-                    for column in 0..<columns {
-                        let type = sqlite3_column_type(s, column)
-                        buffer.append(UInt8(type))
-                        switch type {
-                        case SQLITE_INTEGER:
-                            withUnsafeBytes(of: sqlite3_column_int64(s, column).bigEndian) { buffer.append(contentsOf: $0) }
-                        case SQLITE_FLOAT:
-                            withUnsafeBytes(of: sqlite3_column_double(s, column).bitPattern.bigEndian) { buffer.append(contentsOf: $0) }
-                        case SQLITE_TEXT, SQLITE_BLOB:
-                            let count = Int(sqlite3_column_bytes(s, column))
-                            withUnsafeBytes(of: UInt32(count).bigEndian) { buffer.append(contentsOf: $0) }
-                            if count > 0, let bytes = sqlite3_column_blob(s, column) {
-                                buffer.append(contentsOf: UnsafeRawBufferPointer(start: bytes, count: count))
-                            }
-                        default:
-                            break
-                        }
-                    }
-                    hasher.update(data: buffer)
-                }
+                withUnsafeBytes(of: UInt64(rows).bigEndian) { hasher.update(bufferPointer: $0) }
+                for lane in sum { withUnsafeBytes(of: lane.bigEndian) { hasher.update(bufferPointer: $0) } }
             }
             result[projection.name] = Data(hasher.finalize()).hexString
         }
         return result
+    }
+
+    /// The number of rows in `table` and the wrapping sum of their SHA-256 digests.
+    static func rowDigestSum(of table: String, _ db: Database) throws -> (rows: Int, sum: [UInt64]) {
+        let statement = try db.makeStatement(sql: "SELECT * FROM \"\(table)\"")
+        let s = statement.sqliteStatement
+        defer { sqlite3_reset(s) }
+        var sum: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        var rows = 0
+        // One row's encoding, written in place: a type byte per value, then 8 bytes for a
+        // number or a 4-byte length and the bytes for text and blobs.
+        var capacity = 4096
+        var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
+        defer { buffer.deallocate() }
+        while true {
+            let rc = sqlite3_step(s)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc)) }
+            // Counted per row: a statement prepared against a stale schema is re-prepared by
+            // its first step, and `SELECT *` may then have more columns.
+            let columns = sqlite3_data_count(s)
+            var length = 0
+            for column in 0..<columns {
+                // The column's value, then its type and bytes from it: cheaper than asking
+                // the statement three times.
+                let value = sqlite3_column_value(s, column)
+                let type = sqlite3_value_type(value)
+                let count = type == SQLITE_TEXT || type == SQLITE_BLOB ? Int(sqlite3_value_bytes(value)) : 0
+                if length + 13 + count > capacity {
+                    capacity = max(capacity * 2, length + 13 + count)
+                    let larger = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
+                    larger.copyMemory(from: buffer, byteCount: length)
+                    buffer.deallocate()
+                    buffer = larger
+                }
+                buffer.storeBytes(of: UInt8(type), toByteOffset: length, as: UInt8.self)
+                length += 1
+                switch type {
+                case SQLITE_INTEGER:
+                    buffer.storeBytes(of: UInt64(bitPattern: sqlite3_value_int64(value)).bigEndian, toByteOffset: length, as: UInt64.self)
+                    length += 8
+                case SQLITE_FLOAT:
+                    buffer.storeBytes(of: sqlite3_value_double(value).bitPattern.bigEndian, toByteOffset: length, as: UInt64.self)
+                    length += 8
+                case SQLITE_TEXT, SQLITE_BLOB:
+                    buffer.storeBytes(of: UInt32(count).bigEndian, toByteOffset: length, as: UInt32.self)
+                    length += 4
+                    if count > 0, let bytes = sqlite3_value_blob(value) {
+                        (buffer + length).copyMemory(from: bytes, byteCount: count)
+                        length += count
+                    }
+                default:
+                    break
+                }
+            }
+            let digest = SHA256.hash(data: UnsafeRawBufferPointer(start: buffer, count: length))
+            digest.withUnsafeBytes { bytes in
+                sum.0 &+= UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+                sum.1 &+= UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+                sum.2 &+= UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
+                sum.3 &+= UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+            }
+            rows += 1
+        }
+        return (rows, [sum.0, sum.1, sum.2, sum.3])
     }
 
     /// One checksum over several, in name order.

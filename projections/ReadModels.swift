@@ -101,29 +101,26 @@ public final class ReadModels: AppendHook {
 
     // MARK: Applying events
 
-    /// Which of `targets` read each event type: one lookup per event on the replay path.
-    static func dispatch(_ targets: [any Projection]) -> [String: [any Projection]] {
-        var table: [String: [any Projection]] = [:]
-        for projection in targets {
-            for type in projection.eventTypes { table[type, default: []].append(projection) }
-        }
-        return table
-    }
-
     /// Applies `events` (in position order) to `targets`, scanning each once.
     func apply(_ events: [RecordedEvent], to targets: [any Projection], _ writer: ProjectionWriter) throws {
-        let dispatch = Self.dispatch(targets)
+        let routes = Routes(targets)
         for envelope in events {
-            guard let interested = dispatch[envelope.type] else { continue }
-            let event = try ProjectedEvent(envelope)
-            for projection in interested {
-                do {
-                    try projection.apply(event, writer)
-                } catch let error as ProjectionError {
-                    throw error
-                } catch {
-                    throw ProjectionError("\(projection.name) cannot apply position \(envelope.position) (\(envelope.type)): \(error)")
-                }
+            guard let route = routes.route(for: envelope.type) else { continue }
+            try Self.apply(try ProjectedEvent(envelope), to: route.projections, writer)
+        }
+    }
+
+    /// Applies one event to the read-models that read its type; a failure names the read-model
+    /// and the event.
+    static func apply(_ event: ProjectedEvent, to projections: [any Projection], _ writer: ProjectionWriter) throws {
+        for projection in projections {
+            writer.current = (projection.name, event.position)
+            do {
+                try projection.apply(event, writer)
+            } catch let error as ProjectionError {
+                throw error
+            } catch {
+                throw ProjectionError("\(projection.name) cannot apply position \(event.position) (\(event.type)): \(error)")
             }
         }
     }
@@ -139,7 +136,7 @@ public final class ReadModels: AppendHook {
         for projection in projections {
             guard let checkpoint = checkpoints[projection.name], checkpoint.version == projection.version else { continue }
             if checkpoint.position < previousHead {
-                try catchUp([(projection, checkpoint.position)], through: previousHead, writer)
+                try catchUp([(projection, checkpoint.position)], through: previousHead, db, writer)
             } else if checkpoint.position > previousHead {
                 continue
             }
@@ -155,16 +152,16 @@ public final class ReadModels: AppendHook {
 
     /// Applies events after each projection's own checkpoint through `through`, decoding each
     /// event once for all of them.
-    private func catchUp(_ targets: [(projection: any Projection, checkpoint: Int64)], through: Int64, _ writer: ProjectionWriter) throws {
+    private func catchUp(_ targets: [(projection: any Projection, checkpoint: Int64)], through: Int64, _ db: Database, _ writer: ProjectionWriter) throws {
         guard var next = targets.map(\.checkpoint).min().map({ $0 + 1 }) else { return }
         while next <= through {
-            let batch = try SQLiteEventStore.events(from: next, limit: 5000, writer.db).filter { $0.position <= through }
+            let batch = try SQLiteEventStore.events(from: next, limit: 5000, db).filter { $0.position <= through }
             guard let last = batch.last else { break }
             for envelope in batch {
                 let interested = targets.filter { $0.checkpoint < envelope.position && $0.projection.eventTypes.contains(envelope.type) }
                 guard !interested.isEmpty else { continue }
                 let event = try ProjectedEvent(envelope)
-                for target in interested { try target.projection.apply(event, writer) }
+                try Self.apply(event, to: interested.map { $0.projection }, writer)
             }
             next = last.position + 1
         }
@@ -187,7 +184,7 @@ public final class ReadModels: AppendHook {
                     let through = min(head, from + 20_000)
                     let writer = ProjectionWriter(db: db, prefix: "")
                     let targets = lagging.map { ($0, checkpoints[$0.name]!.position) }.filter { $0.1 < through }
-                    try self.catchUp(targets, through: through, writer)
+                    try self.catchUp(targets, through: through, db, writer)
                     for (projection, _) in targets {
                         try db.execute(sql: "UPDATE projection_checkpoints SET position = ? WHERE name = ?", arguments: [through, projection.name])
                     }
@@ -199,5 +196,39 @@ public final class ReadModels: AppendHook {
             }
             if done { return }
         }
+    }
+}
+
+/// Which of a set of read-models read each event type. A replay finds an event's route from the
+/// type's bytes on the row, without making a string per event.
+struct Routes: Sendable {
+    struct Route: Sendable {
+        let type: String
+        let utf8: [UInt8]
+        /// The type's current schema version, when the catalog knows the type.
+        let currentVersion: Int?
+        let projections: [any Projection]
+    }
+
+    let all: [Route]
+
+    init(_ targets: [any Projection]) {
+        var byType: [String: [any Projection]] = [:]
+        var order: [String] = []
+        for projection in targets {
+            for type in projection.eventTypes.sorted() {
+                if byType[type] == nil { order.append(type) }
+                byType[type, default: []].append(projection)
+            }
+        }
+        all = order.map { Route(type: $0, utf8: Array($0.utf8), currentVersion: EventCatalog.currentVersions[$0], projections: byType[$0]!) }
+    }
+
+    func index(of type: UnsafeBufferPointer<UInt8>) -> Int? {
+        all.firstIndex { $0.utf8.count == type.count && $0.utf8.elementsEqual(type) }
+    }
+
+    func route(for type: String) -> Route? {
+        all.first { $0.type == type }
     }
 }

@@ -58,6 +58,28 @@ extension SQLiteEventStore {
         try SQLiteRows.forEachRow(db, statement) { row in try body(SQLiteRows.event(row)) }
     }
 
+    /// Calls `body` with each event from `position` through `last`, at most `limit` of them, as
+    /// a replay reads it: only the columns read-models use, straight off the row, with nothing
+    /// allocated per event. The row is valid only during the call; `body` returns false to stop
+    /// after it.
+    public static func forEachReplayRow(from position: Int64, through last: Int64, limit: Int, _ db: Database, _ body: (ReplayRow) throws -> Bool) throws {
+        let statement = try db.cachedStatement(sql: """
+            SELECT position, type, schema_version, payload, recorded_at, causation_id FROM events
+            WHERE position >= ? AND position <= ? ORDER BY position LIMIT ?
+            """)
+        let s = statement.sqliteStatement
+        defer { sqlite3_reset(s) }
+        sqlite3_bind_int64(s, 1, position)
+        sqlite3_bind_int64(s, 2, last)
+        sqlite3_bind_int64(s, 3, Int64(limit))
+        while true {
+            let rc = sqlite3_step(s)
+            if rc == SQLITE_DONE { return }
+            guard rc == SQLITE_ROW else { throw SQLiteRows.sqliteError(db, rc) }
+            guard try body(ReplayRow(statement: s)) else { return }
+        }
+    }
+
     /// The events of one stream from `version` on.
     public static func readStream(_ stream: String, from version: Int64, _ db: Database) throws -> [RecordedEvent] {
         let statement = try db.cachedStatement(sql: "SELECT \(SQLiteRows.columns) FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version")

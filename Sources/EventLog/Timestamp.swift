@@ -32,6 +32,26 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public var description: String { iso8601 }
 
+    /// The UTC day, `2026-11-25` (the first ten characters of ``iso8601``).
+    public var utcDay: String {
+        let (days, msOfDay) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
+        let (y, m, d) = Self.civil(fromDays: Int(msOfDay < 0 ? days - 1 : days))
+        guard (0...9999).contains(y) else { return String(iso8601.prefix(10)) }
+        var text = String()
+        text.reserveCapacity(10)
+        text.append(Character(Unicode.Scalar(UInt8(48 + y / 1000))))
+        text.append(Character(Unicode.Scalar(UInt8(48 + y / 100 % 10))))
+        text.append(Character(Unicode.Scalar(UInt8(48 + y / 10 % 10))))
+        text.append(Character(Unicode.Scalar(UInt8(48 + y % 10))))
+        text.append("-")
+        text.append(Character(Unicode.Scalar(UInt8(48 + m / 10))))
+        text.append(Character(Unicode.Scalar(UInt8(48 + m % 10))))
+        text.append("-")
+        text.append(Character(Unicode.Scalar(UInt8(48 + d / 10))))
+        text.append(Character(Unicode.Scalar(UInt8(48 + d % 10))))
+        return text
+    }
+
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z` or with a `±HH:MM` offset; nil otherwise.
     public init?(iso8601 text: String) {
         let chars = Array(text.utf8)

@@ -154,6 +154,7 @@ struct HashChainTests {
         for (ms, text) in cases {
             #expect(Timestamp(milliseconds: ms).iso8601 == text)
             #expect(Timestamp(iso8601: text)?.milliseconds == ms)
+            #expect(Timestamp(milliseconds: ms).utcDay == String(text.prefix(10)))
         }
         #expect(Timestamp(iso8601: "2026-03-08T02:30:00-05:00")?.iso8601 == "2026-03-08T07:30:00.000Z")
         #expect(Timestamp(iso8601: "2026-03-08T12:00:00Z")?.milliseconds == 1_772_971_200_000)
