@@ -54,6 +54,8 @@ struct RebuildCommand: AsyncParsableCommand {
             print("\(name)\t\(report.checksums[name]!)")
         }
         print("rebuilt \(report.projections.count) read-models at position \(report.position); checksum \(report.checksum)")
+        let d = report.durations
+        print(String(format: "filled in %.2f s, indexed and checksummed in %.2f s, switched in %.2f s", d.fill.inSeconds, d.index.inSeconds, d.switch.inSeconds))
         if let differences = report.differences {
             let changed = differences.filter { $0.onlyInLive > 0 || $0.onlyInRebuild > 0 || $0.schemaChanged }
             if changed.isEmpty { print("no differences from the live read-models") }
