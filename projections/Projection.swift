@@ -204,8 +204,9 @@ public final class ProjectionWriter {
                         case .double(let v): sqlite3_bind_double(s, parameter, v)
                         case .text(let offset, let count):
                             // The arena is not touched while this runs, and the bindings are
-                            // cleared before it is.
-                            sqlite3_bind_text(s, parameter, base! + Int(offset), count, nil)
+                            // cleared before it is. Empty text needs a pointer all the same
+                            // (a null one would bind NULL), and the arena may hold nothing.
+                            sqlite3_bind_text(s, parameter, base.map { $0 + Int(offset) } ?? Self.emptyText, count, nil)
                         }
                         parameter += 1
                     }
@@ -225,6 +226,9 @@ public final class ProjectionWriter {
             }
         }
     }
+
+    /// A literal's bytes: never written, so shared freely.
+    nonisolated(unsafe) private static let emptyText = UnsafeRawPointer(("" as StaticString).utf8Start).assumingMemoryBound(to: CChar.self)
 
     private func prepared(_ template: StaticString) throws -> Statement {
         let key = UnsafeRawPointer(template.utf8Start)

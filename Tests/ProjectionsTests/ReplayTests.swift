@@ -28,6 +28,21 @@ struct ReplayTests {
         #expect(body == "Line one\nsaid \"go\" \\ café 💪")
     }
 
+    @Test func emptyTextStaysEmptyTextInlineAndInAReplay() async throws {
+        let folder = TemporaryDirectory()
+        let engine = try await openEngine(folder.path("log.sqlite"))
+        let empty = try engine.newEvent(MessageSent(
+            messageId: "", clientId: "", kind: .reply, localDate: nil, body: "",
+            encoding: .gsm7, segments: 0, provider: "", sentAt: "2026-01-02T00:00:00.000Z"))
+        try await engine.store.append([empty], to: "client-x", expected: .any)
+        let row = try await engine.store.database.read { db in try Row.fetchOne(db, sql: "SELECT message_id, body, provider FROM messages") }
+        #expect(row?["message_id"] as String? == "")
+        #expect(row?["body"] as String? == "")
+        #expect(row?["provider"] as String? == "")
+        let check = try await engine.readModels.check(engine.store, batchBytes: 1)
+        #expect(check.matches)
+    }
+
     @Test func checksumsDoNotDependOnTheOrderRowsAreStoredIn() async throws {
         let folder = TemporaryDirectory()
         let engine = try await openEngine(folder.path("log.sqlite"))
