@@ -4,6 +4,7 @@ import Events
 import Foundation
 import GRDB
 import GRDBSQLite
+import Synchronization
 
 /// What a blue/green rebuild did.
 public struct RebuildReport: Sendable {
@@ -22,9 +23,35 @@ public struct RebuildReport: Sendable {
 
 /// A batch of events read for a replay: the statements their projections recorded.
 final class ReplayBatch: @unchecked Sendable {
-    let tape = StatementTape()
+    let tape: StatementTape
+    init(tape: StatementTape) { self.tape = tape }
     /// The last position read (whether or not any read-model wanted it); nil past the end.
     var last: Int64?
+}
+
+/// Slices of tables to checksum, taken one at a time by however many readers help.
+final class ChecksumSlices: Sendable {
+    struct Slice: Sendable {
+        let table: String
+        let rowids: ClosedRange<Int64>?
+    }
+
+    let prefix: String
+    private let slices: [Slice]
+    private let next = Mutex(0)
+
+    init(_ slices: [Slice], prefix: String) {
+        self.slices = slices
+        self.prefix = prefix
+    }
+
+    func take() -> Slice? {
+        let index = next.withLock { value in
+            defer { value += 1 }
+            return value
+        }
+        return index < slices.count ? slices[index] : nil
+    }
 }
 
 /// How a rebuilt table differs from the live one it replaces.
@@ -54,6 +81,10 @@ public struct ReadModelCheck: Sendable {
 
 extension ReadModels {
     static let shadowPrefix = "rebuild_"
+    /// The page cache of the connection a replay writes through, in KiB: the default 2 MB
+    /// thrashes on the read-models' text-keyed indexes; 32 MB keeps a 1M-event rebuild's peak
+    /// memory near 120 MB.
+    static let replayCacheKiB = 32768
 
     /// The read-models named, or all; an unknown name is an error listing the known ones.
     public func select(_ names: [String]?) throws -> [any Projection] {
@@ -89,7 +120,7 @@ extension ReadModels {
         // with every shadow frame before it.
         var configuration = Configuration()
         configuration.busyMode = .timeout(store.configuration.busyTimeout)
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384") }
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -\(Self.replayCacheKiB)") }
         let shadow = try DatabaseQueue(path: store.path, configuration: configuration)
         let head = try await store.headPosition()
         let built: Int64
@@ -100,17 +131,22 @@ extension ReadModels {
         do {
             built = try await populate(targets, from: store, into: shadow, prefix: prefix, through: head, progress: progress)
             filled = clock.now
-            // The readers' indexes are made while another connection checksums the rows: the
-            // two share the filled tables and nothing else.
-            async let indexed: Void = shadow.write { db in
-                for projection in targets {
-                    for table in projection.tables {
-                        try self.createIndexes(table, \.indexes, kind: "i", prefix: prefix, generation: generation, db)
+            // One connection makes the readers' indexes while another checksums the rows, a
+            // slice at a time; the first joins the second once its indexes are made.
+            let slices = try await checksumSlices(targets, prefix: prefix, store: store)
+            async let indexedThenHelped: [String: RowDigest] = {
+                try await shadow.write { db in
+                    for projection in targets {
+                        for table in projection.tables {
+                            try self.createIndexes(table, \.indexes, kind: "i", prefix: prefix, generation: generation, db)
+                        }
                     }
                 }
-            }
-            builtChecksums = try await store.database.read { db in try self.checksums(targets, prefix: prefix, db) }
-            try await indexed
+                return try await self.digests(from: slices, store: store)
+            }()
+            var digests = try await digests(from: slices, store: store)
+            for (table, digest) in try await indexedThenHelped { digests[table, default: RowDigest()].add(digest) }
+            builtChecksums = Self.checksums(targets, digests)
             try shadow.close()
         } catch {
             try? shadow.close()
@@ -159,15 +195,15 @@ extension ReadModels {
     /// projections on it overlaps writing the current one. Returns the last position applied.
     public func populate(
         _ targets: [any Projection], from store: SQLiteEventStore, into target: any DatabaseWriter, prefix: String,
-        through: Int64, batchSize: Int = 40_000, batchBytes: Int = 8 << 20, progress: (@Sendable (Int64, Int64) -> Void)? = nil
+        through: Int64, batchSize: Int = 40_000, batchBytes: Int = 16 << 20, progress: (@Sendable (Int64, Int64) -> Void)? = nil
     ) async throws -> Int64 {
         let routes = Routes(targets)
         // The reading side reads each batch, scans the payloads and runs the projections
         // against a recording writer; the writing side only binds and steps.
-        @Sendable func load(_ from: Int64) async throws -> ReplayBatch {
-            guard from <= through else { return ReplayBatch() }
+        @Sendable func load(_ from: Int64, into tape: StatementTape) async throws -> ReplayBatch {
+            guard from <= through else { return ReplayBatch(tape: tape) }
             return try await store.database.read { db in
-                let batch = ReplayBatch()
+                let batch = ReplayBatch(tape: tape)
                 let writer = ProjectionWriter(recordingInto: batch.tape)
                 try SQLiteEventStore.forEachReplayRow(from: from, through: through, limit: batchSize, db) { row in
                     batch.last = row.position
@@ -181,9 +217,12 @@ extension ReadModels {
             }
         }
         var applied: Int64 = 0
-        var current = try await load(1)
+        // Two tapes take turns (one recorded while the other plays), keeping their memory.
+        var current = try await load(1, into: StatementTape())
+        var spare = StatementTape()
         while let last = current.last {
-            async let next = load(last + 1)
+            let nextTape = spare
+            async let next = load(last + 1, into: nextTape)
             let tape = current.tape
             try await target.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
@@ -191,6 +230,8 @@ extension ReadModels {
                     return .commit
                 }
             }
+            tape.removeAll()
+            spare = tape
             applied = last
             progress?(last, through)
             current = try await next
@@ -201,7 +242,7 @@ extension ReadModels {
     /// Builds read-models afresh from the log into a temporary file and compares their
     /// checksums with the live ones, read from one snapshot at the same position.
     public func check(
-        _ store: SQLiteEventStore, only names: [String]? = nil, batchBytes: Int = 8 << 20, progress: (@Sendable (Int64, Int64) -> Void)? = nil
+        _ store: SQLiteEventStore, only names: [String]? = nil, batchBytes: Int = 16 << 20, progress: (@Sendable (Int64, Int64) -> Void)? = nil
     ) async throws -> ReadModelCheck {
         let targets = try select(names)
         let (head, live, lagging): (Int64, [String: String], [String]) = try await store.database.read { db in
@@ -215,7 +256,7 @@ extension ReadModels {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         var configuration = Configuration()
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = OFF; PRAGMA journal_mode = OFF") }
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = OFF; PRAGMA journal_mode = OFF; PRAGMA cache_size = -\(Self.replayCacheKiB)") }
         let scratch = try DatabaseQueue(path: folder.appendingPathComponent("fresh.sqlite").path, configuration: configuration)
         try await scratch.write { db in
             for projection in targets { try self.createTables(projection, prefix: "", generation: 1, readerIndexes: true, db) }
@@ -252,25 +293,86 @@ extension ReadModels {
     /// hashed together. Equal read-models give equal checksums; the tables are read in storage
     /// order, one sequential scan each.
     public func checksums(_ targets: [any Projection], prefix: String, _ db: Database) throws -> [String: String] {
+        var digests: [String: RowDigest] = [:]
+        for projection in targets {
+            for table in projection.tables {
+                digests[table.name] = try Self.rowDigest(of: prefix + table.name, rowids: nil, db)
+            }
+        }
+        return Self.checksums(targets, digests)
+    }
+
+    /// Each projection's checksum from its tables' row digests.
+    static func checksums(_ targets: [any Projection], _ digests: [String: RowDigest]) -> [String: String] {
         var result: [String: String] = [:]
         for projection in targets {
             var hasher = SHA256()
             for table in projection.tables {
-                let (rows, sum) = try Self.rowDigestSum(of: prefix + table.name, db)
+                let digest = digests[table.name] ?? RowDigest()
                 hasher.update(data: Data(table.name.utf8))
-                withUnsafeBytes(of: UInt64(rows).bigEndian) { hasher.update(bufferPointer: $0) }
-                for lane in sum { withUnsafeBytes(of: lane.bigEndian) { hasher.update(bufferPointer: $0) } }
+                withUnsafeBytes(of: UInt64(digest.rows).bigEndian) { hasher.update(bufferPointer: $0) }
+                for lane in digest.lanes { withUnsafeBytes(of: lane.bigEndian) { hasher.update(bufferPointer: $0) } }
             }
             result[projection.name] = Data(hasher.finalize()).hexString
         }
         return result
     }
 
-    /// The number of rows in `table` and the wrapping sum of their SHA-256 digests.
-    static func rowDigestSum(of table: String, _ db: Database) throws -> (rows: Int, sum: [UInt64]) {
-        let statement = try db.makeStatement(sql: "SELECT * FROM \"\(table)\"")
+    /// The rows of `targets`' tables (named with `prefix`) in slices of about 50,000 rowids, to
+    /// be checksummed by several connections at once (a table without rowids is one slice).
+    func checksumSlices(_ targets: [any Projection], prefix: String, store: SQLiteEventStore) async throws -> ChecksumSlices {
+        let slices: [ChecksumSlices.Slice] = try await store.database.read { db in
+            var slices: [ChecksumSlices.Slice] = []
+            for projection in targets {
+                for table in projection.tables {
+                    let name = prefix + table.name
+                    guard !table.withoutRowID,
+                          let row = try Row.fetchOne(db, sql: "SELECT min(rowid), max(rowid) FROM \"\(name)\""),
+                          let low = row[0] as Int64?, let high = row[1] as Int64?
+                    else {
+                        slices.append(.init(table: table.name, rowids: nil))
+                        continue
+                    }
+                    for start in stride(from: low, through: high, by: 50_000) {
+                        slices.append(.init(table: table.name, rowids: start...min(high, start + 49_999)))
+                    }
+                }
+            }
+            return slices
+        }
+        return ChecksumSlices(slices, prefix: prefix)
+    }
+
+    /// Takes slices from `slices` until none is left, reading each through `store`'s pool.
+    func digests(from slices: ChecksumSlices, store: SQLiteEventStore) async throws -> [String: RowDigest] {
+        var digests: [String: RowDigest] = [:]
+        while let slice = slices.take() {
+            let digest = try await store.database.read { db in try Self.rowDigest(of: slices.prefix + slice.table, rowids: slice.rowids, db) }
+            digests[slice.table, default: RowDigest()].add(digest)
+        }
+        return digests
+    }
+
+    /// How many rows, and the wrapping sum of their SHA-256 digests: two of them add up.
+    struct RowDigest: Sendable {
+        var rows = 0
+        var lanes: [UInt64] = [0, 0, 0, 0]
+
+        mutating func add(_ other: RowDigest) {
+            rows += other.rows
+            for lane in 0..<4 { lanes[lane] &+= other.lanes[lane] }
+        }
+    }
+
+    /// The row digest of `table`, or of its rows whose rowid is in `rowids`.
+    static func rowDigest(of table: String, rowids: ClosedRange<Int64>?, _ db: Database) throws -> RowDigest {
+        let statement = try db.makeStatement(sql: "SELECT * FROM \"\(table)\"" + (rowids == nil ? "" : " WHERE rowid BETWEEN ? AND ?"))
         let s = statement.sqliteStatement
         defer { sqlite3_reset(s) }
+        if let rowids {
+            sqlite3_bind_int64(s, 1, rowids.lowerBound)
+            sqlite3_bind_int64(s, 2, rowids.upperBound)
+        }
         var sum: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         var rows = 0
         // One row's encoding, written in place: a type byte per value, then 8 bytes for a
@@ -328,7 +430,7 @@ extension ReadModels {
             }
             rows += 1
         }
-        return (rows, [sum.0, sum.1, sum.2, sum.3])
+        return RowDigest(rows: rows, lanes: [sum.0, sum.1, sum.2, sum.3])
     }
 
     /// One checksum over several, in name order.
