@@ -99,11 +99,11 @@ struct Options: Sendable {
 /// Throughput, a ratio, and how to print them.
 enum Report {
     static func rate(_ count: Int, _ duration: Duration) -> Double {
-        Double(count) / (Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+        Double(count) / duration.inSeconds
     }
 
     static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        duration.inSeconds
     }
 
     static func line(_ name: String, ours: Double, raw: Double, target: String) {

@@ -139,7 +139,7 @@ public final class ProjectionWriter {
     /// Where statements are recorded (and, for a running writer, played at once).
     let tape: StatementTape
     /// What is being applied, for error messages.
-    var current: (projection: String, position: Int64) = ("", 0)
+    var current = StatementTape.Origin(projection: "", position: 0, type: "")
     /// Prepared statements by the address of their template literal.
     private var statements: [UnsafeRawPointer: Statement] = [:]
 
@@ -162,7 +162,7 @@ public final class ProjectionWriter {
     /// Templates are literals: each is prepared once per writer and found again by its
     /// address, not by hashing its text (replay runs this a million times).
     public func execute(_ template: StaticString, _ arguments: StatementArguments = []) throws {
-        tape.record(template, arguments: arguments, current)
+        tape.begin(template, arguments: arguments, current)
         if db != nil { try playAndClear() }
     }
 
@@ -170,7 +170,7 @@ public final class ProjectionWriter {
     /// payload bytes, with no `String` or boxed argument per value on the replay path.
     public func run(_ template: StaticString, _ bind: (inout ParameterBinder) -> Void) throws {
         var binder = ParameterBinder(tape: tape)
-        tape.begin(template, current)
+        tape.begin(template, arguments: nil, current)
         bind(&binder)
         tape.end()
         if db != nil { try playAndClear() }
@@ -188,8 +188,8 @@ public final class ProjectionWriter {
         try tape.arena.withUnsafeBufferPointer { arena in
             let base = arena.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
             for operation in tape.operations {
-                let statement = try prepared(operation.template)
                 do {
+                    let statement = try prepared(operation.template)
                     if let arguments = operation.arguments {
                         statement.setUncheckedArguments(arguments)
                         try statement.execute()
@@ -221,7 +221,8 @@ public final class ProjectionWriter {
                     sqlite3_reset(s)
                     sqlite3_clear_bindings(s)
                 } catch {
-                    throw ProjectionError("\(operation.projection) cannot apply position \(operation.position): \(error)")
+                    let origin = operation.origin
+                    throw ProjectionError("\(origin.projection) cannot apply position \(origin.position) (\(origin.type)): \(error)")
                 }
             }
         }
@@ -281,14 +282,20 @@ final class StatementTape: @unchecked Sendable {
         case text(offset: Int32, count: Int32)
     }
 
+    /// The read-model and event a statement was recorded for.
+    struct Origin {
+        let projection: String
+        let position: Int64
+        let type: String
+    }
+
     struct Operation {
         let template: StaticString
         /// This operation's slice of ``values`` (unused when `arguments` is set).
         var values: Range<Int>
         /// Arguments given as GRDB values (``ProjectionWriter/execute(_:_:)``).
         let arguments: StatementArguments?
-        let projection: String
-        let position: Int64
+        let origin: Origin
     }
 
     // Only one thread touches a tape at a time (recorded, then played): no dynamic
@@ -297,13 +304,10 @@ final class StatementTape: @unchecked Sendable {
     @exclusivity(unchecked) var values: [Value] = []
     @exclusivity(unchecked) var arena: [UInt8] = []
 
-    func record(_ template: StaticString, arguments: StatementArguments, _ current: (projection: String, position: Int64)) {
-        operations.append(Operation(template: template, values: values.count..<values.count, arguments: arguments, projection: current.projection, position: current.position))
-    }
-
-    /// Starts an operation whose values follow (``append(_:)``) until ``end()``.
-    func begin(_ template: StaticString, _ current: (projection: String, position: Int64)) {
-        operations.append(Operation(template: template, values: values.count..<values.count, arguments: nil, projection: current.projection, position: current.position))
+    /// Starts an operation: its `arguments`, or values that follow (``append(_:)``) until
+    /// ``end()``.
+    func begin(_ template: StaticString, arguments: StatementArguments?, _ origin: Origin) {
+        operations.append(Operation(template: template, values: values.count..<values.count, arguments: arguments, origin: origin))
     }
 
     func end() {

@@ -240,7 +240,8 @@ extension ReadModels {
     }
 
     /// Builds read-models afresh from the log into a temporary file and compares their
-    /// checksums with the live ones, read from one snapshot at the same position.
+    /// checksums with the live ones, read from one snapshot at the same position. The build
+    /// commits batches of about `batchBytes` of recorded statements, as a rebuild does.
     public func check(
         _ store: SQLiteEventStore, only names: [String]? = nil, batchBytes: Int = 16 << 20, progress: (@Sendable (Int64, Int64) -> Void)? = nil
     ) async throws -> ReadModelCheck {

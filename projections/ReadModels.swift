@@ -114,7 +114,7 @@ public final class ReadModels: AppendHook {
     /// and the event.
     static func apply(_ event: ProjectedEvent, to projections: [any Projection], _ writer: ProjectionWriter) throws {
         for projection in projections {
-            writer.current = (projection.name, event.position)
+            writer.current = StatementTape.Origin(projection: projection.name, position: event.position, type: event.type)
             do {
                 try projection.apply(event, writer)
             } catch let error as ProjectionError {

@@ -19,37 +19,27 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// `2026-11-25T13:57:39.123Z`.
     public var iso8601: String {
-        let (days, msOfDay) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
-        let dayNumber = Int(msOfDay < 0 ? days - 1 : days)
-        let ms = Int(msOfDay < 0 ? msOfDay + 86_400_000 : msOfDay)
-        let (y, m, d) = Self.civil(fromDays: dayNumber)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(ms / 3_600_000, 2)):\(pad(ms / 60_000 % 60, 2)):\(pad(ms / 1000 % 60, 2)).\(pad(ms % 1000, 3))Z"
+        let ms = Int(milliseconds - Int64(dayNumber) * 86_400_000)
+        return "\(utcDay)T\(Self.pad(ms / 3_600_000, 2)):\(Self.pad(ms / 60_000 % 60, 2)):\(Self.pad(ms / 1000 % 60, 2)).\(Self.pad(ms % 1000, 3))Z"
     }
 
     public var description: String { iso8601 }
 
     /// The UTC day, `2026-11-25` (the first ten characters of ``iso8601``).
     public var utcDay: String {
+        let (y, m, d) = Self.civil(fromDays: dayNumber)
+        return "\(Self.pad(y, 4))-\(Self.pad(m, 2))-\(Self.pad(d, 2))"
+    }
+
+    /// Days since 1970-01-01, rounded down.
+    private var dayNumber: Int {
         let (days, msOfDay) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
-        let (y, m, d) = Self.civil(fromDays: Int(msOfDay < 0 ? days - 1 : days))
-        guard (0...9999).contains(y) else { return String(iso8601.prefix(10)) }
-        var text = String()
-        text.reserveCapacity(10)
-        text.append(Character(Unicode.Scalar(UInt8(48 + y / 1000))))
-        text.append(Character(Unicode.Scalar(UInt8(48 + y / 100 % 10))))
-        text.append(Character(Unicode.Scalar(UInt8(48 + y / 10 % 10))))
-        text.append(Character(Unicode.Scalar(UInt8(48 + y % 10))))
-        text.append("-")
-        text.append(Character(Unicode.Scalar(UInt8(48 + m / 10))))
-        text.append(Character(Unicode.Scalar(UInt8(48 + m % 10))))
-        text.append("-")
-        text.append(Character(Unicode.Scalar(UInt8(48 + d / 10))))
-        text.append(Character(Unicode.Scalar(UInt8(48 + d % 10))))
-        return text
+        return Int(msOfDay < 0 ? days - 1 : days)
+    }
+
+    private static func pad(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return String(repeating: "0", count: max(0, width - text.count)) + text
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z` or with a `±HH:MM` offset; nil otherwise.
