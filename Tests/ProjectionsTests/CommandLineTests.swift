@@ -25,6 +25,12 @@ struct CommandLineTests {
         #expect(list.stdout.split(separator: "\n").count == 3)
         let env = try PeriodizeBinary.run(["stats"], environment: ["PERIODIZE_DB": db])
         #expect(env.stdout.contains(" in 3 streams"))
+        let rebuild = try PeriodizeBinary.run(["rebuild", "--db", db, "--diff"])
+        #expect(rebuild.status == 0, "\(rebuild.stderr)")
+        #expect(rebuild.stdout.contains("rebuilt 9 read-models at position"))
+        #expect(rebuild.stdout.contains("indexed and checksummed in"))
+        #expect(rebuild.stdout.contains("no differences from the live read-models"))
+        #expect(try PeriodizeBinary.run(["verify", "--db", db]).status == 0)
     }
 
     @Test func verifyExitsThreeAndNamesTheFirstBadPosition() throws {
