@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Coaching", targets: ["Coaching"]),
         .library(name: "LLM", targets: ["LLM"]),
         .library(name: "Periodize", targets: ["Periodize"]),
+        .library(name: "PeriodizeApp", targets: ["PeriodizeApp"]),
         .executable(name: "periodize", targets: ["PeriodizeCLI"]),
         .executable(name: "periodize-bench", targets: ["PeriodizeBenchmarks"]),
     ],
@@ -30,16 +31,22 @@ let package = Package(
     targets: [
         // What happened: the event catalog. Foundation only.
         .target(name: "Events", path: "events", swiftSettings: strict),
-        // The append-only log: envelopes, hash chain, SQLite store. Knows no domain.
+        // The append-only log's contract: the EventStore protocol, envelopes, ExpectedVersion,
+        // errors, the hash chain, replay rows, the export format. Knows no domain, no storage.
         .target(
             name: "EventLog",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/EventLog",
+            swiftSettings: strict),
+        // The log in one SQLite file (WAL, group commit, hash chain checked on import).
+        .target(
+            name: "EventLogSQLite",
             dependencies: [
+                "EventLog",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Sources/EventLog",
+            path: "Sources/EventLogSQLite",
             swiftSettings: strict),
         // The coaching domain as pure values: catalog, calendar, SMS text. No I/O.
         .target(name: "Coaching", dependencies: ["Events"], path: "Sources/Coaching", swiftSettings: strict),
@@ -54,32 +61,51 @@ let package = Package(
             path: "Sources/LLM",
             resources: [.copy("Prompts")],
             swiftSettings: strict),
-        // What we read: read-models rebuilt from the log.
+        // What we read: the read-models (tables, how each event changes them, recorded as
+        // statements), and the questions the core asks of them (the query port).
         .target(
             name: "Projections",
+            dependencies: ["Events", "EventLog", .product(name: "Crypto", package: "swift-crypto")],
+            path: "projections",
+            swiftSettings: strict),
+        // The read-models in the log's SQLite file: inline application, catch-up, blue/green
+        // rebuild, checksums, and the query port answered in SQL.
+        .target(
+            name: "ReadModelsSQLite",
             dependencies: [
-                "Events", "EventLog",
+                "Events", "EventLog", "EventLogSQLite", "Projections",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            path: "projections",
+            path: "Sources/ReadModelsSQLite",
             swiftSettings: strict),
-        // The one entry point the CLI, servers and tests share.
+        // The core: the engine's use cases over ports (the log, the read-models' questions, a
+        // coach, a sender). Knows no storage and no transport.
         .target(
             name: "Periodize",
             dependencies: [
-                "Events", "EventLog", "Projections", "Coaching", "LLM",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "Events", "EventLog", "Projections", "Coaching",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Periodize",
             swiftSettings: strict),
+        // The composition root: builds an engine from a configuration (SQLite log and
+        // read-models, rule-based or model coach, sender, clocks). The CLI, tests and
+        // benchmarks share it, as a server will.
+        .target(
+            name: "PeriodizeApp",
+            dependencies: [
+                "Periodize", "Events", "EventLog", "EventLogSQLite", "Projections", "ReadModelsSQLite", "Coaching", "LLM",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/PeriodizeApp",
+            swiftSettings: strict),
         .executableTarget(
             name: "PeriodizeCLI",
             dependencies: [
-                "Periodize", "EventLog", "Events", "LLM",
+                "Periodize", "PeriodizeApp", "EventLog", "Events", "Coaching", "LLM", "Projections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/PeriodizeCLI",
@@ -87,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "PeriodizeBenchmarks",
             dependencies: [
-                "Periodize", "EventLog", "Events", "Projections", "Coaching", "LLM", "LoopbackProviders",
+                "Periodize", "PeriodizeApp", "TestSupport", "EventLog", "EventLogSQLite", "Events", "Projections", "ReadModelsSQLite", "Coaching", "LLM", "LoopbackProviders",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
@@ -103,7 +129,16 @@ let package = Package(
             ],
             path: "Sources/LoopbackProviders",
             swiftSettings: strict),
-        .target(name: "TestSupport", path: "Tests/Support", swiftSettings: strict),
+        // Test and benchmark helpers: temporary folders, the built binary as a process, a
+        // sample coaching history, the SQLite file behind an engine.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Periodize", "Coaching", "Events", "EventLog", "EventLogSQLite", "ReadModelsSQLite",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Tests/Support",
+            swiftSettings: strict),
         .testTarget(
             name: "EventsTests",
             dependencies: ["Events"],
@@ -119,7 +154,7 @@ let package = Package(
         .testTarget(
             name: "PeriodizeTests",
             dependencies: [
-                "Periodize", "Coaching", "Events", "EventLog", "PeriodizeCLI", "TestSupport",
+                "Periodize", "PeriodizeApp", "Coaching", "Events", "EventLog", "EventLogSQLite", "Projections", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/PeriodizeTests",
@@ -128,7 +163,7 @@ let package = Package(
         .testTarget(
             name: "LLMTests",
             dependencies: [
-                "LLM", "LoopbackProviders", "Periodize", "Coaching", "Events", "EventLog", "PeriodizeCLI", "TestSupport",
+                "LLM", "LoopbackProviders", "Periodize", "PeriodizeApp", "Coaching", "Events", "EventLog", "EventLogSQLite", "Projections", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/LLMTests",
@@ -136,7 +171,7 @@ let package = Package(
         .testTarget(
             name: "EventLogTests",
             dependencies: [
-                "EventLog", "Events", "Periodize", "PeriodizeCLI", "TestSupport",
+                "EventLog", "EventLogSQLite", "Events", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/EventLogTests",
@@ -144,7 +179,7 @@ let package = Package(
         .testTarget(
             name: "ProjectionsTests",
             dependencies: [
-                "Projections", "EventLog", "Events", "Periodize", "PeriodizeCLI", "TestSupport",
+                "Projections", "EventLog", "EventLogSQLite", "Events", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/ProjectionsTests",

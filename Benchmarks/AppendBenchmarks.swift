@@ -1,5 +1,6 @@
 import Coaching
 import EventLog
+import EventLogSQLite
 import Events
 import Foundation
 import GRDBSQLite

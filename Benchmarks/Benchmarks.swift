@@ -1,10 +1,12 @@
 import EventLog
+import EventLogSQLite
 import Events
 import Foundation
 import GRDB
 import GRDBSQLite
 import Periodize
 import Projections
+import ReadModelsSQLite
 
 /// `periodize-bench [append-batch|append-single|rebuild|all] [--events N] [--single N] [--dir PATH]`
 ///

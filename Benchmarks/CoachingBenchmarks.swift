@@ -1,8 +1,10 @@
 import Coaching
 import EventLog
+import EventLogSQLite
 import Events
 import Foundation
 import Periodize
+import PeriodizeApp
 
 enum CoachingBenchmarks {
     static func client(_ n: Int) -> ClientEnrolled {
@@ -19,7 +21,7 @@ enum CoachingBenchmarks {
     /// Setup, untimed: `count` clients with plans and first weeks from the rules, appended
     /// directly, one client per append.
     static func enroll(_ count: Int, path: String, _ makeClient: (Int) -> ClientEnrolled) async throws {
-        let setup = try await Engine.open(Engine.Options(path: path, durability: .normal))
+        let setup = try await makeEngine(EngineConfiguration(path: path, durability: .normal))
         for n in 0..<count {
             let c = makeClient(n)
             let plan = try PlanRules.plan(planId: "p\(n)", client: c, start: LocalDate("2026-03-02")!, weeks: 12, inputs: [1])
@@ -67,7 +69,7 @@ enum CoachingBenchmarks {
         let path = options.folder + "/tick.sqlite"
         removeDatabase(path)
         try await enroll(count, path: path) { client($0) }
-        let engine = try await Engine.open(Engine.Options(path: path, durability: ProcessInfo.processInfo.environment["BENCH_NORMAL"] == nil ? .full : .normal))
+        let engine = try await makeEngine(EngineConfiguration(path: path, durability: ProcessInfo.processInfo.environment["BENCH_NORMAL"] == nil ? .full : .normal))
         let head = try await engine.store.headPosition()
         let clock = ContinuousClock()
         var report: Engine.TickReport?

@@ -1,7 +1,9 @@
 import EventLog
+import EventLogSQLite
 import Events
 import Foundation
 import Periodize
+import PeriodizeApp
 
 /// Import a legacy export of many clients (a plan, a mesocycle, 4-6 weeks and 20-40 workouts
 /// each, a few messages) and run the clean-slate migration over it: the whole job, timed,
@@ -69,7 +71,7 @@ enum LegacyMigrationBenchmark {
         let path = options.folder + "/legacy.sqlite"
         removeDatabase(path)
         // The migration runs on 2026-03-11: every plan covers it.
-        let engine = try await Engine.open(Engine.Options(path: path, clock: { Date(timeIntervalSince1970: 1_773_237_600) }))
+        let engine = try await makeEngine(EngineConfiguration(path: path, clock: { Date(timeIntervalSince1970: 1_773_237_600) }))
         let clock = ContinuousClock()
         var imported: LegacyImportReport?
         let importTime = try await clock.measure { imported = try await engine.importLegacy(directory: export) }

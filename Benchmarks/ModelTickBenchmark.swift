@@ -1,10 +1,12 @@
 import Coaching
 import EventLog
+import EventLogSQLite
 import Events
 import Foundation
 import LLM
 import LoopbackProviders
 import Periodize
+import PeriodizeApp
 
 /// A tick over many clients whose workouts all come from a model, against a loopback Gemini
 /// server answering after 500 ms, with 32 calls in flight at most: the ideal is
@@ -29,7 +31,7 @@ enum ModelTickBenchmark {
         var settings = LLMSettings()
         settings.concurrency = concurrency
         let coach = LLMCoach(provider: GeminiProvider(apiKey: "bench", baseURL: server.baseURL), settings: settings)
-        let engine = try await Engine.open(Engine.Options(path: path, durability: .full, coach: coach))
+        let engine = try await makeEngine(EngineConfiguration(path: path, durability: .full, coach: coach))
         let clock = ContinuousClock()
         var report: Engine.TickReport?
         let elapsed = try await clock.measure {

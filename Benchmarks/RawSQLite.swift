@@ -1,4 +1,5 @@
 import EventLog
+import EventLogSQLite
 import Foundation
 import GRDBSQLite
 

@@ -1,8 +1,11 @@
 import EventLog
+import EventLogSQLite
 import Foundation
+import TestSupport
 import GRDBSQLite
 import Periodize
 import Projections
+import ReadModelsSQLite
 
 enum RebuildBenchmark {
     /// Writes a log of about `events` sample coaching events (no read-models kept while
@@ -23,7 +26,7 @@ enum RebuildBenchmark {
         var written = 0
         var client = 0
         while written < events {
-            var (id, batch) = history.client(client)
+            var (id, batch) = try history.client(client)
             if written + batch.count > events { batch = Array(batch.prefix(events - written)) }
             try await store.append(batch, to: "client-\(id)", expected: .noStream)
             written += batch.count

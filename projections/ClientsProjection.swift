@@ -1,5 +1,5 @@
 import Events
-import GRDB
+
 
 /// `clients`: one row per enrolled client, as last enrolled or updated.
 public struct ClientsProjection: Projection {

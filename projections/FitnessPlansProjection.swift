@@ -1,5 +1,5 @@
 import Events
-import GRDB
+
 
 /// `fitness_plans`: every plan, the latest per client marked current.
 public struct FitnessPlansProjection: Projection {

@@ -1,5 +1,5 @@
 import Events
-import GRDB
+
 
 /// `generation_audit`: one row per generated artefact with the searchable parts of its
 /// decision record: which coach, which inputs, which rules or prompt, how many attempts, any

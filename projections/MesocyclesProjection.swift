@@ -1,5 +1,5 @@
 import Events
-import GRDB
+
 
 /// `mesocycles`: every breakdown of a mesocycle; the current one per client is the latest
 /// row that is not archived.

@@ -1,5 +1,5 @@
 import Events
-import GRDB
+
 
 /// `messages`: every message with its latest status (sent, or failed with the attempt count).
 public struct MessagesProjection: Projection {

@@ -1,5 +1,5 @@
 import Events
-import GRDB
+
 
 /// `microcycles`: the weeks of each breakdown, with their seven day plans (or, for legacy
 /// weeks, their targets).

@@ -1,5 +1,5 @@
 import Events
-import GRDB
+
 
 /// `migrations`: each migration applied, with its effects, and whether it was reverted.
 public struct MigrationsProjection: Projection {

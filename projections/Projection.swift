@@ -1,8 +1,7 @@
 import EventLog
 import Events
 import Foundation
-import GRDB
-import GRDBSQLite
+
 import Synchronization
 
 /// A read-model: its tables and how each event changes them.
@@ -87,7 +86,7 @@ public struct ProjectedEvent: Sendable {
 
     /// The event on a replay's row: `type` is its type's name, `isCurrent` whether the row's
     /// schema version is the current one (its bytes are then taken as they are).
-    init(_ row: ReplayRow, type: String, isCurrent: Bool) throws {
+    public init(_ row: ReplayRow, type: String, isCurrent: Bool) throws {
         let payload: [UInt8]
         if isCurrent {
             payload = [UInt8](row.payload)
@@ -124,157 +123,117 @@ public struct ProjectionError: Error, CustomStringConvertible, Sendable {
     public var description: String { message }
 }
 
-/// Writes a projection's rows into one namespace of tables (live, or a rebuild's shadow).
-///
-/// A writer either runs each statement as the projection asks for it (inline projection,
-/// catch-up) or records it on a ``StatementTape`` to be run later on the writing connection
-/// (a replay: the projections' work of reading payloads and choosing values then happens on
-/// the reading side, overlapped with the writes). Projections never read through the writer,
-/// so both give the same rows.
+/// Where a projection's statements go: recorded on a ``StatementTape`` and, for a writer
+/// with a player, run at once (inline projection, catch-up); without one, kept on the tape
+/// to be run later by the store's writing connection (a replay: reading payloads and choosing
+/// values then happens on the reading side, overlapped with the writes). Projections never
+/// read through the writer, so both give the same rows.
 public final class ProjectionWriter {
-    /// The connection statements run on; nil for a recording writer.
-    let db: Database?
-    /// Prepended to every table name: empty for the live tables.
-    let prefix: String
-    /// Where statements are recorded (and, for a running writer, played at once).
-    let tape: StatementTape
+    /// Where statements are recorded.
+    public let tape: StatementTape
+    /// Runs what is recorded as soon as it is (nil: a recording writer).
+    let player: (any StatementPlayer)?
     /// What is being applied, for error messages.
-    var current = StatementTape.Origin(projection: "", position: 0, type: "")
-    /// Prepared statements by the address of their template literal.
-    private var statements: [UnsafeRawPointer: Statement] = [:]
+    public var current = StatementTape.Origin(projection: "", position: 0, type: "")
 
-    /// A writer that runs statements on `db` as they come.
-    init(db: Database, prefix: String) {
-        self.db = db
-        self.prefix = prefix
+    /// A writer that hands every statement to `player` as it comes.
+    public init(player: any StatementPlayer) {
+        self.player = player
         self.tape = StatementTape()
     }
 
-    /// A writer that records statements on `tape`, to be run by ``play(_:)``.
-    init(recordingInto tape: StatementTape) {
-        self.db = nil
-        self.prefix = ""
+    /// A writer that records statements on `tape`, to be run later.
+    public init(recordingInto tape: StatementTape) {
+        self.player = nil
         self.tape = tape
     }
 
-    /// Runs `template`, its `{table}` names resolved, with bound arguments.
+    /// Runs `template`, its `{table}` names resolved by the player, with `arguments` bound in
+    /// order.
     ///
-    /// Templates are literals: each is prepared once per writer and found again by its
-    /// address, not by hashing its text (replay runs this a million times).
-    public func execute(_ template: StaticString, _ arguments: StatementArguments = []) throws {
-        tape.begin(template, arguments: arguments, current)
-        if db != nil { try playAndClear() }
+    /// Templates are literals: a player prepares each once and finds it again by its address,
+    /// not by hashing its text (replay runs this a million times).
+    public func execute(_ template: StaticString, _ arguments: [any StatementValue] = []) throws {
+        var binder = ParameterBinder(tape: tape)
+        tape.begin(template, current)
+        for argument in arguments { argument.bind(&binder) }
+        tape.end()
+        try playIfRunning()
     }
 
     /// Runs `template` with parameters bound in order by `bind`: values come straight from
     /// payload bytes, with no `String` or boxed argument per value on the replay path.
     public func run(_ template: StaticString, _ bind: (inout ParameterBinder) -> Void) throws {
         var binder = ParameterBinder(tape: tape)
-        tape.begin(template, arguments: nil, current)
+        tape.begin(template, current)
         bind(&binder)
         tape.end()
-        if db != nil { try playAndClear() }
+        try playIfRunning()
     }
 
-    private func playAndClear() throws {
+    private func playIfRunning() throws {
+        guard let player else { return }
         defer { tape.removeAll() }
-        try play(tape)
+        try player.play(tape)
     }
 
-    /// Runs the statements recorded on `tape`, in order. A failure names the read-model and the
-    /// event position it was applying.
-    func play(_ tape: StatementTape) throws {
-        guard let db else { preconditionFailure("a recording writer does not run statements") }
-        try tape.arena.withUnsafeBufferPointer { arena in
-            let base = arena.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
-            for operation in tape.operations {
-                do {
-                    let statement = try prepared(operation.template)
-                    if let arguments = operation.arguments {
-                        statement.setUncheckedArguments(arguments)
-                        try statement.execute()
-                        continue
-                    }
-                    let s = statement.sqliteStatement
-                    var parameter: Int32 = 1
-                    for value in tape.values[operation.values] {
-                        switch value {
-                        case .null: break
-                        case .int(let v): sqlite3_bind_int64(s, parameter, v)
-                        case .double(let v): sqlite3_bind_double(s, parameter, v)
-                        case .text(let offset, let count):
-                            // The arena is not touched while this runs, and the bindings are
-                            // cleared before it is. Empty text needs a pointer all the same
-                            // (a null one would bind NULL), and the arena may hold nothing.
-                            sqlite3_bind_text(s, parameter, base.map { $0 + Int(offset) } ?? Self.emptyText, count, nil)
-                        }
-                        parameter += 1
-                    }
-                    let rc = sqlite3_step(s)
-                    if rc != SQLITE_DONE {
-                        let message = db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
-                        let code = db.sqliteConnection.map { sqlite3_extended_errcode($0) } ?? rc
-                        sqlite3_reset(s)
-                        sqlite3_clear_bindings(s)
-                        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: operation.template.description)
-                    }
-                    sqlite3_reset(s)
-                    sqlite3_clear_bindings(s)
-                } catch {
-                    let origin = operation.origin
-                    throw ProjectionError("\(origin.projection) cannot apply position \(origin.position) (\(origin.type)): \(error)")
-                }
+    /// Applies one event to the read-models that read its type; a failure names the read-model
+    /// and the event.
+    public func apply(_ event: ProjectedEvent, to projections: [any Projection]) throws {
+        for projection in projections {
+            current = StatementTape.Origin(projection: projection.name, position: event.position, type: event.type)
+            do {
+                try projection.apply(event, self)
+            } catch let error as ProjectionError {
+                throw error
+            } catch {
+                throw ProjectionError("\(projection.name) cannot apply position \(event.position) (\(event.type)): \(error)")
             }
         }
     }
+}
 
-    /// A literal's bytes: never written, so shared freely.
-    nonisolated(unsafe) private static let emptyText = UnsafeRawPointer(("" as StaticString).utf8Start).assumingMemoryBound(to: CChar.self)
+/// Runs the statements recorded on a tape, in order, on a store's connection; a failure names
+/// the read-model and the event position it was applying (``StatementTape/Origin``).
+public protocol StatementPlayer: AnyObject {
+    func play(_ tape: StatementTape) throws
+}
 
-    private func prepared(_ template: StaticString) throws -> Statement {
-        let key = UnsafeRawPointer(template.utf8Start)
-        if let cached = statements[key] { return cached }
-        // Inline projection makes a writer per append: the connection's statement cache and
-        // the shared table of resolved templates keep that from parsing SQL every time.
-        let statement = try db!.cachedStatement(sql: Self.resolve(template, prefix: prefix))
-        statements[key] = statement
-        return statement
-    }
+/// A value a statement binds: text, a number, or null (an optional that is nil).
+public protocol StatementValue {
+    func bind(_ binder: inout ParameterBinder)
+}
 
-    private struct TemplateKey: Hashable, Sendable {
-        /// The address of the template literal.
-        let template: Int
-        let prefix: String
-    }
+extension String: StatementValue {
+    public func bind(_ binder: inout ParameterBinder) { binder.value(self) }
+}
 
-    private static let resolvedTemplates = Mutex<[TemplateKey: String]>([:])
+extension Int: StatementValue {
+    public func bind(_ binder: inout ParameterBinder) { binder.value(self) }
+}
 
-    /// `template` with its `{table}` names resolved for `prefix`, computed once per process.
-    static func resolve(_ template: StaticString, prefix: String) -> String {
-        let key = TemplateKey(template: Int(bitPattern: template.utf8Start), prefix: prefix)
-        if let sql = resolvedTemplates.withLock({ $0[key] }) { return sql }
-        let sql = resolve(template.description, prefix: prefix)
-        resolvedTemplates.withLock { $0[key] = sql }
-        return sql
-    }
+extension Int64: StatementValue {
+    public func bind(_ binder: inout ParameterBinder) { binder.value(self) }
+}
 
-    static func resolve(_ template: String, prefix: String) -> String {
-        var sql = ""
-        var rest = Substring(template)
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            sql += rest[..<open]
-            sql += "\"" + prefix + rest[rest.index(after: open)..<close] + "\""
-            rest = rest[rest.index(after: close)...]
-        }
-        sql += rest
-        return sql
+extension Double: StatementValue {
+    public func bind(_ binder: inout ParameterBinder) { binder.value(self) }
+}
+
+extension Bool: StatementValue {
+    public func bind(_ binder: inout ParameterBinder) { binder.value(self ? 1 : 0) }
+}
+
+extension Optional: StatementValue where Wrapped: StatementValue {
+    public func bind(_ binder: inout ParameterBinder) {
+        if let value = self { value.bind(&binder) } else { binder.null() }
     }
 }
 
 /// Statements recorded by projections, with their bound values, to be run in order on the
 /// writing connection. Text values are copied into one arena, so the tape stands alone.
-final class StatementTape: @unchecked Sendable {
-    enum Value {
+public final class StatementTape: @unchecked Sendable {
+    public enum Value {
         case null
         case int(Int64)
         case double(Double)
@@ -283,31 +242,36 @@ final class StatementTape: @unchecked Sendable {
     }
 
     /// The read-model and event a statement was recorded for.
-    struct Origin {
-        let projection: String
-        let position: Int64
-        let type: String
+    public struct Origin: Sendable {
+        public let projection: String
+        public let position: Int64
+        public let type: String
+
+        public init(projection: String, position: Int64, type: String) {
+            self.projection = projection
+            self.position = position
+            self.type = type
+        }
     }
 
-    struct Operation {
-        let template: StaticString
-        /// This operation's slice of ``values`` (unused when `arguments` is set).
-        var values: Range<Int>
-        /// Arguments given as GRDB values (``ProjectionWriter/execute(_:_:)``).
-        let arguments: StatementArguments?
-        let origin: Origin
+    public struct Operation {
+        public let template: StaticString
+        /// This operation's slice of ``values``.
+        public var values: Range<Int>
+        public let origin: Origin
     }
+
+    public init() {}
 
     // Only one thread touches a tape at a time (recorded, then played): no dynamic
     // exclusivity checks on the million appends of a replay.
-    @exclusivity(unchecked) var operations: [Operation] = []
-    @exclusivity(unchecked) var values: [Value] = []
-    @exclusivity(unchecked) var arena: [UInt8] = []
+    @exclusivity(unchecked) public private(set) var operations: [Operation] = []
+    @exclusivity(unchecked) public private(set) var values: [Value] = []
+    @exclusivity(unchecked) public private(set) var arena: [UInt8] = []
 
-    /// Starts an operation: its `arguments`, or values that follow (``append(_:)``) until
-    /// ``end()``.
-    func begin(_ template: StaticString, arguments: StatementArguments?, _ origin: Origin) {
-        operations.append(Operation(template: template, values: values.count..<values.count, arguments: arguments, origin: origin))
+    /// Starts an operation whose values follow (``append(_:)``) until ``end()``.
+    func begin(_ template: StaticString, _ origin: Origin) {
+        operations.append(Operation(template: template, values: values.count..<values.count, origin: origin))
     }
 
     func end() {
@@ -325,11 +289,11 @@ final class StatementTape: @unchecked Sendable {
     }
 
     /// About how much memory the recorded statements take.
-    var byteCount: Int {
+    public var byteCount: Int {
         arena.count + values.count * MemoryLayout<Value>.stride + operations.count * MemoryLayout<Operation>.stride
     }
 
-    func removeAll() {
+    public func removeAll() {
         operations.removeAll(keepingCapacity: true)
         values.removeAll(keepingCapacity: true)
         arena.removeAll(keepingCapacity: true)
@@ -370,6 +334,10 @@ public struct ParameterBinder {
     /// A boolean field as 1 or 0.
     public mutating func bool(_ fields: JSONFields?, _ key: StaticString) {
         value(fields?.bool(key).map { $0 ? 1 : 0 })
+    }
+
+    public mutating func null() {
+        tape.append(.null)
     }
 
     public mutating func value(_ value: Int64?) {

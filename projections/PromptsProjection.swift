@@ -1,5 +1,5 @@
 import Events
-import GRDB
+
 
 /// `prompts`: the full text of every prompt sent to a model, by SHA-256. Decision records
 /// carry only the hash; `audit` reads the text here.

@@ -1,5 +1,5 @@
 import Events
-import GRDB
+
 
 /// How the clean-slate migration changes the training read-models: rows from before the
 /// marker leave the current view (`archived_by` names the migration); a revert brings them back

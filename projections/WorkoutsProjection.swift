@@ -1,5 +1,5 @@
 import Events
-import GRDB
+
 
 /// `workouts`: every generated workout; the current one for a client and date is the row that
 /// is not archived.

@@ -11,7 +11,7 @@ public struct ClientCalendar: Sendable {
     /// - Throws: ``CalendarError`` when `identifier` is not an IANA time zone.
     public init(timeZone identifier: String) throws {
         guard let zone = TimeZone(identifier: identifier), identifier.contains("/") || identifier == "UTC" else {
-            throw CalendarError(reason: "unknown time zone \(identifier) (use an IANA name such as America/New_York)")
+            throw CoachingError(.invalidInput, "unknown time zone \(identifier) (use an IANA name such as America/New_York)", field: "timezone")
         }
         timeZone = zone
         var calendar = Calendar(identifier: .gregorian)
@@ -63,7 +63,3 @@ public struct ClientCalendar: Sendable {
     }
 }
 
-public struct CalendarError: Error, CustomStringConvertible, Sendable {
-    public let reason: String
-    public var description: String { reason }
-}

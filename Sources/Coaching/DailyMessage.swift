@@ -93,3 +93,15 @@ public enum DailyMessageDates {
     /// `Mar 9`.
     public static func monthDay(_ date: LocalDate) -> String { DailyMessage.monthDay(date) }
 }
+
+extension DailyMessage {
+    /// The first name as messages address the client. One accented letter would make a whole
+    /// message UCS-2 (70 characters a segment instead of 160): a name that folds to GSM-7 is
+    /// written without its accents.
+    public static func firstName(of name: String) -> String {
+        let first = String(name.split(separator: " ").first ?? Substring(name))
+        guard SMSText.encoding(of: first) == .ucs2 else { return first }
+        let folded = first.folding(options: .diacriticInsensitive, locale: nil)
+        return SMSText.encoding(of: folded) == .gsm7 ? folded : first
+    }
+}

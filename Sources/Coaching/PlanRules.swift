@@ -95,8 +95,3 @@ public enum PlanRules {
     }
 }
 
-/// A rule-based coach input it cannot work with.
-public struct RuleError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
-}

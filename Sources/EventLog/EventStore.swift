@@ -24,6 +24,32 @@ public protocol EventStore: Sendable {
 
     /// The stream's current version, 0 when it has no events.
     func streamVersion(_ stream: String) async throws -> Int64
+
+    /// Appends to several streams in one transaction: all of it, or, when any stream's
+    /// expected version or any event id conflicts, none of it (the error is the first
+    /// conflict's). Events already stored with the same content are skipped as in `append`.
+    @discardableResult
+    func appendAll(_ batches: [(stream: String, events: [NewEvent], expected: ExpectedVersion)]) async throws -> [AppendResult]
+
+    /// Events matching `filter`, in position order, streamed to `body` from one snapshot.
+    func forEachEvent(matching filter: EventFilter, _ body: @escaping @Sendable (RecordedEvent) throws -> Void) async throws
+
+    /// The last position recorded at or before `timestamp`, 0 if none.
+    func lastPosition(recordedAtOrBefore timestamp: Timestamp) async throws -> Int64
+
+    /// Walks the whole chain from one snapshot: positions gap-free from 1, each previous hash
+    /// equal to the hash before it, each hash recomputed from the stored fields, stream
+    /// versions gap-free, and the head record equal to the last event. Stops at the first bad
+    /// position.
+    func verifyChain(progress: (@Sendable (Int64) -> Void)?) async throws -> ChainReport
+
+    /// Imports an export (``EnvelopeLine`` a line): positions, ids and hashes are kept, so the
+    /// file must continue this log's chain. Lines already stored identically are skipped. All
+    /// or nothing: a bad line stops it with `FILE:LINE: reason` and nothing is appended.
+    func importEvents(from path: String, progress: (@Sendable (Int) -> Void)?) async throws -> ImportReport
+
+    /// Closes the store's connections. Further use throws.
+    func close() throws
 }
 
 extension EventStore {
@@ -34,6 +60,19 @@ extension EventStore {
 
     public func readAll(from position: Int64 = 1) -> EventLogSequence {
         readAll(from: position, batchSize: 1000)
+    }
+
+    /// The whole stream, in order.
+    public func readStream(_ stream: String) async throws -> [RecordedEvent] {
+        try await readStream(stream, from: 1)
+    }
+
+    public func verifyChain() async throws -> ChainReport {
+        try await verifyChain(progress: nil)
+    }
+
+    public func importEvents(from path: String) async throws -> ImportReport {
+        try await importEvents(from: path, progress: nil)
     }
 }
 

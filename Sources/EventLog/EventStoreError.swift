@@ -55,7 +55,7 @@ public struct EventStoreError: Error, CustomStringConvertible, Sendable {
 
     public var description: String { message }
 
-    static func wrongExpectedVersion(stream: String, expected: ExpectedVersion, actual: Int64) -> EventStoreError {
+    public static func wrongExpectedVersion(stream: String, expected: ExpectedVersion, actual: Int64) -> EventStoreError {
         var error = EventStoreError(
             .wrongExpectedVersion,
             "stream \(stream) is at version \(actual), expected \(expected)")

@@ -1,5 +1,4 @@
 import Foundation
-import GRDBSQLite
 
 /// An event as the log stores it: the envelope around a payload the log does not interpret.
 public struct RecordedEvent: Sendable, Equatable {
@@ -149,27 +148,25 @@ public struct AppendResult: Sendable, Equatable {
     }
 }
 
-/// One stored event as a replay reads it (``SQLiteEventStore/forEachReplayRow(from:through:limit:_:_:)``):
-/// a view of the row the statement stands on, valid only during the call that hands it out.
+/// One stored event as a replay reads it (``ReplayableEventStore/forEachReplayRow(from:through:limit:_:)``):
+/// only the columns read-models use, with the type and payload borrowed from the store's
+/// buffers. Valid only during the call that hands it out.
 public struct ReplayRow {
-    let statement: OpaquePointer
-
-    public var position: Int64 { sqlite3_column_int64(statement, 0) }
-
+    public let position: Int64
     /// The type's UTF-8 bytes.
-    public var type: UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(start: sqlite3_column_text(statement, 1), count: Int(sqlite3_column_bytes(statement, 1)))
-    }
-
-    public var schemaVersion: Int { Int(sqlite3_column_int64(statement, 2)) }
-
+    public let type: UnsafeBufferPointer<UInt8>
+    public let schemaVersion: Int
     /// The stored payload's bytes.
-    public var payload: UnsafeRawBufferPointer {
-        let pointer = sqlite3_column_blob(statement, 3)
-        return UnsafeRawBufferPointer(start: pointer, count: pointer == nil ? 0 : Int(sqlite3_column_bytes(statement, 3)))
+    public let payload: UnsafeRawBufferPointer
+    public let recordedAt: Timestamp
+    public let causationID: UUID?
+
+    public init(position: Int64, type: UnsafeBufferPointer<UInt8>, schemaVersion: Int, payload: UnsafeRawBufferPointer, recordedAt: Timestamp, causationID: UUID?) {
+        self.position = position
+        self.type = type
+        self.schemaVersion = schemaVersion
+        self.payload = payload
+        self.recordedAt = recordedAt
+        self.causationID = causationID
     }
-
-    public var recordedAt: Timestamp { Timestamp(milliseconds: sqlite3_column_int64(statement, 4)) }
-
-    public var causationID: UUID? { SQLiteRows.uuid(statement, 5) }
 }

@@ -1,3 +1,4 @@
+import Coaching
 import Events
 import Foundation
 

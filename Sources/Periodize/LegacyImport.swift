@@ -350,6 +350,6 @@ extension Engine {
     func legacyEvent<P: LegacyEventPayload>(_ payload: P, id: UUID, occurredAt: Timestamp?) throws -> NewEvent {
         let encoded = try EventCatalog.encode(legacy: payload)
         return NewEvent(eventID: id, type: encoded.type, schemaVersion: encoded.schemaVersion, payload: encoded.payload,
-                        occurredAt: occurredAt, actor: "import-legacy", currentPayload: try EventCoding.encode(payload.upcast()))
+                        occurredAt: occurredAt, actor: EventActor.importLegacy.rawValue, currentPayload: try EventCoding.encode(payload.upcast()))
     }
 }

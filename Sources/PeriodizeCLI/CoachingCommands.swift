@@ -14,15 +14,9 @@ func parseDate(_ text: String?, option: String = "--date") throws -> LocalDate? 
     return date
 }
 
-/// Runs `body`, turning coaching and calendar errors into one line and exit 1.
+/// Runs `body` (coaching errors reach the one place that maps them to exit codes).
 func coaching<T>(_ body: () async throws -> T) async throws -> T {
-    do {
-        return try await body()
-    } catch let error as CoachingError {
-        throw CommandFailure(message: "error: \(error.description)")
-    } catch let error as CalendarError {
-        throw CommandFailure(message: "error: \(error.description)")
-    }
+    try await body()
 }
 
 struct EnrollCommand: AsyncParsableCommand {
@@ -181,7 +175,7 @@ struct UpdateCommand: AsyncParsableCommand {
         defer { try? engine.close() }
         let updated = try await coaching {
             let history = try await engine.history(of: client)
-            guard let current = history.client else { throw CoachingError("unknown client \(client)") }
+            guard let current = history.client else { throw CoachingError(.unknownClient, "unknown client \(client)") }
             var profile: FitnessProfile?
             if days != nil || !injury.isEmpty {
                 var changed = current.profile

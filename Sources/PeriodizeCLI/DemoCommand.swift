@@ -3,7 +3,6 @@ import Coaching
 import EventLog
 import Events
 import Foundation
-import GRDB
 import Periodize
 import Projections
 
@@ -67,27 +66,14 @@ struct DemoCommand: AsyncParsableCommand {
             Terminal.progress("ticks", Int64(hour + 1), Int64(hours))
         }
         Terminal.done()
-        let summary: (workouts: Int, rest: Int, segments: [Int: Int], swaps: Int) = try await engine.store.database.read { db in
-            let workouts = try Int.fetchOne(db, sql: "SELECT count(*) FROM workouts WHERE client_id LIKE ?", arguments: ["demo-\(seed)-%"]) ?? 0
-            let daily = try Int.fetchOne(db, sql: "SELECT count(*) FROM messages WHERE kind = 'daily' AND client_id LIKE ?", arguments: ["demo-\(seed)-%"]) ?? 0
-            var segments: [Int: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT segments, count(*) FROM messages WHERE kind = 'daily' AND client_id LIKE ? GROUP BY segments", arguments: ["demo-\(seed)-%"]) {
-                segments[row[0] ?? 0] = row[1]
-            }
-            let swaps = try Int.fetchOne(db, sql: "SELECT count(*) FROM workouts WHERE modifications != '[]' AND client_id LIKE ?", arguments: ["demo-\(seed)-%"]) ?? 0
-            return (workouts, daily - workouts, segments, swaps)
-        }
+        let training = try await engine.readModels.trainingSummary(clientPrefix: "demo-\(seed)-")
+        let summary = (workouts: training.workouts, rest: training.dailyMessages - training.workouts, segments: training.segments, swaps: training.swaps)
         print("\(weeks) weeks of hourly ticks (\(hours) ticks): \(sent) daily messages sent now, \(failed.count) failures")
         print("workouts generated: \(summary.workouts) (\(summary.swaps) with injury or equipment swaps); rest-day messages: \(max(0, summary.rest))")
         print("segments per daily message: " + summary.segments.keys.sorted().map { "\($0): \(summary.segments[$0]!)" }.joined(separator: ", "))
         for failure in failed.prefix(5) { print("failed: \(failure)") }
 
-        let samples: [(String, String)] = try await engine.store.database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT client_id, body FROM messages WHERE kind = 'daily' AND client_id IN (?, ?, ?) AND local_date = '2026-03-10'
-                ORDER BY client_id
-                """, arguments: ["demo-\(seed)-0", "demo-\(seed)-3", "demo-\(seed)-5"]).map { ($0[0], $0[1]) }
-        }
+        let samples = try await engine.readModels.dailyMessages(of: ["demo-\(seed)-0", "demo-\(seed)-3", "demo-\(seed)-5"], on: LocalDate(year: 2026, month: 3, day: 10)!)
         for (client, body) in samples { print("\n--- \(client), 2026-03-10 ---\n\(body)") }
 
         let check = try await engine.verify()

@@ -32,7 +32,7 @@ struct VerifyCommand: AsyncParsableCommand {
         if !models.mismatched.isEmpty {
             throw CommandFailure(message: "verify failed: read-models differ from a fresh rebuild: \(models.mismatched.joined(separator: ", ")) (run `periodize rebuild --diff`)", exitCode: 3)
         }
-        print("read-models: \(models.fresh.count) match a fresh rebuild at position \(models.position); checksum \(ReadModels.combine(models.fresh))")
+        print("read-models: \(models.fresh.count) match a fresh rebuild at position \(models.position); checksum \(models.freshChecksum)")
     }
 }
 

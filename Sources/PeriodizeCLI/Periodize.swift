@@ -1,8 +1,10 @@
 import ArgumentParser
+import Coaching
 import EventLog
 import Foundation
 import LLM
 import Periodize
+import PeriodizeApp
 import Projections
 
 @main
@@ -29,17 +31,10 @@ struct PeriodizeCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
-        } catch let failure as CommandFailure {
+        } catch {
+            guard let failure = CommandFailure(error) else { exit(withError: error) }
             FileHandle.standardError.write(Data("periodize: \(failure.message)\n".utf8))
             Foundation.exit(failure.exitCode)
-        } catch let error as EventStoreError {
-            FileHandle.standardError.write(Data("periodize: error: \(error.message)\n".utf8))
-            Foundation.exit(error.code == .wrongExpectedVersion ? 4 : 1)
-        } catch let error as ProjectionError {
-            FileHandle.standardError.write(Data("periodize: error: \(error.message)\n".utf8))
-            Foundation.exit(1)
-        } catch {
-            exit(withError: error)
         }
     }
 }
@@ -51,13 +46,41 @@ struct CommandFailure: Error {
     var exitCode: Int32 = 1
 }
 
+extension CommandFailure {
+    /// Exit codes: 64 for a usage error, 4 for an expected-version conflict, 3 when a check
+    /// found the log or read-models bad, 1 for any other error of ours.
+    static let usage: Int32 = 64
+    static let conflict: Int32 = 4
+
+    /// The one place errors of ours become a line on stderr and an exit code, by their codes;
+    /// nil for errors argument parsing reports itself.
+    init?(_ error: any Error) {
+        switch error {
+        case let failure as CommandFailure:
+            self = failure
+        case let error as CoachingError:
+            self.init(message: "error: \(error.message)", exitCode: error.code == .conflict ? Self.conflict : 1)
+        case let error as EventStoreError:
+            self.init(message: "error: \(error.message)", exitCode: error.code == .wrongExpectedVersion ? Self.conflict : 1)
+        case let error as ProjectionError:
+            self.init(message: "error: \(error.message)")
+        case let error as LegacyImportError:
+            self.init(message: "error: \(error.description)")
+        case let error as CoachConfigurationError:
+            self.init(message: "error: \(error.description)", exitCode: Self.usage)
+        default:
+            return nil
+        }
+    }
+}
+
 /// `--db`, shared by every command.
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The Periodize SQLite file (env PERIODIZE_DB).", valueName: "path"))
     var db: String = ProcessInfo.processInfo.environment["PERIODIZE_DB"] ?? "./periodize.sqlite"
 
     @Option(name: .long, help: "Commit durability: full (survives power loss) or normal (survives a crash of the process).")
-    var durability: SQLiteEventStore.Durability = .full
+    var durability: Durability = .full
 
     @Option(name: .customLong("sms-segments"), help: "Most segments a daily SMS may take before it is shortened or split (env PERIODIZE_SMS_SEGMENTS).")
     var smsSegments: Int = Int(ProcessInfo.processInfo.environment["PERIODIZE_SMS_SEGMENTS"] ?? "") ?? 3
@@ -69,7 +92,7 @@ struct StoreOptions: ParsableArguments {
     /// Opens the engine; `coach` adds a model coach (commands that generate pass theirs).
     func openEngine(coach: CoachOptions? = nil) async throws -> Engine {
         let llm = try coach?.makeCoach()
-        return try await Engine.open(Engine.Options(path: db, durability: durability, smsSegments: smsSegments, coach: llm), progress: { stage, done, total in
+        return try await makeEngine(EngineConfiguration(path: db, durability: durability, smsSegments: smsSegments, coach: llm), progress: { stage, done, total in
             Terminal.progress("\(stage)", done, total)
         })
     }
@@ -93,18 +116,14 @@ struct CoachOptions: ParsableArguments {
     /// The configured model coach, nil for the rules; a configuration error (a missing key)
     /// stops the command before it does anything.
     func makeCoach() throws -> LLMCoach? {
-        do {
-            let configuration = try CoachConfiguration.resolve(environment: ProcessInfo.processInfo.environment, overrides: [
-                "PERIODIZE_COACH": coach, "GEMINI_API_KEY": geminiAPIKey, "GEMINI_MODEL": geminiModel, "GEMINI_BASE_URL": geminiBaseURL,
-                "OPENAI_API_KEY": openAIAPIKey, "OPENAI_MODEL": openAIModel, "OPENAI_BASE_URL": openAIBaseURL,
-                "OPENAI_RESPONSE_FORMAT": openAIResponseFormat, "PERIODIZE_LLM_TIMEOUT_S": timeout,
-                "PERIODIZE_LLM_CONCURRENCY": concurrency, "PERIODIZE_LLM_RPM": rpm, "PERIODIZE_LLM_MESSAGES": messages,
-            ])
-            return configuration.makeCoach()
-        } catch let error as CoachConfigurationError {
-            throw CommandFailure(message: "error: \(error.description)", exitCode: 64)
-        }
+        let configuration = try CoachConfiguration.resolve(environment: ProcessInfo.processInfo.environment, overrides: [
+            "PERIODIZE_COACH": coach, "GEMINI_API_KEY": geminiAPIKey, "GEMINI_MODEL": geminiModel, "GEMINI_BASE_URL": geminiBaseURL,
+            "OPENAI_API_KEY": openAIAPIKey, "OPENAI_MODEL": openAIModel, "OPENAI_BASE_URL": openAIBaseURL,
+            "OPENAI_RESPONSE_FORMAT": openAIResponseFormat, "PERIODIZE_LLM_TIMEOUT_S": timeout,
+            "PERIODIZE_LLM_CONCURRENCY": concurrency, "PERIODIZE_LLM_RPM": rpm, "PERIODIZE_LLM_MESSAGES": messages,
+        ])
+        return configuration.makeCoach()
     }
 }
 
-extension SQLiteEventStore.Durability: ExpressibleByArgument {}
+extension Durability: ExpressibleByArgument {}

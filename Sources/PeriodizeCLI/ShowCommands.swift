@@ -61,13 +61,7 @@ struct ShowCommand: AsyncParsableCommand {
             if archive.isEmpty { print("nothing archived for \(client)") }
             for row in archive { print("\(row.kind) \(row.description) (position \(row.position), \(row.archivedBy))") }
         case .messages:
-            let events = try await engine.store.readStream(Engine.clientStream(client), from: 1)
-            var messages: [MessageSent] = []
-            for event in events where event.type == MessageSent.eventType {
-                if case .messageSent(let message) = try EventCatalog.decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload) {
-                    messages.append(message)
-                }
-            }
+            let messages = try await engine.messages(of: client).map(\.message)
             if json { return try printJSON(messages) }
             for message in messages {
                 print("\(message.sentAt) \(message.kind.rawValue) \(message.direction.rawValue)\(message.segments.map { ", \($0) segment(s)" } ?? "")\n\(message.body)\n")
@@ -123,13 +117,7 @@ struct AuditCommand: AsyncParsableCommand {
             title = "mesocycle \(index + 1) (\(broken.mesocycle.name), \(broken.microcycles.count) weeks from \(broken.mesocycle.startDate)) of \(client)"
             (position, decision) = (at, broken.decision)
         case .message:
-            var found: (MessageSent, Int64)?
-            for event in try await engine.store.readStream(Engine.clientStream(client)) where event.type == MessageSent.eventType {
-                if case .messageSent(let message) = try EventCatalog.decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload),
-                   message.kind == .daily, message.localDate == date {
-                    found = (message, event.position)
-                }
-            }
+            let found = try await engine.messages(of: client).last { $0.message.kind == .daily && $0.message.localDate == date }
             guard let (message, at) = found else { throw CommandFailure(message: "error: no daily message for \(client) on \(date)") }
             title = "daily message of \(client) for \(date) (\(message.segments ?? 0) segment(s)):\n\(message.body)\n--"
             (position, decision) = (at, message.decision)

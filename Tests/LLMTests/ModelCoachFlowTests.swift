@@ -1,4 +1,5 @@
 import Events
+import Coaching
 import Foundation
 import GRDB
 import LLM
@@ -40,7 +41,7 @@ struct ModelCoachFlowTests {
         let workout = try #require(try history.workout(on: LocalDate("2026-03-11")!)?.event)
         #expect(workout.blocks.map(\.name) == ["Warm-up", "Main work", "Cooldown"])
         // Two clients with the same profile send the same prompts: each is stored once.
-        let prompts = try await engine.store.database.read { db in
+        let prompts = try await engine.database.read { db in
             try Row.fetchAll(db, sql: "SELECT template, count(*) FROM prompts GROUP BY template ORDER BY template").map { "\($0[0] as String)=\($0[1] as Int)" }
         }
         #expect(prompts == ["daily-workout@1=1", "mesocycle@1=1", "plan@1=1"])

@@ -3,6 +3,7 @@ import Foundation
 import LLM
 import LoopbackProviders
 import Periodize
+import PeriodizeApp
 import Testing
 import TestSupport
 
@@ -11,7 +12,7 @@ struct RateLimitTests {
     @Test func aTickOverAThousandClientsKeepsToTheConcurrencyAndRateLimits() async throws {
         let folder = TemporaryDirectory()
         let clock = ManualClock(date("2026-03-11T12:30:00Z"))
-        let setup = try await Engine.open(Engine.Options(path: folder.path("log.sqlite"), durability: .normal, clock: { clock.date() }))
+        let setup = try await makeEngine(EngineConfiguration(path: folder.path("log.sqlite"), durability: .normal, clock: { clock.date() }))
         for n in 0..<1000 {
             let id = "c\(n)"
             try await setup.enroll(enrollment(id, days: [1, 2, 3, 4, 5, 6, 7]))
@@ -27,7 +28,7 @@ struct RateLimitTests {
         settings.requestsPerMinute = 100
         settings.rateWindow = .seconds(1)
         let coach = Provider.gemini.coach(server, settings: settings)
-        let engine = try await Engine.open(Engine.Options(path: folder.path("log.sqlite"), durability: .normal, clock: { clock.date() }, coach: coach))
+        let engine = try await makeEngine(EngineConfiguration(path: folder.path("log.sqlite"), durability: .normal, clock: { clock.date() }, coach: coach))
         let report = try await engine.tick()
         await server.stop()
         #expect(report.sent == 1000)

@@ -4,6 +4,7 @@ import Foundation
 import LLM
 import LoopbackProviders
 import Periodize
+import PeriodizeApp
 import TestSupport
 
 enum Provider: String, CaseIterable, Sendable, CustomStringConvertible {
@@ -153,5 +154,5 @@ func date(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
 /// An engine on the test's log (event ids are random: several engines open the same file in
 /// turn).
 func openEngine(_ folder: TemporaryDirectory, clock: ManualClock, coach: LLMCoach? = nil) async throws -> Engine {
-    try await Engine.open(Engine.Options(path: folder.path("log.sqlite"), clock: { clock.date() }, ids: { UUID() }, coach: coach))
+    try await makeEngine(EngineConfiguration(path: folder.path("log.sqlite"), clock: { clock.date() }, ids: { UUID() }, coach: coach))
 }

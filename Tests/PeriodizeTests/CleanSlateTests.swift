@@ -1,8 +1,11 @@
 import EventLog
+import EventLogSQLite
 import Events
+import Coaching
 import Foundation
 import GRDB
 import Periodize
+import PeriodizeApp
 import Testing
 import TestSupport
 
@@ -37,7 +40,7 @@ struct CleanSlateTests {
     static func open(_ folder: TemporaryDirectory, file: String = "log.sqlite") async throws -> Engine {
         let clock = ManualClock(now)
         let ids = SeededIDs(seed: 7)
-        return try await Engine.open(Engine.Options(path: folder.path(file), clock: { clock.date() }, ids: { ids.next() }))
+        return try await makeEngine(EngineConfiguration(path: folder.path(file), clock: { clock.date() }, ids: { ids.next() }))
     }
 
     @Test func importKeepsIdsAndTimesAndASecondImportAppendsNothing() async throws {
@@ -87,7 +90,7 @@ struct CleanSlateTests {
         let result = try PeriodizeBinary.run(["import-legacy", export.path, "--db", db])
         #expect(result.status == 1)
         #expect(result.stderr == "periodize: error: \(message)\n")
-        let engine = try await Engine.open(Engine.Options(path: db))
+        let engine = try await makeEngine(EngineConfiguration(path: db))
         #expect(try await engine.store.headPosition() == 0, "nothing appended")
         try engine.close()
     }
@@ -112,7 +115,7 @@ struct CleanSlateTests {
         let migration = report.migrationID
 
         // The counts match the read-models.
-        let counted = try await engine.store.database.read { db in
+        let counted = try await engine.database.read { db in
             try [
                 "SELECT count(*) FROM mesocycles WHERE archived_by = ?",
                 "SELECT count(*) FROM microcycles WHERE archived_by = ?",
@@ -158,13 +161,13 @@ struct CleanSlateTests {
         // Time travel to before the migration: the legacy world exactly as exported.
         let then = folder.path("then.sqlite")
         _ = try await engine.replay(until: .position(imported), into: then)
-        let past = try await Engine.open(Engine.Options(path: then))
+        let past = try await makeEngine(EngineConfiguration(path: then))
         try await Self.compareWithExport(past)
         try past.close()
 
         // Rollback: the pre-migration view returns; the migration's weeks are withdrawn.
         _ = try await engine.revertCleanSlate(reason: "coaches asked for the old weeks")
-        let afterRevert = try await engine.store.database.read { db in
+        let afterRevert = try await engine.database.read { db in
             try [
                 Int.fetchOne(db, sql: "SELECT count(*) FROM mesocycles WHERE archived_by IS NULL"),
                 Int.fetchOne(db, sql: "SELECT count(*) FROM mesocycles WHERE archived_by = ?", arguments: ["reverted:\(migration)"]),
@@ -195,7 +198,7 @@ struct CleanSlateTests {
     /// The read-models hold the legacy plans, mesocycles, weeks, workouts and messages field
     /// by field as the export has them.
     static func compareWithExport(_ engine: Engine) async throws {
-        try await engine.store.database.read { db in
+        try await engine.database.read { db in
             let plans = try LegacyFixture.rows("fitnessPlans.jsonl")
             let mesocycles = try LegacyFixture.rows("mesocycles.jsonl")
             let weeks = try LegacyFixture.rows("microcycles.jsonl")

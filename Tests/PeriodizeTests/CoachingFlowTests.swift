@@ -1,9 +1,11 @@
 import Coaching
 import EventLog
+import EventLogSQLite
 import Events
 import Foundation
 import GRDB
 import Periodize
+import PeriodizeApp
 import Testing
 import TestSupport
 
@@ -17,7 +19,7 @@ func enrollment(_ id: String, zone: String = "America/New_York", hour: Int = 7, 
 
 func engine(_ folder: TemporaryDirectory, clock: ManualClock) async throws -> Engine {
     let ids = SeededIDs(seed: 42)
-    return try await Engine.open(Engine.Options(path: folder.path("log.sqlite"), clock: { clock.date() }, ids: { ids.next() }))
+    return try await makeEngine(EngineConfiguration(path: folder.path("log.sqlite"), clock: { clock.date() }, ids: { ids.next() }))
 }
 
 func date(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
@@ -65,7 +67,7 @@ struct CoachingFlowTests {
         #expect(!second.sent)
         let dry = try await engine.sendDaily(clientID: "c1", date: LocalDate("2026-03-10"), dryRun: true)
         #expect(!dry.sent)
-        let count = try await engine.store.database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM messages WHERE kind = 'daily'") }
+        let count = try await engine.database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM messages WHERE kind = 'daily'") }
         #expect(count == 1)
     }
 
@@ -91,7 +93,7 @@ struct CoachingFlowTests {
         #expect(again.alreadySent == 2)
         let night = try await engine.tick(now: date("2026-03-09T10:30:00Z").addingTimeInterval(86_400))  // Pago Pago 23:30 Mar 9
         #expect(night.failed.isEmpty)
-        let dates = try await engine.store.database.read { db in
+        let dates = try await engine.database.read { db in
             try Row.fetchAll(db, sql: "SELECT client_id, local_date FROM messages WHERE kind = 'daily' ORDER BY client_id, local_date").map { "\($0[0] as String) \($0[1] as String)" }
         }
         #expect(dates.contains("pago 2026-03-09"))
@@ -159,7 +161,7 @@ struct CoachingFlowTests {
         #expect(try await engine.tick(now: date("2026-03-09T08:00:00Z")).notDue == 1)
         try await engine.updateClient(ClientUpdated(clientId: "c1", timezone: "Asia/Kolkata"))
         #expect(try await engine.tick(now: date("2026-03-09T08:00:00Z")).sent == 1)
-        let row = try await engine.store.database.read { db in try Row.fetchOne(db, sql: "SELECT timezone, preferred_send_hour, name FROM clients WHERE client_id = 'c1'") }
+        let row = try await engine.database.read { db in try Row.fetchOne(db, sql: "SELECT timezone, preferred_send_hour, name FROM clients WHERE client_id = 'c1'") }
         #expect(row?["timezone"] == "Asia/Kolkata")
         #expect(row?["preferred_send_hour"] == 7)
         #expect(row?["name"] == "Avery Chen")
@@ -201,7 +203,7 @@ struct CoachingFlowTests {
         #expect(sunday.weekly == 1)
         let again = try await engine.tick(now: date("2026-03-08T14:00:00Z"))
         #expect(again.weekly == 0)
-        let body = try await engine.store.database.read { db in try String.fetchOne(db, sql: "SELECT body FROM messages WHERE kind = 'weekly'") }
+        let body = try await engine.database.read { db in try String.fetchOne(db, sql: "SELECT body FROM messages WHERE kind = 'weekly'") }
         #expect(body == "Avery, your week from Mar 9: Mon Full body A (heavy), Wed Full body B (heavy), Fri Full body C (heavy). Rest: Tue, Thu, Sat, Sun.")
     }
 

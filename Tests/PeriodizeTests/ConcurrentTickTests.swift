@@ -1,9 +1,11 @@
 import Coaching
 import EventLog
+import EventLogSQLite
 import Events
 import Foundation
 import GRDB
 import Periodize
+import PeriodizeApp
 import Testing
 import TestSupport
 
@@ -14,7 +16,7 @@ struct ConcurrentTickTests {
         let path = folder.path("log.sqlite")
         let count = 1000
         do {
-            let engine = try await Engine.open(Engine.Options(path: path, durability: .normal))
+            let engine = try await makeEngine(EngineConfiguration(path: path, durability: .normal))
             defer { try? engine.close() }
             let zones = ["America/New_York", "Europe/London", "Asia/Kolkata", "Pacific/Kiritimati"]
             for n in 0..<count {

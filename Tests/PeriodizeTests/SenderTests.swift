@@ -1,9 +1,11 @@
 import Coaching
 import EventLog
+import EventLogSQLite
 import Events
 import Foundation
 import GRDB
 import Periodize
+import PeriodizeApp
 import Synchronization
 import Testing
 import TestSupport
@@ -28,7 +30,7 @@ final class ScriptedSender: MessageSender {
 struct SenderTests {
     func engine(_ folder: TemporaryDirectory, sender: any MessageSender) async throws -> Engine {
         let ids = SeededIDs(seed: 7)
-        return try await Engine.open(Engine.Options(path: folder.path("log.sqlite"), ids: { ids.next() }, sender: sender))
+        return try await makeEngine(EngineConfiguration(path: folder.path("log.sqlite"), ids: { ids.next() }, sender: sender))
     }
 
     @Test func aRetryableFailureIsRecordedAndTheNextTickSends() async throws {
@@ -42,7 +44,7 @@ struct SenderTests {
         let second = try await engine.tick(now: date("2026-03-09T08:00:00Z"))
         #expect(second.sent == 1)
         #expect(sender.sent.withLock { $0.count } == 1)
-        let row = try await engine.store.database.read { db in try Row.fetchOne(db, sql: "SELECT status, attempts, provider, provider_message_id FROM messages WHERE kind = 'daily'") }
+        let row = try await engine.database.read { db in try Row.fetchOne(db, sql: "SELECT status, attempts, provider, provider_message_id FROM messages WHERE kind = 'daily'") }
         #expect(row?["status"] == "sent")
         #expect(row?["attempts"] == 2)
         #expect(row?["provider"] == "scripted")
@@ -60,7 +62,7 @@ struct SenderTests {
         #expect(again.undeliverable == 1)
         #expect(again.sent == 0)
         #expect(sender.sent.withLock { $0.isEmpty })
-        let failed = try await engine.store.database.read { db in try String.fetchOne(db, sql: "SELECT status FROM messages WHERE kind = 'daily'") }
+        let failed = try await engine.database.read { db in try String.fetchOne(db, sql: "SELECT status FROM messages WHERE kind = 'daily'") }
         #expect(failed == "failed")
         // The next day is a new message.
         #expect(try await engine.tick(now: date("2026-03-10T07:00:00Z")).sent == 1)

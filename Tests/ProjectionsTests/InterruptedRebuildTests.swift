@@ -1,8 +1,10 @@
 import EventLog
+import EventLogSQLite
 import Foundation
 import GRDB
 import Periodize
 import Projections
+import ReadModelsSQLite
 import Testing
 import TestSupport
 
@@ -42,7 +44,7 @@ struct InterruptedRebuildTests {
         // The next rebuild clears the leftovers and completes.
         let report = try await reopened.rebuild()
         #expect(report.checksum == (try liveChecksum(reopened)))
-        let leftovers = try await reopened.store.database.read { db in
+        let leftovers = try await reopened.database.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE name LIKE 'rebuild_%'")
         }
         #expect(leftovers == 0)

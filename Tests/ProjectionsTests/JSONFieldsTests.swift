@@ -1,5 +1,6 @@
 import Foundation
 import Projections
+import ReadModelsSQLite
 import Testing
 
 @Suite("JSON field scanner")

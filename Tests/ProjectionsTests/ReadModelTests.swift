@@ -1,29 +1,32 @@
 import EventLog
+import EventLogSQLite
 import Events
 import Foundation
 import GRDB
 import Periodize
+import PeriodizeApp
 import Projections
+import ReadModelsSQLite
 import Testing
 import TestSupport
 
 func openEngine(_ path: String, clock: ManualClock? = nil) async throws -> Engine {
-    var options = Engine.Options(path: path)
+    var options = EngineConfiguration(path: path)
     if let clock { options.clock = { clock.date() } }
-    return try await Engine.open(options)
+    return try await makeEngine(options)
 }
 
 /// Appends the sample history of clients `range`.
 func appendSample(_ engine: Engine, clients range: Range<Int>, seed: UInt64 = 1) async throws {
     let history = SampleHistory(seed: seed, workoutsPerClient: 4)
     for index in range {
-        let (id, events) = history.client(index)
+        let (id, events) = try history.client(index)
         try await engine.store.append(events, to: Engine.clientStream(id), expected: .any)
     }
 }
 
 func liveChecksum(_ engine: Engine) throws -> String {
-    try engine.store.database.read { db in ReadModels.combine(try engine.readModels.checksums(engine.readModels.projections, prefix: "", db)) }
+    try engine.database.read { db in ReadModels.combine(try engine.sqliteReadModels.readModels.checksums(engine.sqliteReadModels.readModels.projections, prefix: "", db)) }
 }
 
 @Suite("Read-models")
@@ -32,18 +35,18 @@ struct ReadModelTests {
         let folder = TemporaryDirectory()
         let engine = try await openEngine(folder.path("log.sqlite"))
         try await appendSample(engine, clients: 0..<1)
-        let row = try await engine.store.database.read { db in
+        let row = try await engine.database.read { db in
             try Row.fetchOne(db, sql: "SELECT name, timezone, training_days FROM clients WHERE client_id = 'c0'")
         }
         #expect(row?["name"] == "Avery Chen")
         #expect(row?["training_days"] == "[1,3,5]")
-        let counts = try await engine.store.database.read { db in
+        let counts = try await engine.database.read { db in
             try ["fitness_plans", "mesocycles", "microcycles", "workouts", "messages", "generation_audit"].map {
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM \($0)")!
             }
         }
         #expect(counts == [1, 1, 4, 4, 4, 6])
-        let checkpoints = try await engine.store.database.read { db in try Int64.fetchAll(db, sql: "SELECT DISTINCT position FROM projection_checkpoints") }
+        let checkpoints = try await engine.database.read { db in try Int64.fetchAll(db, sql: "SELECT DISTINCT position FROM projection_checkpoints") }
         #expect(checkpoints == [try await engine.store.headPosition()])
     }
 
@@ -73,12 +76,12 @@ struct ReadModelTests {
         let bare = try SQLiteEventStore(path: path)
         let history = SampleHistory(seed: 1, workoutsPerClient: 4)
         for index in 2..<5 {
-            let (id, events) = history.client(index)
+            let (id, events) = try history.client(index)
             try await bare.append(events, to: Engine.clientStream(id), expected: .any)
         }
         try bare.close()
         let reopened = try await openEngine(path)
-        let clients = try await reopened.store.database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM clients") }
+        let clients = try await reopened.database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM clients") }
         #expect(clients == 5)
         #expect(try await reopened.verify().isValid)
     }
@@ -89,11 +92,11 @@ struct ReadModelTests {
         let engine = try await openEngine(path)
         try await appendSample(engine, clients: 0..<1)
         let bare = try SQLiteEventStore(path: path)
-        let (id, events) = SampleHistory(seed: 1, workoutsPerClient: 4).client(1)
+        let (id, events) = try SampleHistory(seed: 1, workoutsPerClient: 4).client(1)
         try await bare.append(events, to: Engine.clientStream(id), expected: .any)
         try bare.close()
         try await appendSample(engine, clients: 2..<3)
-        let clients = try await engine.store.database.read { db in try String.fetchAll(db, sql: "SELECT client_id FROM clients ORDER BY client_id") }
+        let clients = try await engine.database.read { db in try String.fetchAll(db, sql: "SELECT client_id FROM clients ORDER BY client_id") }
         #expect(clients == ["c0", "c1", "c2"])
         #expect(try await engine.verify().isValid)
     }
@@ -115,7 +118,7 @@ struct ReadModelTests {
         let folder = TemporaryDirectory()
         let engine = try await openEngine(folder.path("log.sqlite"))
         try await appendSample(engine, clients: 0..<4)
-        try await engine.store.database.write { db in
+        try await engine.database.write { db in
             try db.execute(sql: "UPDATE workouts SET theme = 'Leg day, edited by hand' WHERE client_id = 'c1' AND workout_date = (SELECT min(workout_date) FROM workouts WHERE client_id = 'c1')")
         }
         let check = try await engine.verify()
@@ -147,7 +150,7 @@ struct ReadModelTests {
         let engine = try await openEngine(path)
         try await appendSample(engine, clients: 0..<3)
         let expected = try liveChecksum(engine)
-        try await engine.store.database.write { db in
+        try await engine.database.write { db in
             // As if written by a build whose clients read-model had another shape.
             try db.execute(sql: "UPDATE projection_checkpoints SET version = 0 WHERE name = 'clients'")
             try db.execute(sql: "DROP TABLE clients; CREATE TABLE clients (client_id TEXT PRIMARY KEY, legacy_column TEXT)")
@@ -155,7 +158,7 @@ struct ReadModelTests {
         try engine.close()
         let reopened = try await openEngine(path)
         #expect(try liveChecksum(reopened) == expected)
-        let version = try await reopened.store.database.read { db in try Int.fetchOne(db, sql: "SELECT version FROM projection_checkpoints WHERE name = 'clients'") }
+        let version = try await reopened.database.read { db in try Int.fetchOne(db, sql: "SELECT version FROM projection_checkpoints WHERE name = 'clients'") }
         #expect(version == ClientsProjection().version)
     }
 

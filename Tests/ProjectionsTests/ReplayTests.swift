@@ -1,9 +1,11 @@
 import EventLog
+import EventLogSQLite
 import Events
 import Foundation
 import GRDB
 import Periodize
 import Projections
+import ReadModelsSQLite
 import Testing
 import TestSupport
 
@@ -21,10 +23,10 @@ struct ReplayTests {
             encoding: .ucs2, segments: 1, provider: "outbox", sentAt: "2026-01-02T00:00:00.000Z"))
         try await engine.store.append([odd], to: "client-c0", expected: .any)
         // A batch ends once it holds a byte of recorded values: every event is its own batch.
-        let check = try await engine.readModels.check(engine.store, batchBytes: 1)
+        let check = try await engine.sqliteReadModels.readModels.check(engine.sqliteStore, batchBytes: 1)
         #expect(check.matches)
         #expect(check.fresh == check.live)
-        let body = try await engine.store.database.read { db in try String.fetchOne(db, sql: "SELECT body FROM messages WHERE message_id = 'odd'") }
+        let body = try await engine.database.read { db in try String.fetchOne(db, sql: "SELECT body FROM messages WHERE message_id = 'odd'") }
         #expect(body == "Line one\nsaid \"go\" \\ café 💪")
     }
 
@@ -35,11 +37,11 @@ struct ReplayTests {
             messageId: "", clientId: "", kind: .reply, localDate: nil, body: "",
             encoding: .gsm7, segments: 0, provider: "", sentAt: "2026-01-02T00:00:00.000Z"))
         try await engine.store.append([empty], to: "client-x", expected: .any)
-        let row = try await engine.store.database.read { db in try Row.fetchOne(db, sql: "SELECT message_id, body, provider FROM messages") }
+        let row = try await engine.database.read { db in try Row.fetchOne(db, sql: "SELECT message_id, body, provider FROM messages") }
         #expect(row?["message_id"] as String? == "")
         #expect(row?["body"] as String? == "")
         #expect(row?["provider"] as String? == "")
-        let check = try await engine.readModels.check(engine.store, batchBytes: 1)
+        let check = try await engine.sqliteReadModels.readModels.check(engine.sqliteStore, batchBytes: 1)
         #expect(check.matches)
     }
 
@@ -49,7 +51,7 @@ struct ReplayTests {
         try await appendSample(engine, clients: 0..<5)
         let before = try liveChecksum(engine)
         // The same rows stored again in the opposite order (new rowids, new pages).
-        try await engine.store.database.write { db in
+        try await engine.database.write { db in
             try db.execute(sql: """
                 CREATE TEMP TABLE copy AS SELECT * FROM messages;
                 DELETE FROM messages;
@@ -58,7 +60,7 @@ struct ReplayTests {
         }
         #expect(try liveChecksum(engine) == before)
         // One changed byte changes it.
-        try await engine.store.database.write { db in
+        try await engine.database.write { db in
             try db.execute(sql: "UPDATE messages SET body = body || '.' WHERE rowid = (SELECT min(rowid) FROM messages)")
         }
         #expect(try liveChecksum(engine) != before)

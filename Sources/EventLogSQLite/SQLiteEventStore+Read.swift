@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -25,6 +26,14 @@ extension SQLiteEventStore {
     public func headPosition() async throws -> Int64 {
         do {
             return try await database.read { db in try Self.readHead(db).position }
+        } catch {
+            throw Self.map(error, path: path)
+        }
+    }
+
+    public func lastPosition(recordedAtOrBefore timestamp: Timestamp) async throws -> Int64 {
+        do {
+            return try await database.read { db in try Self.lastPosition(recordedAtOrBefore: timestamp, db) }
         } catch {
             throw Self.map(error, path: path)
         }
@@ -76,7 +85,13 @@ extension SQLiteEventStore {
             let rc = sqlite3_step(s)
             if rc == SQLITE_DONE { return }
             guard rc == SQLITE_ROW else { throw SQLiteRows.sqliteError(db, rc) }
-            guard try body(ReplayRow(statement: s)) else { return }
+            let type = UnsafeBufferPointer(start: sqlite3_column_text(s, 1), count: Int(sqlite3_column_bytes(s, 1)))
+            let pointer = sqlite3_column_blob(s, 3)
+            let payload = UnsafeRawBufferPointer(start: pointer, count: pointer == nil ? 0 : Int(sqlite3_column_bytes(s, 3)))
+            let row = ReplayRow(
+                position: sqlite3_column_int64(s, 0), type: type, schemaVersion: Int(sqlite3_column_int64(s, 2)), payload: payload,
+                recordedAt: Timestamp(milliseconds: sqlite3_column_int64(s, 4)), causationID: SQLiteRows.uuid(s, 5))
+            guard try body(row) else { return }
         }
     }
 
@@ -98,23 +113,6 @@ extension SQLiteEventStore {
     /// The last position recorded at or before `timestamp`, 0 if none.
     public static func lastPosition(recordedAtOrBefore timestamp: Timestamp, _ db: Database) throws -> Int64 {
         try Int64.fetchOne(db, sql: "SELECT max(position) FROM events WHERE recorded_at <= ?", arguments: [timestamp.milliseconds]) ?? 0
-    }
-}
-
-/// A filter over the log for listings.
-public struct EventFilter: Sendable, Equatable {
-    public var stream: String?
-    public var type: String?
-    public var fromPosition: Int64
-    public var throughPosition: Int64?
-    public var limit: Int?
-
-    public init(stream: String? = nil, type: String? = nil, fromPosition: Int64 = 1, throughPosition: Int64? = nil, limit: Int? = nil) {
-        self.stream = stream
-        self.type = type
-        self.fromPosition = fromPosition
-        self.throughPosition = throughPosition
-        self.limit = limit
     }
 }
 

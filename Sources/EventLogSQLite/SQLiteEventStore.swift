@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -9,15 +10,9 @@ import Synchronization
 /// timeout), `synchronous=FULL` by default. Appends from many tasks are coalesced into one
 /// transaction (group commit), each keeping its own expected-version check.
 public final class SQLiteEventStore: EventStore {
-    /// How hard a commit is pushed to disk.
-    public enum Durability: String, Sendable, CaseIterable {
-        /// `synchronous=FULL`: a commit that returned survives a power loss or OS crash.
-        case full
-        /// `synchronous=NORMAL`: a commit survives a crash of the process, but the last
-        /// transactions since the WAL was last synced (up to the next checkpoint, ~1,000
-        /// pages by default) can be lost on a power loss or OS crash. The log stays consistent.
-        case normal
-    }
+    /// How hard a commit is pushed to disk: `full` is `synchronous=FULL`, `normal` is
+    /// `synchronous=NORMAL`.
+    public typealias Durability = EventLog.Durability
 
     public struct Configuration: Sendable {
         public var durability: Durability

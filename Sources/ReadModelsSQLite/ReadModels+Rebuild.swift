@@ -1,25 +1,12 @@
 import Crypto
 import EventLog
+import EventLogSQLite
 import Events
 import Foundation
 import GRDB
+import Projections
 import GRDBSQLite
 import Synchronization
-
-/// What a blue/green rebuild did.
-public struct RebuildReport: Sendable {
-    public var projections: [String]
-    /// The log position the new read-models reflect.
-    public var position: Int64
-    /// SHA-256 of each rebuilt read-model's rows, and of all of them together.
-    public var checksums: [String: String]
-    public var checksum: String
-    /// Differences from the read-models they replaced, when asked for.
-    public var differences: [TableDifference]?
-    /// How long each step took: filling the new tables from the log, indexing and
-    /// checksumming them, and the switch (catch-up, diff, swap).
-    public var durations: (fill: Duration, index: Duration, switch: Duration) = (.zero, .zero, .zero)
-}
 
 /// A batch of events read for a replay: the statements their projections recorded.
 final class ReplayBatch: @unchecked Sendable {
@@ -52,31 +39,6 @@ final class ChecksumSlices: Sendable {
         }
         return index < slices.count ? slices[index] : nil
     }
-}
-
-/// How a rebuilt table differs from the live one it replaces.
-public struct TableDifference: Sendable, Equatable {
-    public var table: String
-    /// Rows only in the rebuild (new or changed).
-    public var onlyInRebuild: Int
-    /// Rows only in the live table (gone or changed).
-    public var onlyInLive: Int
-    /// A few of those rows, as text, prefixed `+` (rebuild) or `-` (live).
-    public var samples: [String]
-    /// The columns differ, so rows were not compared.
-    public var schemaChanged: Bool
-}
-
-/// Whether read-models built afresh from the log match the live ones.
-public struct ReadModelCheck: Sendable {
-    public var position: Int64
-    public var live: [String: String]
-    public var fresh: [String: String]
-    /// Read-models whose live checkpoint is behind the log (not compared).
-    public var lagging: [String]
-
-    public var mismatched: [String] { fresh.keys.filter { live[$0] != fresh[$0] && !lagging.contains($0) }.sorted() }
-    public var matches: Bool { mismatched.isEmpty && lagging.isEmpty }
 }
 
 extension ReadModels {
@@ -159,12 +121,12 @@ extension ReadModels {
             db.clearSchemaCache()
             try db.inTransaction(.immediate) {
                 let head = try SQLiteEventStore.headPosition(db)
-                let writer = ProjectionWriter(db: db, prefix: prefix)
+                let writer = ProjectionWriter(player: SQLiteStatementPlayer(db: db, prefix: prefix))
                 var next = built + 1
                 while next <= head {
                     let batch = try SQLiteEventStore.events(from: next, limit: 5000, db)
                     guard let last = batch.last else { break }
-                    try self.apply(batch, to: targets, writer)
+                    try writer.apply(batch, routes: Routes(targets))
                     next = last.position + 1
                 }
                 // Events appended since the fill change the rows: checksum them again.
@@ -210,7 +172,7 @@ extension ReadModels {
                     guard let index = routes.index(of: row.type) else { return true }
                     let route = routes.all[index]
                     let event = try ProjectedEvent(row, type: route.type, isCurrent: row.schemaVersion == route.currentVersion)
-                    try Self.apply(event, to: route.projections, writer)
+                    try writer.apply(event, to: route.projections)
                     return batch.tape.byteCount < batchBytes
                 }
                 return batch
@@ -226,7 +188,7 @@ extension ReadModels {
             let tape = current.tape
             try await target.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
-                    try ProjectionWriter(db: db, prefix: prefix).play(tape)
+                    try SQLiteStatementPlayer(db: db, prefix: prefix).play(tape)
                     return .commit
                 }
             }
@@ -436,11 +398,7 @@ extension ReadModels {
 
     /// One checksum over several, in name order.
     public static func combine(_ checksums: [String: String]) -> String {
-        var hasher = SHA256()
-        for name in checksums.keys.sorted() {
-            hasher.update(data: Data("\(name)=\(checksums[name]!)\n".utf8))
-        }
-        return Data(hasher.finalize()).hexString
+        ReadModelCheck.combine(checksums)
     }
 
     func differences(_ targets: [any Projection], _ db: Database) throws -> [TableDifference] {

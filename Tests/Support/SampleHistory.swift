@@ -3,7 +3,7 @@ import EventLog
 import Events
 import Foundation
 
-/// A deterministic, realistic history of coaching events for demos, tests and benchmarks:
+/// A deterministic, realistic history of coaching events for tests and benchmarks:
 /// per client an enrollment, a plan, a mesocycle breakdown, and a workout and a daily message
 /// per training day.
 public struct SampleHistory: Sendable {
@@ -19,7 +19,7 @@ public struct SampleHistory: Sendable {
     static let zones = ["America/New_York", "America/Los_Angeles", "Europe/London", "Asia/Kolkata", "Pacific/Kiritimati", "Pacific/Pago_Pago", "Australia/Sydney", "Africa/Lagos"]
 
     /// The events of client number `index`, in stream order.
-    public func client(_ index: Int) -> (clientID: String, events: [NewEvent]) {
+    public func client(_ index: Int) throws -> (clientID: String, events: [NewEvent]) {
         var random = SeededGenerator(seed: seed &+ UInt64(index) &* 0x9E37_79B9)
         let clientID = "c\(index)"
         let start = LocalDate(year: 2026, month: 1, day: 5)!.adding(days: index % 28)
@@ -57,16 +57,16 @@ public struct SampleHistory: Sendable {
             },
             decision: decision)
         var events: [NewEvent] = []
-        func add<P: EventPayload>(_ payload: P) {
-            let encoded = try! EventCatalog.encode(payload)
+        func add<P: EventPayload>(_ payload: P) throws {
+            let encoded = try EventCatalog.encode(payload)
             events.append(NewEvent(eventID: random.uuid(), type: encoded.type, schemaVersion: encoded.schemaVersion, payload: encoded.payload, actor: "sample"))
         }
-        add(enrolled)
-        add(plan)
-        add(broken)
+        try add(enrolled)
+        try add(plan)
+        try add(broken)
         for n in 0..<workoutsPerClient {
             let date = start.adding(days: n * 2)
-            add(WorkoutGenerated(
+            try add(WorkoutGenerated(
                 clientId: clientID, planId: planID, date: date, theme: themes[n % themes.count], load: .moderate,
                 blocks: [
                     .init(name: "Warm-up", items: [.init(type: .prep, exercise: "World's Greatest Stretch", sets: 1, reps: .count(5))]),
@@ -78,7 +78,7 @@ public struct SampleHistory: Sendable {
                 ],
                 modifications: index % 4 == 0 ? [.init(condition: "knee pain", replace: .init(exercise: "Back Squat", with: "Box Squat"), note: "Knee injury active")] : [],
                 decision: decision))
-            add(MessageSent(
+            try add(MessageSent(
                 messageId: "m\(index)-\(n)", clientId: clientID, kind: .daily, localDate: date,
                 body: "Today: \(themes[n % themes.count]). Back Squat 4x6 @RPE8, Walking Lunge 3x10-12.", encoding: .gsm7, segments: 1,
                 provider: "outbox", sentAt: "\(date)T12:00:00.000Z"))

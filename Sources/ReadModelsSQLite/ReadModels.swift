@@ -1,7 +1,9 @@
 import EventLog
+import EventLogSQLite
 import Events
 import Foundation
 import GRDB
+import Projections
 
 /// The set of read-models kept beside the log, their checkpoints, and the ways to bring them
 /// up to date: inline in each append's transaction, catch-up from a checkpoint, and a full
@@ -10,12 +12,7 @@ public final class ReadModels: AppendHook {
     public let projections: [any Projection]
 
     /// Every read-model Periodize keeps.
-    public static var all: [any Projection] {
-        [
-            ClientsProjection(), FitnessPlansProjection(), MesocyclesProjection(), MicrocyclesProjection(),
-            WorkoutsProjection(), MessagesProjection(), MigrationsProjection(), GenerationAuditProjection(), PromptsProjection(),
-        ]
-    }
+    public static var all: [any Projection] { ReadModelCatalog.all }
 
     public init(_ projections: [any Projection] = ReadModels.all) {
         self.projections = projections
@@ -101,37 +98,13 @@ public final class ReadModels: AppendHook {
 
     // MARK: Applying events
 
-    /// Applies `events` (in position order) to `targets`, scanning each once.
-    func apply(_ events: [RecordedEvent], to targets: [any Projection], _ writer: ProjectionWriter) throws {
-        let routes = Routes(targets)
-        for envelope in events {
-            guard let route = routes.route(for: envelope.type) else { continue }
-            try Self.apply(try ProjectedEvent(envelope), to: route.projections, writer)
-        }
-    }
-
-    /// Applies one event to the read-models that read its type; a failure names the read-model
-    /// and the event.
-    static func apply(_ event: ProjectedEvent, to projections: [any Projection], _ writer: ProjectionWriter) throws {
-        for projection in projections {
-            writer.current = StatementTape.Origin(projection: projection.name, position: event.position, type: event.type)
-            do {
-                try projection.apply(event, writer)
-            } catch let error as ProjectionError {
-                throw error
-            } catch {
-                throw ProjectionError("\(projection.name) cannot apply position \(event.position) (\(event.type)): \(error)")
-            }
-        }
-    }
-
     /// Inline projection, inside the append's transaction: reads right after an append see it.
     /// A read-model whose checkpoint lags (events appended by a process without it) catches up
     /// from the log first; one at another version is left for its rebuild.
     public func apply(_ events: [RecordedEvent], after previousHead: Int64, in db: Database) throws {
         guard let last = events.last?.position else { return }
         let checkpoints = try Self.checkpoints(db)
-        let writer = ProjectionWriter(db: db, prefix: "")
+        let writer = ProjectionWriter(player: SQLiteStatementPlayer(db: db, prefix: ""))
         var current: [any Projection] = []
         for projection in projections {
             guard let checkpoint = checkpoints[projection.name], checkpoint.version == projection.version else { continue }
@@ -143,7 +116,7 @@ public final class ReadModels: AppendHook {
             current.append(projection)
         }
         guard !current.isEmpty else { return }
-        try apply(events, to: current, writer)
+        try writer.apply(events, routes: Routes(current))
         let statement = try db.cachedStatement(sql: "UPDATE projection_checkpoints SET position = ? WHERE name = ?")
         for projection in current {
             try statement.execute(arguments: [last, projection.name])
@@ -161,7 +134,7 @@ public final class ReadModels: AppendHook {
                 let interested = targets.filter { $0.checkpoint < envelope.position && $0.projection.eventTypes.contains(envelope.type) }
                 guard !interested.isEmpty else { continue }
                 let event = try ProjectedEvent(envelope)
-                try Self.apply(event, to: interested.map { $0.projection }, writer)
+                try writer.apply(event, to: interested.map { $0.projection })
             }
             next = last.position + 1
         }
@@ -182,7 +155,7 @@ public final class ReadModels: AppendHook {
                     }
                     guard let from = lagging.compactMap({ checkpoints[$0.name]?.position }).min() else { return .commit }
                     let through = min(head, from + 20_000)
-                    let writer = ProjectionWriter(db: db, prefix: "")
+                    let writer = ProjectionWriter(player: SQLiteStatementPlayer(db: db, prefix: ""))
                     let targets = lagging.map { ($0, checkpoints[$0.name]!.position) }.filter { $0.1 < through }
                     try self.catchUp(targets, through: through, db, writer)
                     for (projection, _) in targets {
@@ -199,36 +172,3 @@ public final class ReadModels: AppendHook {
     }
 }
 
-/// Which of a set of read-models read each event type. A replay finds an event's route from the
-/// type's bytes on the row, without making a string per event.
-struct Routes: Sendable {
-    struct Route: Sendable {
-        let type: String
-        let utf8: [UInt8]
-        /// The type's current schema version, when the catalog knows the type.
-        let currentVersion: Int?
-        let projections: [any Projection]
-    }
-
-    let all: [Route]
-
-    init(_ targets: [any Projection]) {
-        var byType: [String: [any Projection]] = [:]
-        var order: [String] = []
-        for projection in targets {
-            for type in projection.eventTypes.sorted() {
-                if byType[type] == nil { order.append(type) }
-                byType[type, default: []].append(projection)
-            }
-        }
-        all = order.map { Route(type: $0, utf8: Array($0.utf8), currentVersion: EventCatalog.currentVersions[$0], projections: byType[$0]!) }
-    }
-
-    func index(of type: UnsafeBufferPointer<UInt8>) -> Int? {
-        all.firstIndex { $0.utf8.count == type.count && $0.utf8.elementsEqual(type) }
-    }
-
-    func route(for type: String) -> Route? {
-        all.first { $0.type == type }
-    }
-}

@@ -1,24 +1,7 @@
+import EventLog
 import Foundation
 import GRDB
 import GRDBSQLite
-
-/// What walking the hash chain found.
-public struct ChainReport: Sendable, Equatable {
-    /// Events checked.
-    public var eventCount: Int64
-    /// The last good position and its hash.
-    public var headPosition: Int64
-    public var headHash: Data
-    /// The first position that is wrong, and why; nil when the chain is intact.
-    public var firstBad: (position: Int64, reason: String)?
-
-    public var isValid: Bool { firstBad == nil }
-
-    public static func == (lhs: ChainReport, rhs: ChainReport) -> Bool {
-        lhs.eventCount == rhs.eventCount && lhs.headPosition == rhs.headPosition && lhs.headHash == rhs.headHash
-            && lhs.firstBad?.position == rhs.firstBad?.position && lhs.firstBad?.reason == rhs.firstBad?.reason
-    }
-}
 
 extension SQLiteEventStore {
     /// Walks the whole chain from one snapshot: positions gap-free from 1, each previous hash

@@ -1,0 +1,211 @@
+import Coaching
+import EventLog
+import Events
+import Foundation
+import Projections
+
+/// Everything the log holds about one client, folded from stream `client-<id>` by one
+/// ``evolve(_:)``: the state a coaching decision starts from, whether its events were just read
+/// or just appended. Each value keeps the position of the event it came from, so decisions can
+/// name their inputs.
+///
+/// Breakdowns and workouts are kept as their stored bytes and decoded when asked for: a
+/// client's stream grows by a workout a day, and decoding every one of them on every read
+/// would make each tick slower than the last.
+public struct ClientState: Sendable {
+    public private(set) var client: ClientEnrolled?
+    public private(set) var clientPosition: Int64?
+    public private(set) var plan: PlanCreated?
+    public private(set) var planPosition: Int64?
+    /// Local dates that have their daily message.
+    public private(set) var dailyMessages: Set<LocalDate> = []
+    /// Local dates (Sundays) that have their weekly overview.
+    public private(set) var weeklyMessages: Set<LocalDate> = []
+    /// Failed attempts at each local date's daily message.
+    public private(set) var dailyFailures: [LocalDate: Int] = [:]
+    /// Local dates whose daily message failed for good (not to be tried again).
+    public private(set) var undeliverable: Set<LocalDate> = []
+    /// The stream's version: the expected version of the next append.
+    public private(set) var version: Int64 = 0
+    /// The clean-slate migration in force: training outside its current view is left out.
+    public let cleanSlate: MigrationState?
+
+    /// Breakdowns of the current plan by mesocycle index (the latest wins).
+    private var storedBreakdowns: [Int: StreamEvent] = [:]
+    /// Workouts by local date (the latest wins).
+    private var storedWorkouts: [LocalDate: StreamEvent] = [:]
+
+    /// The state before any event.
+    public init(cleanSlate: MigrationState? = nil) {
+        self.cleanSlate = cleanSlate
+    }
+
+    /// Folds the stream's events, in order.
+    public init(_ events: [RecordedEvent], cleanSlate: MigrationState? = nil) throws {
+        self.init(cleanSlate: cleanSlate)
+        for envelope in events { try evolve(StreamEvent(envelope)) }
+    }
+
+    /// Applies one event of the client's stream, read or just appended.
+    ///
+    /// - Throws: ``EventDecodingError`` for a payload that does not decode as its type.
+    public mutating func evolve(_ event: StreamEvent) throws {
+        version = event.streamVersion
+        if let cleanSlate, event.type == MesocycleBroken.eventType || event.type == WorkoutGenerated.eventType,
+           !cleanSlate.admits(position: event.position, causationID: event.causationID) {
+            return
+        }
+        switch event.type {
+        case ClientEnrolled.eventType, ClientUpdated.eventType, PlanCreated.eventType:
+            switch try event.decoded() {
+            case .clientEnrolled(let c):
+                client = c
+                clientPosition = event.position
+            case .clientUpdated(let update):
+                client = client.map(update.applied)
+                clientPosition = event.position
+            case .planCreated(let p):
+                plan = p
+                planPosition = event.position
+                storedBreakdowns = [:]
+            default:
+                break
+            }
+        case MesocycleBroken.eventType:
+            let fields = try event.fields()
+            guard fields.string("planId") == plan?.planId, let index = fields.object("mesocycle")?.int("index") else { return }
+            storedBreakdowns[Int(index)] = event
+        case WorkoutGenerated.eventType:
+            guard let date = try event.fields().string("date").flatMap({ LocalDate($0) }) else { return }
+            storedWorkouts[date] = event
+        case MessageFailed.eventType:
+            let fields = try event.fields()
+            guard fields.string("kind") == MessageKind.daily.rawValue, let date = fields.string("localDate").flatMap({ LocalDate($0) }) else { return }
+            dailyFailures[date, default: 0] += 1
+            if fields.bool("retryable") == false { undeliverable.insert(date) }
+        case MessageSent.eventType:
+            let fields = try event.fields()
+            guard fields.string("direction") != MessageDirection.inbound.rawValue,
+                  let date = fields.string("localDate").flatMap({ LocalDate($0) }) else { return }
+            switch fields.string("kind") {
+            case MessageKind.daily.rawValue: dailyMessages.insert(date)
+            case MessageKind.weekly.rawValue: weeklyMessages.insert(date)
+            default: break
+            }
+        default:
+            break
+        }
+    }
+
+    /// Mesocycle indexes of the current plan that are broken down.
+    public var brokenDownMesocycles: [Int] { storedBreakdowns.keys.sorted() }
+
+    /// The breakdown of mesocycle `index` of the current plan, decoded.
+    public func breakdown(_ index: Int) throws -> (event: MesocycleBroken, position: Int64)? {
+        guard let stored = storedBreakdowns[index], case .mesocycleBroken(let event) = try stored.decoded() else { return nil }
+        return (event, stored.position)
+    }
+
+    /// The workout for `date`, decoded.
+    public func workout(on date: LocalDate) throws -> (event: WorkoutGenerated, position: Int64)? {
+        guard let stored = storedWorkouts[date], case .workoutGenerated(let event) = try stored.decoded() else { return nil }
+        return (event, stored.position)
+    }
+
+    /// The day plan for `date` in breakdown `index`, read from the stored payload's fields
+    /// (a breakdown is the largest event a client has; decoding it whole for one day cost more
+    /// than the rest of the daily job).
+    public func scheduledDay(_ date: LocalDate, mesocycle index: Int) throws -> ScheduledDay? {
+        guard let stored = storedBreakdowns[index] else { return nil }
+        if case .mesocycleBroken(let broken)? = stored.decodedPayload {
+            guard let week = broken.microcycles.first(where: { $0.startDate <= date && date < $0.startDate.adding(days: 7) }),
+                  let day = week.days.first(where: { $0.day.isoNumber == date.isoWeekday }) else { return nil }
+            return ScheduledDay(day: day, weekIndex: week.weekIndex, isDeloadWeek: broken.mesocycle.deload && week.index == broken.microcycles.count - 1,
+                                planId: broken.planId, breakdownPosition: stored.position)
+        }
+        let fields = try stored.fields()
+        let weeks = fields.objects("microcycles") ?? []
+        let wanted = Weekday(isoNumber: date.isoWeekday)
+        for (position, week) in weeks.enumerated() {
+            guard let start = week.string("startDate").flatMap({ LocalDate($0) }), start <= date, date < start.adding(days: 7) else { continue }
+            guard let day = (week.objects("days") ?? []).first(where: { $0.string("day").flatMap { Weekday(name: $0) } == wanted }) else { return nil }
+            return ScheduledDay(
+                day: DayPlan(day: wanted, theme: day.string("theme") ?? "", load: day.string("load").flatMap { Load(rawValue: $0) }, notes: day.string("notes")),
+                weekIndex: Int(week.int("weekIndex") ?? 0),
+                isDeloadWeek: fields.object("mesocycle")?.bool("deload") == true && position == weeks.count - 1,
+                planId: fields.string("planId") ?? "", breakdownPosition: stored.position)
+        }
+        return nil
+    }
+
+    /// The mesocycle of the current plan that contains `date`, and the week of the plan.
+    public func mesocycle(containing date: LocalDate) -> (index: Int, weekIndex: Int)? {
+        guard let plan else { return nil }
+        let week = ClientCalendar.weekIndex(of: date, planStart: plan.startDate)
+        guard week >= 0, date >= plan.startDate else { return nil }
+        var first = 0
+        for (index, mesocycle) in plan.mesocycles.enumerated() {
+            if week < first + mesocycle.weeks { return (index, week) }
+            first += mesocycle.weeks
+        }
+        return nil
+    }
+
+    /// Workouts of the seven days before `date`, oldest first.
+    public func recentWorkouts(before date: LocalDate) throws -> [(event: WorkoutGenerated, position: Int64)] {
+        try (1...7).reversed().compactMap { try workout(on: date.adding(days: -$0)) }
+    }
+}
+
+/// One event of a client's stream as ``ClientState`` folds it: read back from the log, or just
+/// appended (then with its payload already decoded, so nothing is decoded twice).
+public struct StreamEvent: Sendable {
+    public let position: Int64
+    public let streamVersion: Int64
+    public let type: String
+    public let schemaVersion: Int
+    public let payload: Data
+    public let causationID: UUID?
+    /// The payload as appended, when the appender had it.
+    let decodedPayload: DomainEvent?
+
+    /// An event read back from the log.
+    public init(_ envelope: RecordedEvent) {
+        position = envelope.position
+        streamVersion = envelope.streamVersion
+        type = envelope.type
+        schemaVersion = envelope.schemaVersion
+        payload = envelope.payload
+        causationID = envelope.causationID
+        decodedPayload = nil
+    }
+
+    /// An event just appended at `position`, leaving the stream at `streamVersion`.
+    init(_ event: NewEvent, decoded: DomainEvent?, position: Int64, streamVersion: Int64) {
+        self.position = position
+        self.streamVersion = streamVersion
+        type = event.type
+        schemaVersion = event.schemaVersion
+        payload = event.payload
+        causationID = event.causationID
+        decodedPayload = decoded
+    }
+
+    func decoded() throws -> DomainEvent {
+        if let decodedPayload { return decodedPayload }
+        return try EventCatalog.decode(type: type, schemaVersion: schemaVersion, payload: payload)
+    }
+
+    /// The current-version fields of the payload.
+    func fields() throws -> JSONFields {
+        let current = try EventCatalog.currentPayload(type: type, schemaVersion: schemaVersion, payload: payload) ?? payload
+        guard let fields = JSONFields([UInt8](current)) else {
+            throw EventDecodingError(type: type, schemaVersion: schemaVersion, reason: "payload is not a JSON object")
+        }
+        return fields
+    }
+}
+
+extension RecordedEvent {
+    var causationID: UUID? { metadata.causationID }
+}

@@ -1,0 +1,123 @@
+import Coaching
+import EventLog
+import Events
+import Foundation
+import Projections
+
+/// What a decision over a client's state does next.
+enum Decision<Output: Sendable> {
+    /// Nothing more to append.
+    case done(Output)
+    /// Append, then decide again on the state that includes it.
+    case append(PendingEvents)
+    /// Append, then finish with what `finish` makes of the append (it may throw).
+    case appendThenFinish(PendingEvents, @Sendable (AppendResult) throws -> Output)
+}
+
+/// Events a decision appends to the client's stream, and the prompts its coach sent (stored
+/// first, in their own stream, once each).
+struct PendingEvents: Sendable {
+    /// How the append checks the stream.
+    enum Expectation: Sendable {
+        /// The version the decision read: a conflict means the state changed under it.
+        case stateVersion
+        /// The stream must not exist (an enrollment).
+        case noStream
+        /// No check: the events' ids are derived from what they are, so the log keeps each once.
+        case any
+    }
+
+    var events: [(event: NewEvent, decoded: DomainEvent?)]
+    var expected: Expectation = .stateVersion
+    var prompts: [PromptRecorded] = []
+}
+
+extension Engine {
+    /// The client's state, folded from their stream. `cleanSlate` is the clean-slate migration
+    /// in force when the caller has read it already (a tick reads it once).
+    public func history(of clientID: String) async throws -> ClientState {
+        try await loadState(clientID, cleanSlate: nil)
+    }
+
+    func loadState(_ clientID: String, cleanSlate known: MigrationState??) async throws -> ClientState {
+        let cleanSlate: MigrationState?
+        if let known { cleanSlate = known } else { cleanSlate = try await readModels.latestMigration(named: Self.cleanSlate) }
+        return try ClientState(try await store.readStream(Self.clientStream(clientID), from: 1), cleanSlate: cleanSlate)
+    }
+
+    /// The one command path: read the client's state, decide, append with the version read,
+    /// evolve the state with what was appended, and decide again until the decision is done.
+    /// A conflict (another process appended meanwhile) reads the state again and starts over,
+    /// at most `attempts` times; past that, a single attempt rethrows the store's conflict and
+    /// several give a ``CoachingError`` `conflict` naming `what`.
+    ///
+    /// - Parameter state: the state already read, to start from.
+    func execute<Output: Sendable>(
+        client clientID: String, state initial: ClientState? = nil, cleanSlate: MigrationState?? = nil, attempts: Int = 1,
+        _ what: @autoclosure () -> String = "", _ decide: (ClientState) async throws -> Decision<Output>
+    ) async throws -> (output: Output, state: ClientState) {
+        var state: ClientState
+        if let initial { state = initial } else { state = try await loadState(clientID, cleanSlate: cleanSlate) }
+        var conflict: EventStoreError?
+        for _ in 0..<max(1, attempts) {
+            do {
+                while true {
+                    switch try await decide(state) {
+                    case .done(let output):
+                        return (output, state)
+                    case .append(let pending):
+                        _ = try await append(pending, to: clientID, &state)
+                    case .appendThenFinish(let pending, let finish):
+                        let result = try await append(pending, to: clientID, &state)
+                        return (try finish(result), state)
+                    }
+                }
+            } catch let error as EventStoreError where error.code == .wrongExpectedVersion {
+                conflict = error
+                state = try await loadState(clientID, cleanSlate: state.cleanSlate)
+            }
+        }
+        if attempts <= 1, let conflict { throw conflict }
+        throw CoachingError(.conflict, "client \(clientID)'s stream kept changing while \(what())")
+    }
+
+    /// Stores the pending prompts, then appends the pending events and folds them into `state`.
+    private func append(_ pending: PendingEvents, to clientID: String, _ state: inout ClientState) async throws -> AppendResult {
+        for prompt in pending.prompts { try await record(prompt) }
+        guard !pending.events.isEmpty else { return AppendResult(positions: [], streamVersion: state.version, alreadyStored: true) }
+        let expected: ExpectedVersion = switch pending.expected {
+        case .stateVersion: .exact(state.version)
+        case .noStream: .noStream
+        case .any: .any
+        }
+        let result = try await store.append(pending.events.map(\.event), to: Self.clientStream(clientID), expected: expected)
+        for (offset, (event, decoded)) in pending.events.enumerated() {
+            let version = result.streamVersion - Int64(pending.events.count - 1 - offset)
+            try state.evolve(StreamEvent(event, decoded: decoded, position: result.positions[offset], streamVersion: version))
+        }
+        return result
+    }
+
+    /// Stores a prompt's text once, in stream `$prompts`, under an event id derived from its
+    /// hash: recording it again appends nothing.
+    func record(_ prompt: PromptRecorded) async throws {
+        try await append(prompt, to: Self.promptsStream, expected: .any, id: Self.promptEventID(hash: prompt.hash), actor: .coach)
+    }
+
+    /// The event id of the prompt with SHA-256 `hash`.
+    public static func promptEventID(hash: String) -> UUID {
+        nameBasedID("prompt|\(hash)")
+    }
+
+    /// The client in `state`, or an `unknownClient` error.
+    func requireClient(_ state: ClientState, _ clientID: String) throws -> ClientEnrolled {
+        guard let client = state.client else { throw CoachingError(.unknownClient, "unknown client \(clientID)") }
+        return client
+    }
+}
+
+extension PendingEvents {
+    init(_ event: NewEvent, _ decoded: DomainEvent?, expected: Expectation = .stateVersion, prompts: [PromptRecorded] = []) {
+        self.init(events: [(event, decoded)], expected: expected, prompts: prompts)
+    }
+}

@@ -1,0 +1,54 @@
+import Coaching
+import EventLog
+import Events
+import Foundation
+
+/// What a coaching service sends to enroll a client.
+public struct Enrollment: Codable, Sendable, Equatable {
+    public var clientId: String?
+    public var name: String
+    public var phoneNumber: String
+    public var email: String?
+    public var timezone: String
+    public var preferredSendHour: Int
+    public var units: Units
+    public var optedIn: Bool
+    public var profile: FitnessProfile
+
+    public init(clientId: String? = nil, name: String, phoneNumber: String, email: String? = nil, timezone: String,
+                preferredSendHour: Int, units: Units = .metric, optedIn: Bool = true, profile: FitnessProfile) {
+        self.clientId = clientId
+        self.name = name
+        self.phoneNumber = phoneNumber
+        self.email = email
+        self.timezone = timezone
+        self.preferredSendHour = preferredSendHour
+        self.units = units
+        self.optedIn = optedIn
+        self.profile = profile
+    }
+
+    /// Checks every field a coach relies on.
+    ///
+    /// - Throws: ``CoachingError`` naming the first bad field.
+    public func validate() throws {
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw CoachingError("name is empty", field: "name") }
+        let digits = phoneNumber.dropFirst()
+        guard phoneNumber.hasPrefix("+"), (8...15).contains(digits.count), digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber), digits.first != "0" else {
+            throw CoachingError("phone number \(phoneNumber) is not E.164 (e.g. +15551234567)", field: "phoneNumber")
+        }
+        _ = try ClientCalendar(timeZone: timezone)
+        guard (0...23).contains(preferredSendHour) else { throw CoachingError("send hour \(preferredSendHour) is outside 0-23", field: "preferredSendHour") }
+        guard (1...7).contains(profile.daysPerWeek) else { throw CoachingError("days per week \(profile.daysPerWeek) is outside 1-7", field: "profile.daysPerWeek") }
+        if let bad = profile.trainingDays.first(where: { !(1...7).contains($0) }) {
+            throw CoachingError("training day \(bad) is outside 1-7 (1 = Monday)", field: "profile.trainingDays")
+        }
+        guard Set(profile.trainingDays).count == profile.daysPerWeek else {
+            throw CoachingError("training days \(profile.trainingDays) do not match \(profile.daysPerWeek) days per week", field: "profile.trainingDays")
+        }
+        guard (10...240).contains(profile.sessionMinutes) else {
+            throw CoachingError("session minutes \(profile.sessionMinutes) is outside 10-240", field: "profile.sessionMinutes")
+        }
+    }
+}
+

@@ -1,0 +1,75 @@
+import Coaching
+import EventLog
+import EventLogSQLite
+import Foundation
+import LLM
+import Logging
+import Periodize
+import Projections
+import ReadModelsSQLite
+
+/// Everything that picks the parts of an engine: where the log is and how hard it syncs, the
+/// coach, the sender, the clocks and id generator. ``makeEngine(_:logger:progress:)`` builds
+/// the engine from it; the command line, the tests and the benchmarks all go through it.
+public struct EngineConfiguration: Sendable {
+    /// The log's file (SQLite); it is created when missing.
+    public var path: String
+    public var durability: Durability
+    /// How long to wait for another process's write lock.
+    public var busyTimeout: TimeInterval
+    /// The wall clock: `recordedAt`, local dates.
+    public var clock: @Sendable () -> Date
+    /// The clock that measures how long decisions take.
+    public var durationClock: any Clock<Duration>
+    /// Event ids for appends made by the engine.
+    public var ids: @Sendable () -> UUID
+    /// The most segments one daily SMS may take before it is shortened or split.
+    public var smsSegments: Int
+    /// Where messages go (the outbox by default: recorded in the log, nothing sent).
+    public var sender: any MessageSender
+    /// A model coach for plans, weeks and workouts; nil for the rule-based coach alone. The
+    /// rules stay its fallback.
+    public var coach: LLMCoach?
+    /// The checks every model-made artefact passes.
+    public var validator: ArtefactValidator
+
+    public init(
+        path: String, durability: Durability = .full, busyTimeout: TimeInterval = 10,
+        clock: @escaping @Sendable () -> Date = { Date() }, durationClock: any Clock<Duration> = ContinuousClock(),
+        ids: @escaping @Sendable () -> UUID = { UUID() }, smsSegments: Int = 3, sender: any MessageSender = OutboxSender(),
+        coach: LLMCoach? = nil, validator: ArtefactValidator = ArtefactValidator()
+    ) {
+        self.path = path
+        self.durability = durability
+        self.busyTimeout = busyTimeout
+        self.clock = clock
+        self.durationClock = durationClock
+        self.ids = ids
+        self.smsSegments = smsSegments
+        self.sender = sender
+        self.coach = coach
+        self.validator = validator
+    }
+}
+
+/// The composition root: opens the log at `configuration.path` with its read-models kept
+/// inline (brought up to date first: those of another version rebuilt blue/green, lagging ones
+/// caught up) and wires the coach and sender.
+///
+/// - Throws: ``EventStoreError`` for a file that is not a Periodize log, is newer than this
+///   build, or stays locked; ``ProjectionError`` when a stored event cannot be projected.
+public func makeEngine(
+    _ configuration: EngineConfiguration, logger: Logger = Logger(label: "periodize"),
+    progress: (@Sendable (String, Int64, Int64) -> Void)? = nil
+) async throws -> Engine {
+    let readModels = try await SQLiteReadModelStore.open(
+        path: configuration.path,
+        configuration: .init(durability: configuration.durability, busyTimeout: configuration.busyTimeout, clock: configuration.clock),
+        onStale: { stale in logger.info("rebuilding read-models of another version", metadata: ["read-models": "\(stale.joined(separator: ","))"]) },
+        progress: progress)
+    let coach: any Coach = configuration.coach.map { ModelCoach($0, validator: configuration.validator, clock: configuration.durationClock) }
+        ?? RuleCoach(clock: configuration.durationClock)
+    return Engine(
+        store: readModels.store, readModels: readModels, coach: coach, sender: configuration.sender, clock: configuration.clock,
+        ids: configuration.ids, smsSegments: configuration.smsSegments, logger: logger)
+}

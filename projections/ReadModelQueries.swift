@@ -1,0 +1,243 @@
+import EventLog
+import Events
+import Foundation
+
+/// The questions the core asks of the read-models: who is due, what was sent, the migration
+/// state, the archive, a prompt, summaries. Each store of read-models answers them its own way
+/// (the SQLite one in SQL beside its tables); the core knows only this protocol.
+public protocol ReadModelQueries: Sendable {
+    /// The latest migration named `name` (`clean-slate`), as the read side applies it.
+    func latestMigration(named name: String) async throws -> MigrationState?
+
+    /// A migration by its id.
+    func migration(id: String) async throws -> MigrationRecord?
+
+    /// Active, opted-in clients with their time zone and send hour, by id.
+    func scheduledClients() async throws -> [ScheduledClient]
+
+    /// Whether the client's daily message for `date` has gone out.
+    func hasSentDailyMessage(clientID: String, on date: LocalDate) async throws -> Bool
+
+    /// Whether a message with this id is recorded (sent or failed).
+    func messageExists(id: String) async throws -> Bool
+
+    /// What the clean-slate migration would change: counts of current plans and training, and
+    /// the active clients with a current plan.
+    func cleanSlateSurvey() async throws -> CleanSlateSurvey
+
+    /// Clients whose mesocycle was broken down afresh by the migration `id`.
+    func clientsRegenerated(byMigration id: String) async throws -> [String]
+
+    /// Whether the client has a mesocycle broken down by the migration `id`.
+    func hasBreakdown(clientID: String, causedByMigration id: String) async throws -> Bool
+
+    /// A client's archived mesocycles, weeks and workouts, oldest first.
+    func archive(of clientID: String) async throws -> [ArchivedTraining]
+
+    /// The prompt stored under SHA-256 `hash`.
+    func prompt(hash: String) async throws -> PromptRecorded?
+
+    /// Workouts and daily messages of the clients whose id starts with `clientPrefix`.
+    func trainingSummary(clientPrefix: String) async throws -> TrainingSummary
+
+    /// The daily messages of `clients` on `date`, by client id.
+    func dailyMessages(of clients: [String], on date: LocalDate) async throws -> [(clientID: String, body: String)]
+}
+
+/// Keeping the read-models themselves: comparing them with a fresh build, rebuilding them,
+/// copying the world as of a position, summing up.
+public protocol ReadModelMaintenance: Sendable {
+    /// Builds every read-model afresh from the log and compares checksums with the live ones.
+    func check(progress: (@Sendable (Int64, Int64) -> Void)?) async throws -> ReadModelCheck
+
+    /// Rebuilds read-models blue/green (all, or those named); `diff` reports the rows that
+    /// differ from the live ones.
+    ///
+    /// - Throws: ``ProjectionError`` naming the read-models known, for an unknown name.
+    func rebuild(only names: [String]?, diff: Bool, progress: (@Sendable (Int64, Int64) -> Void)?) async throws -> RebuildReport
+
+    /// Writes a new log at `path` holding this log's events through position `last`, with
+    /// read-models built from them. `path` must not exist; nothing is left there on failure.
+    func copy(through last: Int64, into path: String, progress: (@Sendable (Int64, Int64) -> Void)?) async throws
+
+    /// Counts by type, streams, read-model checkpoints and sizes, generation usage.
+    func stats() async throws -> LogStats
+}
+
+/// A migration as the migrations read-model has it.
+public struct MigrationState: Sendable, Equatable {
+    /// The `MigrationApplied` event's id, which is the migration's id.
+    public var migrationID: UUID
+    public var appliedPosition: Int64
+    public var reverted: Bool
+
+    public init(migrationID: UUID, appliedPosition: Int64, reverted: Bool) {
+        self.migrationID = migrationID
+        self.appliedPosition = appliedPosition
+        self.reverted = reverted
+    }
+
+    /// Whether training recorded at `position` (caused by `causationID`) is in the current
+    /// view: training from before an applied migration is not; what a reverted migration
+    /// appended is not.
+    public func admits(position: Int64, causationID: UUID?) -> Bool {
+        reverted ? causationID != migrationID : position > appliedPosition
+    }
+}
+
+/// One migration's row.
+public struct MigrationRecord: Sendable, Equatable {
+    public var name: String
+    public var appliedPosition: Int64
+    public var revertedPosition: Int64?
+    public var effects: [String: Int]
+
+    public init(name: String, appliedPosition: Int64, revertedPosition: Int64?, effects: [String: Int]) {
+        self.name = name
+        self.appliedPosition = appliedPosition
+        self.revertedPosition = revertedPosition
+        self.effects = effects
+    }
+}
+
+/// An active, opted-in client as the scheduler sees them.
+public struct ScheduledClient: Sendable, Equatable {
+    public var clientID: String
+    public var timezone: String
+    public var sendHour: Int
+
+    public init(clientID: String, timezone: String, sendHour: Int) {
+        self.clientID = clientID
+        self.timezone = timezone
+        self.sendHour = sendHour
+    }
+}
+
+/// What the clean-slate migration would change, read before it is applied.
+public struct CleanSlateSurvey: Sendable {
+    /// `plansConverted`, `mesocyclesArchived`, ... (the effects recorded on the migration).
+    public var counts: [String: Int]
+    public var candidates: [Candidate]
+
+    /// An active client with a current plan.
+    public struct Candidate: Sendable {
+        public var clientID: String
+        public var timezone: String
+        public var optedIn: Bool
+        public var start: LocalDate?
+        public var weeks: Int
+
+        public init(clientID: String, timezone: String, optedIn: Bool, start: LocalDate?, weeks: Int) {
+            self.clientID = clientID
+            self.timezone = timezone
+            self.optedIn = optedIn
+            self.start = start
+            self.weeks = weeks
+        }
+    }
+
+    public init(counts: [String: Int], candidates: [Candidate]) {
+        self.counts = counts
+        self.candidates = candidates
+    }
+}
+
+/// A row of training a migration took out of the current view (or a reverted migration
+/// withdrew).
+public struct ArchivedTraining: Sendable, Codable, Equatable {
+    /// `mesocycle`, `week` or `workout`.
+    public var kind: String
+    public var description: String
+    public var position: Int64
+    /// `<migration id>`, or `reverted:<migration id>`.
+    public var archivedBy: String
+
+    public init(kind: String, description: String, position: Int64, archivedBy: String) {
+        self.kind = kind
+        self.description = description
+        self.position = position
+        self.archivedBy = archivedBy
+    }
+}
+
+/// Workouts and daily messages of a group of clients.
+public struct TrainingSummary: Sendable, Equatable {
+    public var workouts: Int
+    public var dailyMessages: Int
+    /// Daily messages by their segment count.
+    public var segments: [Int: Int]
+    /// Workouts with injury or equipment swaps.
+    public var swaps: Int
+
+    public init(workouts: Int, dailyMessages: Int, segments: [Int: Int], swaps: Int) {
+        self.workouts = workouts
+        self.dailyMessages = dailyMessages
+        self.segments = segments
+        self.swaps = swaps
+    }
+}
+
+/// A summary of the log and its read-models.
+public struct LogStats: Sendable {
+    public var events: Int64
+    public var streams: Int64
+    public var byType: [(type: String, schemaVersion: Int, count: Int64)]
+    public var firstRecordedAt: Timestamp?
+    public var lastRecordedAt: Timestamp?
+    public var readModels: [(name: String, version: Int, position: Int64, rows: Int64)]
+    public var fileBytes: Int64
+    /// Generated artefacts by UTC day, coach and model.
+    public var generation: [GenerationUsage] = []
+
+    public init(
+        events: Int64, streams: Int64, byType: [(type: String, schemaVersion: Int, count: Int64)], firstRecordedAt: Timestamp?,
+        lastRecordedAt: Timestamp?, readModels: [(name: String, version: Int, position: Int64, rows: Int64)], fileBytes: Int64,
+        generation: [GenerationUsage]
+    ) {
+        self.events = events
+        self.streams = streams
+        self.byType = byType
+        self.firstRecordedAt = firstRecordedAt
+        self.lastRecordedAt = lastRecordedAt
+        self.readModels = readModels
+        self.fileBytes = fileBytes
+        self.generation = generation
+    }
+}
+
+/// What one coach and model generated on one day, and what it cost.
+public struct GenerationUsage: Sendable, Equatable {
+    public var day: String
+    public var coach: String
+    public var model: String?
+    /// Plans, weeks and workouts generated.
+    public var artefacts: Int64
+    /// Calls made to the model (retries and repairs included).
+    public var calls: Int64
+    /// Calls that failed or gave an invalid answer.
+    public var failedCalls: Int64
+    /// Artefacts the rules made after the model's attempts were spent.
+    public var fallbacks: Int64
+    public var promptTokens: Int64
+    public var completionTokens: Int64
+    public var latencyMs: Double
+
+    public init(
+        day: String, coach: String, model: String?, artefacts: Int64, calls: Int64, failedCalls: Int64, fallbacks: Int64,
+        promptTokens: Int64, completionTokens: Int64, latencyMs: Double
+    ) {
+        self.day = day
+        self.coach = coach
+        self.model = model
+        self.artefacts = artefacts
+        self.calls = calls
+        self.failedCalls = failedCalls
+        self.fallbacks = fallbacks
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.latencyMs = latencyMs
+    }
+
+    public var failureRate: Double { calls == 0 ? 0 : Double(failedCalls) / Double(calls) }
+    public var fallbackRate: Double { artefacts == 0 ? 0 : Double(fallbacks) / Double(artefacts) }
+}
