@@ -39,6 +39,23 @@ public struct WorkoutGenerated: EventPayload {
             self.name = name
             self.items = items
         }
+
+        /// A block the rule-based coach writes, under its name.
+        public init(_ kind: Kind, items: [Item]) {
+            self.init(name: kind.rawValue, items: items)
+        }
+
+        /// The blocks the rule-based coach writes (and the formatter reads) by name; a model's
+        /// block may have any other name, a cardio block is named after its theme.
+        public enum Kind: String, Sendable, CaseIterable {
+            case warmUp = "Warm-up"
+            case main = "Main"
+            case accessories = "Accessories"
+            case cooldown = "Cooldown"
+        }
+
+        /// Which of the known blocks this is, by its name.
+        public var kind: Kind? { Kind(rawValue: name) }
     }
 
     public enum ItemType: String, Codable, Sendable, CaseIterable {

@@ -2,7 +2,6 @@ import EventLog
 import Events
 import Foundation
 
-import Synchronization
 
 /// A read-model: its tables and how each event changes them.
 ///
@@ -77,7 +76,7 @@ public struct ProjectedEvent: Sendable {
                 ?? EventCatalog.currentPayload(type: envelope.type, schemaVersion: envelope.schemaVersion, payload: envelope.payload)
                 ?? envelope.payload
         } catch {
-            throw ProjectionError("position \(envelope.position): \(error)")
+            throw ProjectionError(.undecodable, "position \(envelope.position): \(error)")
         }
         try self.init(
             position: envelope.position, type: envelope.type, schemaVersion: envelope.schemaVersion,
@@ -95,7 +94,7 @@ public struct ProjectedEvent: Sendable {
                 let stored = Data(row.payload)
                 payload = [UInt8](try EventCatalog.currentPayload(type: type, schemaVersion: row.schemaVersion, payload: stored) ?? stored)
             } catch {
-                throw ProjectionError("position \(row.position): \(error)")
+                throw ProjectionError(.undecodable, "position \(row.position): \(error)")
             }
         }
         try self.init(
@@ -105,7 +104,7 @@ public struct ProjectedEvent: Sendable {
 
     private init(position: Int64, type: String, schemaVersion: Int, recordedAt: Timestamp, causationID: UUID?, payload: [UInt8]) throws {
         guard let json = JSONFields(payload) else {
-            throw ProjectionError("position \(position): the \(type) payload is not a JSON object")
+            throw ProjectionError(.undecodable, "position \(position): the \(type) payload is not a JSON object")
         }
         self.position = position
         self.type = type
@@ -116,10 +115,32 @@ public struct ProjectedEvent: Sendable {
     }
 }
 
-/// A read-model failure, with a one-line message.
+/// A read-model failure: a code to match on and a one-line message naming the read-model
+/// and the event position.
 public struct ProjectionError: Error, CustomStringConvertible, Sendable {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Base: String, Hashable, Sendable { case undecodable, cannotApply, unknownReadModel }
+        private let base: Base
+        private init(_ base: Base) { self.base = base }
+
+        /// A stored payload does not upcast, or is not a JSON object.
+        public static let undecodable = Code(.undecodable)
+        /// A read-model's statement failed on an event.
+        public static let cannotApply = Code(.cannotApply)
+        /// No read-model has that name.
+        public static let unknownReadModel = Code(.unknownReadModel)
+
+        public var description: String { base.rawValue }
+    }
+
+    public let code: Code
     public let message: String
-    public init(_ message: String) { self.message = message }
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
     public var description: String { message }
 }
 
@@ -187,7 +208,7 @@ public final class ProjectionWriter {
             } catch let error as ProjectionError {
                 throw error
             } catch {
-                throw ProjectionError("\(projection.name) cannot apply position \(event.position) (\(event.type)): \(error)")
+                throw ProjectionError(.cannotApply, "\(projection.name) cannot apply position \(event.position) (\(event.type)): \(error)")
             }
         }
     }

@@ -15,16 +15,16 @@ public enum DailyMessage {
         var lines = ["\(firstName), \(weekday) \(monthDay(workout.date)): \(workout.theme)\(workout.load.map { " (\($0.rawValue))" } ?? "")"]
         var numbered = 0
         for block in workout.blocks {
-            switch block.name {
-            case "Warm-up":
+            switch block.kind {
+            case .warmUp?:
                 lines.append(detail.rawValue >= Detail.noWarmUpDetail.rawValue
                     ? "Warm up 5 min"
                     : "Warm-up: " + block.items.map { item($0, rest: false) }.joined(separator: ", "))
-            case "Cooldown":
+            case .cooldown?:
                 if detail.rawValue < Detail.noCooldown.rawValue {
                     lines.append("Cool down: " + block.items.map { item($0, rest: false) }.joined(separator: ", "))
                 }
-            case "Accessories":
+            case .accessories?:
                 lines.append("Then: " + block.items.map { item($0, rest: false) }.joined(separator: "; "))
             default:
                 for entry in block.items {

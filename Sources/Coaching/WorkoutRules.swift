@@ -75,155 +75,24 @@ public struct WorkoutRules: Sendable {
     /// The workout for `day` on `date`, or nil for a rest day.
     ///
     /// - Parameters:
-    ///   - weekOfBlock: 0-based week within the mesocycle; `deload` marks the deload week.
-    ///   - weekIndex: week of the plan, for running progression.
+    ///   - weekIndex: week of the plan, for running progression; `deload` marks the deload week.
     ///   - recent: the client's workouts of the last 7 days (their volume is not repeated).
     public func workout(
         client: ClientEnrolled, planId: String?, programType: ProgramType, day: DayPlan, date: LocalDate,
         weekIndex: Int, deload: Bool, recent: [WorkoutGenerated], inputs: [Int64]
     ) -> WorkoutGenerated? {
         guard let load = day.load else { return nil }
-        let profile = client.profile
-        var random = SeededGenerator(seed: "\(client.clientId)|\(date)")
-        let equipment = Self.equipment(for: profile)
-        let injured = Set(profile.injuries.filter { $0.status == .active }.map(\.area))
-        let zone = TrainingTables.zone(for: profile.primaryGoal)
-        var rules: [String] = ["\(zone.name) zone for \(profile.primaryGoal.rawValue) (NSCA): \(zone.reps.lowerBound)-\(zone.reps.upperBound) reps, rest \(zone.restSeconds.lowerBound)-\(zone.restSeconds.upperBound) s"]
-        if deload { rules.append("deload week: sets x\(TrainingTables.deloadSetFactor), RPE 6") }
-        if !injured.isEmpty { rules.append("active injuries excluded: \(injured.sorted().joined(separator: ", "))") }
-        var modifications: [WorkoutGenerated.Modification] = []
-        let recentExercises = Set(recent.flatMap { $0.blocks.flatMap { $0.items.map(\.exercise) } })
-        // Hard sets per muscle over the last week: nothing pushes a muscle past its maximum
-        // recoverable volume (Renaissance Periodization's landmarks).
-        var weeklySets = Self.hardSets(recent, catalog: catalog)
-        // A deload week's own volume, counted from its Monday.
-        var deloadSets = deload ? Self.hardSets(recent.filter { $0.date >= ClientCalendar.monday(of: date) }, catalog: catalog) : [:]
-        func capped(_ exercise: Exercise, sets: Int) -> Int {
-            var allowed = sets
-            for muscle in exercise.primary {
-                guard let recoverable = TrainingTables.weeklySets[muscle]?.maximumRecoverable else { continue }
-                allowed = min(allowed, recoverable - weeklySets[muscle, default: 0])
-                // A deload week keeps each muscle to about half of it over the week itself.
-                if deload { allowed = min(allowed, recoverable / 2 - deloadSets[muscle, default: 0]) }
-            }
-            allowed = max(0, allowed)
-            if allowed < sets {
-                let muscles = exercise.primary.filter { TrainingTables.weeklySets[$0] != nil }.joined(separator: ", ")
-                rules.append(allowed == 0
-                    ? "volume cap: \(muscles) at the weekly maximum recoverable sets (RP): \(exercise.name) left out"
-                    : "volume cap: \(muscles) near the weekly maximum recoverable sets (RP): \(exercise.name) \(sets) -> \(allowed) sets")
-            }
-            for muscle in exercise.primary {
-                weeklySets[muscle, default: 0] += allowed
-                if deload { deloadSets[muscle, default: 0] += allowed }
-            }
-            return allowed
-        }
-
-        /// The exercise for a slot: the best the client can do, preferring the slot's role and
-        /// something not done in the last week; when the unrestricted choice is ruled out by an
-        /// injury or missing equipment, the swap is recorded.
-        func choose(_ pattern: String, _ role: WorkoutGenerated.ItemType) -> Exercise? {
-            func pick(_ options: [Exercise]) -> Exercise? {
-                let preferred = options.filter { $0.type == role }
-                let pool = preferred.isEmpty ? options : preferred
-                let fresh = pool.filter { !recentExercises.contains($0.name) }
-                let choices = Array((fresh.isEmpty ? pool : fresh).prefix(3))
-                guard !choices.isEmpty else { return nil }
-                return choices[Int(random.next() % UInt64(choices.count))]
-            }
-            let ideal = catalog.candidates(pattern: pattern, equipment: Self.gymEquipment, injuredAreas: [], level: profile.skillLevel)
-                .first { $0.type == role }
-            let options = catalog.candidates(pattern: pattern, equipment: equipment, injuredAreas: injured, level: profile.skillLevel)
-            guard let chosen = pick(options) else {
-                // Nothing of this pattern fits: a neighbouring pattern trains the same muscles.
-                for fallback in Self.fallbacks[pattern] ?? [] {
-                    let options = catalog.candidates(pattern: fallback, equipment: equipment, injuredAreas: injured, level: profile.skillLevel)
-                    guard let substitute = pick(options) else { continue }
-                    let reason = injured.isEmpty ? "equipment at hand" : "\(injured.sorted().joined(separator: ", ")) injury active"
-                    modifications.append(.init(
-                        condition: reason, replace: ideal.map { .init(exercise: $0.name, with: substitute.name) },
-                        note: "No \(pattern) exercise fits; \(substitute.name) (\(fallback)) trains the same muscles"))
-                    rules.append("\(reason): \(pattern) slot -> \(substitute.name) (\(fallback))")
-                    return substitute
-                }
-                rules.append("no \(pattern) exercise fits the equipment and injuries: slot dropped")
-                return nil
-            }
-            if let ideal, !ideal.stresses.isDisjoint(with: injured), ideal.id != chosen.id {
-                let area = ideal.stresses.intersection(injured).sorted().joined(separator: ", ")
-                modifications.append(.init(
-                    condition: "\(area) injury active", replace: .init(exercise: ideal.name, with: chosen.name),
-                    note: "\(chosen.name) trains the same pattern without loading the \(area)"))
-                rules.append("\(area) injury active: \(ideal.name) -> \(chosen.name)")
-            }
-            return chosen
-        }
-
-        var blocks: [WorkoutGenerated.Block] = []
-        let prep = catalog.prep.filter { $0.isPossible(with: equipment) && $0.stresses.isDisjoint(with: injured) }
-        if !prep.isEmpty {
-            let first = prep[Int(random.next() % UInt64(prep.count))]
-            let second = prep[Int(random.next() % UInt64(prep.count))]
-            let warmUp = (first.id == second.id ? [first] : [first, second]).map { exercise in
-                WorkoutGenerated.Item(type: .prep, exercise: exercise.name, sets: 1, reps: exercise.unit == .reps ? .count(10) : nil,
-                                      durationSec: exercise.unit == .reps ? nil : 45)
-            }
-            blocks.append(.init(name: "Warm-up", items: warmUp))
-        }
-
-        if let options = Self.cardio[day.theme] {
-            let pick = options.compactMap { catalog[$0] }.first {
-                $0.isPossible(with: equipment) && $0.stresses.isDisjoint(with: injured) && $0.level.rank <= profile.skillLevel.rank
-            } ?? catalog["brisk-walk"]!
-            if pick.id != options.first, let ideal = catalog[options[0]], !ideal.stresses.isDisjoint(with: injured) {
-                let area = ideal.stresses.intersection(injured).sorted().joined(separator: ", ")
-                modifications.append(.init(condition: "\(area) injury active", replace: .init(exercise: ideal.name, with: pick.name),
-                                           note: "Lower impact while the \(area) heals"))
-            }
-            blocks.append(.init(name: day.theme, items: [runItem(pick, theme: day.theme, profile: profile, weekIndex: weekIndex, deload: deload, rules: &rules)]))
-        }
-
-        let slots = Self.slots(for: day.theme)
-        let mainSets = deload ? max(1, Int((Double(zone.sets.lowerBound + 1) * TrainingTables.deloadSetFactor).rounded(.up))) : zone.sets.lowerBound + (load == .heavy ? 1 : 0)
-        let reps = Self.reps(zone: zone, load: load)
-        let rpe = TrainingTables.rpe(reps: reps, zone: zone, target: deload ? 6 : 8, deload: deload) ?? 7
-        let percent = TrainingTables.percent1RM(reps: reps, rpe: rpe)
-        let rest = load == .heavy ? zone.restSeconds.upperBound : (zone.restSeconds.lowerBound + zone.restSeconds.upperBound) / 2
-        var mainItems: [WorkoutGenerated.Item] = []
-        for slot in slots.main {
-            guard let exercise = choose(slot.pattern, slot.role) else { continue }
-            let sets = capped(exercise, sets: mainSets)
-            guard sets > 0 else { continue }
-            mainItems.append(.init(type: exercise.type == .compound ? .compound : .secondary, exercise: exercise.name, sets: sets,
-                                   reps: exercise.unit == .reps ? .count(reps) : nil, durationSec: exercise.unit == .reps ? nil : 40,
-                                   RPE: rpe, percentageRM: exercise.unit == .reps ? percent : nil, restSec: max(rest, 1)))
-        }
-        if !mainItems.isEmpty { blocks.append(.init(name: "Main", items: mainItems)) }
-
-        let accessorySets = deload ? 1 : 2
-        var accessories: [WorkoutGenerated.Item] = []
-        for slot in slots.accessories {
-            guard let exercise = choose(slot.pattern, slot.role) else { continue }
-            let holds = exercise.unit != .reps
-            let sets = capped(exercise, sets: accessorySets)
-            guard sets > 0 else { continue }
-            accessories.append(.init(type: slot.role == .core ? .core : .accessory, exercise: exercise.name, sets: sets,
-                                     reps: holds ? nil : .text("10-12"), durationSec: holds ? 30 : nil, RPE: deload ? 6 : 7,
-                                     restSec: 60))
-        }
-        if !accessories.isEmpty { blocks.append(.init(name: "Accessories", items: accessories)) }
-
-        let cooldown = catalog.cooldown.filter { $0.isPossible(with: equipment) && $0.stresses.isDisjoint(with: injured) }
-        if !cooldown.isEmpty {
-            let pick = cooldown[Int(random.next() % UInt64(cooldown.count))]
-            blocks.append(.init(name: "Cooldown", items: [.init(type: .cooldown, exercise: pick.name, durationSec: pick.unit == .minutes ? nil : 60, durationMin: pick.unit == .minutes ? 5 : nil)]))
-        }
-
+        // The order of the blocks is the order of the seeded draws: keep it.
+        var draft = WorkoutDraft(rules: self, client: client, date: date, deload: deload, recent: recent)
+        draft.addWarmUp()
+        draft.addCardio(theme: day.theme, weekIndex: weekIndex)
+        draft.addMainWork(theme: day.theme, load: load)
+        draft.addAccessories(theme: day.theme)
+        draft.addCooldown()
         return WorkoutGenerated(
-            clientId: client.clientId, planId: planId, date: date, theme: day.theme, load: load, blocks: blocks,
-            modifications: modifications,
-            decision: DecisionRecord(coach: PlanRules.coach, coachVersion: PlanRules.version, inputs: inputs, rules: rules,
+            clientId: client.clientId, planId: planId, date: date, theme: day.theme, load: load, blocks: draft.blocks,
+            modifications: draft.modifications,
+            decision: DecisionRecord(coach: PlanRules.coach, coachVersion: PlanRules.version, inputs: inputs, rules: draft.rules,
                                      seed: SeededGenerator.seed(of: "\(client.clientId)|\(date)"), durationMs: 0))
     }
 

@@ -14,11 +14,6 @@ func parseDate(_ text: String?, option: String = "--date") throws -> LocalDate? 
     return date
 }
 
-/// Runs `body` (coaching errors reach the one place that maps them to exit codes).
-func coaching<T>(_ body: () async throws -> T) async throws -> T {
-    try await body()
-}
-
 struct EnrollCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enroll", abstract: "Enroll a client (flags, or --profile FILE.json).")
@@ -45,10 +40,10 @@ struct EnrollCommand: AsyncParsableCommand {
     @Option(help: "Travel the plan should know about, e.g. \"away Apr 6-12, hotel gym\".") var travel: String?
 
     func run() async throws {
-        let enrollment = try await coaching { try makeEnrollment() }
+        let enrollment = try makeEnrollment()
         let engine = try await store.openEngine()
         defer { try? engine.close() }
-        let client = try await coaching { try await engine.enroll(enrollment) }
+        let client = try await engine.enroll(enrollment)
         print("enrolled \(client.clientId) (\(client.timezone), daily message at \(client.preferredSendHour):00)")
     }
 
@@ -92,7 +87,7 @@ struct PlanCommand: AsyncParsableCommand {
         let startDate = try parseDate(start, option: "--start")
         let engine = try await store.openEngine(coach: coachOptions)
         defer { try? engine.close() }
-        let plan = try await coaching { try await engine.createPlan(clientID: client, start: startDate, weeks: weeks) }
+        let plan = try await engine.createPlan(clientID: client, start: startDate, weeks: weeks)
         print("plan \(plan.planId): \(plan.overview)")
     }
 }
@@ -109,7 +104,7 @@ struct BreakdownCommand: AsyncParsableCommand {
         let day = try parseDate(date)
         let engine = try await store.openEngine(coach: coachOptions)
         defer { try? engine.close() }
-        let broken = try await coaching { try await engine.breakdown(clientID: client, date: day) }
+        let broken = try await engine.breakdown(clientID: client, date: day)
         print("mesocycle \(broken.mesocycle.index + 1) \(broken.mesocycle.name): \(broken.microcycles.count) weeks from \(broken.mesocycle.startDate)")
     }
 }
@@ -130,7 +125,7 @@ struct DailyCommand: AsyncParsableCommand {
         let clients: [String]
         if let client { clients = [client] } else { clients = try await engine.activeClientIDs() }
         for id in clients {
-            let (text, sent) = try await coaching { try await engine.sendDaily(clientID: id, date: day, dryRun: dryRun) }
+            let (text, sent) = try await engine.sendDaily(clientID: id, date: day, dryRun: dryRun)
             print("== \(id)\(dryRun ? " (dry run)" : sent ? " (sent)" : " (already sent)")\n\(text)\n")
         }
     }
@@ -173,33 +168,31 @@ struct UpdateCommand: AsyncParsableCommand {
     func run() async throws {
         let engine = try await store.openEngine()
         defer { try? engine.close() }
-        let updated = try await coaching {
-            let history = try await engine.history(of: client)
-            guard let current = history.client else { throw CoachingError(.unknownClient, "unknown client \(client)") }
-            var profile: FitnessProfile?
-            if days != nil || !injury.isEmpty {
-                var changed = current.profile
-                if let days {
-                    changed.trainingDays = try days.split(separator: ",").map { part in
-                        guard let day = Int(part.trimmingCharacters(in: .whitespaces)) else { throw CoachingError("--days \(days) is not a list of weekday numbers") }
-                        return day
-                    }
-                    changed.daysPerWeek = changed.trainingDays.count
+        let history = try await engine.history(of: client)
+        guard let current = history.client else { throw CoachingError(.unknownClient, "unknown client \(client)") }
+        var profile: FitnessProfile?
+        if days != nil || !injury.isEmpty {
+            var changed = current.profile
+            if let days {
+                changed.trainingDays = try days.split(separator: ",").map { part in
+                    guard let day = Int(part.trimmingCharacters(in: .whitespaces)) else { throw CoachingError("--days \(days) is not a list of weekday numbers") }
+                    return day
                 }
-                if !injury.isEmpty {
-                    changed.injuries = try injury.map { text in
-                        let parts = text.split(separator: ":").map(String.init)
-                        guard let status = parts.count > 1 ? InjuryStatus(rawValue: parts[1]) : .active else {
-                            throw CoachingError("--injury \(text): the status is active or resolved")
-                        }
-                        return Injury(area: parts[0], status: status)
-                    }
-                }
-                profile = changed
+                changed.daysPerWeek = changed.trainingDays.count
             }
-            return try await engine.updateClient(ClientUpdated(
-                clientId: client, timezone: timezone, preferredSendHour: sendHour, optedIn: optedIn, isActive: active, profile: profile))
+            if !injury.isEmpty {
+                changed.injuries = try injury.map { text in
+                    let parts = text.split(separator: ":").map(String.init)
+                    guard let status = parts.count > 1 ? InjuryStatus(rawValue: parts[1]) : .active else {
+                        throw CoachingError("--injury \(text): the status is active or resolved")
+                    }
+                    return Injury(area: parts[0], status: status)
+                }
+            }
+            profile = changed
         }
+        let updated = try await engine.updateClient(ClientUpdated(
+            clientId: client, timezone: timezone, preferredSendHour: sendHour, optedIn: optedIn, isActive: active, profile: profile))
         print("updated \(updated.clientId): \(updated.timezone), daily message at \(updated.preferredSendHour):00, days \(updated.profile.trainingDays.map(String.init).joined(separator: ","))\(updated.isActive ? "" : ", inactive")")
     }
 }

@@ -50,8 +50,8 @@ struct DemoCommand: AsyncParsableCommand {
                     trainingDays: days, sessionMinutes: 45, location: location, equipment: location == .home ? ["dumbbell", "band"] : [],
                     injuries: injured ? [Injury(area: ["knee", "shoulder", "lower-back"][n % 3], status: .active)] : []))
             if try await engine.history(of: id).client == nil {
-                _ = try await coaching { try await engine.enroll(enrollment) }
-                _ = try await coaching { try await engine.createPlan(clientID: id, start: LocalDate("2026-03-02")!, weeks: 12) }
+                _ = try await engine.enroll(enrollment)
+                _ = try await engine.createPlan(clientID: id, start: LocalDate("2026-03-02")!, weeks: 12)
                 enrolled += 1
             }
         }

@@ -49,7 +49,7 @@ struct MigrateCommand: AsyncParsableCommand {
         func run() async throws {
             let engine = try await store.openEngine(coach: coachOptions)
             defer { try? engine.close() }
-            let report = try await coaching { try await engine.migrateCleanSlate(dryRun: dryRun) }
+            let report = try await engine.migrateCleanSlate(dryRun: dryRun)
             let effects = report.effects.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
             if report.alreadyApplied {
                 print("clean-slate is already applied (migration \(report.migrationID) at position \(report.position ?? 0)); "
@@ -76,7 +76,7 @@ struct MigrateCommand: AsyncParsableCommand {
             guard name == Engine.cleanSlate else { throw CommandFailure(message: "error: unknown migration \(name); known: clean-slate", exitCode: 64) }
             let engine = try await store.openEngine()
             defer { try? engine.close() }
-            let (id, position) = try await coaching { try await engine.revertCleanSlate(reason: reason) }
+            let (id, position) = try await engine.revertCleanSlate(reason: reason)
             print("clean-slate reverted: migration \(id), MigrationReverted at position \(position)")
         }
     }

@@ -53,7 +53,7 @@ extension ReadModels {
         guard let names, !names.isEmpty else { return projections }
         return try names.map { name in
             guard let projection = projection(named: name) else {
-                throw ProjectionError("unknown read-model \(name); known: \(projections.map(\.name).joined(separator: ", "))")
+                throw ProjectionError(.unknownReadModel, "unknown read-model \(name); known: \(projections.map(\.name).joined(separator: ", "))")
             }
             return projection
         }

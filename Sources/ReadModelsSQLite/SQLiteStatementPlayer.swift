@@ -53,7 +53,7 @@ final class SQLiteStatementPlayer: StatementPlayer {
                     sqlite3_clear_bindings(s)
                 } catch {
                     let origin = operation.origin
-                    throw ProjectionError("\(origin.projection) cannot apply position \(origin.position) (\(origin.type)): \(error)")
+                    throw ProjectionError(.cannotApply, "\(origin.projection) cannot apply position \(origin.position) (\(origin.type)): \(error)")
                 }
             }
         }
