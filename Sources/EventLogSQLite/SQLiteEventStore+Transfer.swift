@@ -29,46 +29,24 @@ extension SQLiteEventStore {
                         chunk.removeAll(keepingCapacity: true)
                     }
                     for (number, bytes) in lines {
-                        func bad(_ reason: String) -> EventStoreError {
-                            var error = EventStoreError(.invalidImport, "\(path):\(number): \(reason); nothing was imported")
-                            error.line = number
-                            return error
-                        }
                         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
                         let event: RecordedEvent
                         do {
-                            event = try decoder.decode(EnvelopeLine.self, from: bytes).recordedEvent()
-                        } catch let invalid as EnvelopeLine.Invalid {
-                            throw bad(invalid.reason)
-                        } catch {
-                            throw bad("not an event envelope (\(Self.describe(error)))")
+                            event = try Self.envelope(bytes, decoder)
+                            guard try Self.continues(event, head: head, streamVersions: &streamVersions, db) else {
+                                report.alreadyStored += 1
+                                continue
+                            }
+                            do {
+                                try Self.insert(event, statement: insert.sqliteStatement, db)
+                            } catch {
+                                throw ImportProblem("event id \(event.eventID) is already stored at another position")
+                            }
+                        } catch let problem as ImportProblem {
+                            var error = EventStoreError(.invalidImport, "\(path):\(number): \(problem.reason); nothing was imported")
+                            error.line = number
+                            throw error
                         }
-                        if event.position <= head.position {
-                            // Already in this log: it must be the very same event.
-                            let stored = try Self.events(from: event.position, limit: 1, db).first
-                            guard stored == event else { throw bad("position \(event.position) is already stored with a different event") }
-                            report.alreadyStored += 1
-                            continue
-                        }
-                        guard event.position == head.position + 1 else {
-                            throw bad("position \(event.position) does not follow the log's head \(head.position)")
-                        }
-                        guard event.previousHash == head.hash else {
-                            throw bad("previousHash does not continue this log's chain at position \(head.position)")
-                        }
-                        guard HashChain.expectedHash(of: event, previous: head.hash) == event.hash else {
-                            throw bad("hash does not match the event's content")
-                        }
-                        let current = try streamVersions[event.streamID] ?? Self.streamVersion(event.streamID, db)
-                        guard event.streamVersion == current + 1 else {
-                            throw bad("stream \(event.streamID) is at version \(current); this line has version \(event.streamVersion)")
-                        }
-                        do {
-                            try Self.insert(event, statement: insert.sqliteStatement, db)
-                        } catch {
-                            throw bad("event id \(event.eventID) is already stored at another position")
-                        }
-                        streamVersions[event.streamID] = event.streamVersion
                         head = ChainHead(position: event.position, hash: event.hash)
                         chunk.append(event)
                         report.appended += 1
@@ -89,6 +67,50 @@ extension SQLiteEventStore {
         } catch {
             throw Self.map(error, path: self.path)
         }
+    }
+
+    /// Why an import line is refused.
+    struct ImportProblem: Error {
+        let reason: String
+        init(_ reason: String) { self.reason = reason }
+    }
+
+    /// The envelope on an export line.
+    static func envelope(_ bytes: Data, _ decoder: JSONDecoder) throws -> RecordedEvent {
+        do {
+            return try decoder.decode(EnvelopeLine.self, from: bytes).recordedEvent()
+        } catch let invalid as EnvelopeLine.Invalid {
+            throw ImportProblem(invalid.reason)
+        } catch {
+            throw ImportProblem("not an event envelope (\(describe(error)))")
+        }
+    }
+
+    /// Whether `event` continues the log after `head` (true) or is the very event already
+    /// stored at its position (false); anything else is an ``ImportProblem``. Counts the
+    /// event's stream version in `streamVersions`.
+    static func continues(_ event: RecordedEvent, head: ChainHead, streamVersions: inout [String: Int64], _ db: Database) throws -> Bool {
+        if event.position <= head.position {
+            // Already in this log: it must be the very same event.
+            let stored = try events(from: event.position, limit: 1, db).first
+            guard stored == event else { throw ImportProblem("position \(event.position) is already stored with a different event") }
+            return false
+        }
+        guard event.position == head.position + 1 else {
+            throw ImportProblem("position \(event.position) does not follow the log's head \(head.position)")
+        }
+        guard event.previousHash == head.hash else {
+            throw ImportProblem("previousHash does not continue this log's chain at position \(head.position)")
+        }
+        guard HashChain.expectedHash(of: event, previous: head.hash) == event.hash else {
+            throw ImportProblem("hash does not match the event's content")
+        }
+        let current = try streamVersions[event.streamID] ?? streamVersion(event.streamID, db)
+        guard event.streamVersion == current + 1 else {
+            throw ImportProblem("stream \(event.streamID) is at version \(current); this line has version \(event.streamVersion)")
+        }
+        streamVersions[event.streamID] = event.streamVersion
+        return true
     }
 
     static func describe(_ error: any Error) -> String {

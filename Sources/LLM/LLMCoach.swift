@@ -1,3 +1,4 @@
+import Coaching
 import Events
 import Foundation
 #if canImport(FoundationNetworking)
@@ -52,12 +53,18 @@ public final class LLMCoach: Sendable {
     public let prompts: PromptLibrary
     public let gate: RateGate
     let transport: HTTPTransport
+    /// Times each call (its attempt's `latencyMs`).
+    let clock: any Clock<Duration>
 
     /// The version recorded in decision records beside the provider's name.
     public static let version = "llm-coach 1"
 
-    public init(provider: any ModelProvider, settings: LLMSettings = LLMSettings(), prompts: PromptLibrary = .standard) {
+    public init(
+        provider: any ModelProvider, settings: LLMSettings = LLMSettings(), prompts: PromptLibrary = .standard,
+        clock: any Clock<Duration> = ContinuousClock()
+    ) {
         self.provider = provider
+        self.clock = clock
         self.settings = settings
         self.prompts = prompts
         self.gate = RateGate(concurrency: settings.concurrency, perMinute: settings.requestsPerMinute, window: settings.rateWindow)
@@ -73,6 +80,10 @@ public final class LLMCoach: Sendable {
     }
 
     /// Asks for an `Answer` to `prompt`; `validate` lists what is wrong with a decoded answer.
+    ///
+    /// A failed call is retried (backing off, or as long as the provider asks) while it is
+    /// retryable and retries are left; an invalid answer is repaired once, by showing the model
+    /// what is wrong. The outcome records every call.
     public func generate<Answer: Decodable & Sendable>(
         _ type: Answer.Type, prompt: RenderedPrompt, validate: @Sendable (Answer) -> [String]
     ) async -> LLMOutcome<Answer> {
@@ -93,61 +104,34 @@ public final class LLMCoach: Sendable {
                 outcome.failure = "not called: \(provider.name) quota exhausted earlier in this process (\(exhausted))"
                 return outcome
             }
-            let request = CompletionRequest(
-                system: prompt.system, turns: turns, schema: schema,
-                schemaName: String(prompt.template.prefix { $0 != "@" }).replacingOccurrences(of: "-", with: "_"),
-                temperature: settings.temperature, maxOutputTokens: settings.maxOutputTokens)
-            let urlRequest: URLRequest
+            let completion: Completion
+            var attempt: DecisionRecord.Attempt
             do {
-                urlRequest = try provider.urlRequest(for: request, timeout: settings.timeout)
+                (completion, attempt) = try await call(prompt, turns: turns, schema: schema, purpose: purpose)
             } catch {
                 outcome.failure = "the request could not be written: \(error)"
                 return outcome
             }
-            let started = ContinuousClock.now
-            let completion = await gate.run { await self.transport.send(urlRequest, to: self.provider, timeout: self.settings.timeout) }
-            let elapsed = ContinuousClock.now - started
-            var attempt = DecisionRecord.Attempt(
-                purpose: purpose, httpStatus: completion.httpStatus, finishReason: completion.finishReason,
-                rawOutput: completion.text ?? completion.errorBody, latencyMs: Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000,
-                promptTokens: completion.promptTokens, completionTokens: completion.completionTokens)
             outcome.modelVersion = completion.modelVersion ?? outcome.modelVersion
 
             if let failure = completion.failure {
                 attempt.error = failure.description
                 outcome.attempts.append(attempt)
                 if case .quotaExhausted(let reason) = failure { await gate.markExhausted(reason) }
-                guard failure.isRetryable, retries < settings.retries else {
-                    outcome.failure = failure.isRetryable
-                        ? "\(failure) (after \(retries + 1) calls)"
-                        : failure.description
+                switch retryWait(after: failure, retries: retries) {
+                case .stop(let reason):
+                    outcome.failure = reason
                     return outcome
+                case .wait(let wait):
+                    retries += 1
+                    purpose = "retry"
+                    try? await Task.sleep(for: wait)
+                    continue
                 }
-                var wait = backoff(retry: retries)
-                if case .rateLimited(let asked?) = failure {
-                    guard asked <= settings.longestRetryWait else {
-                        outcome.failure = "\(failure): longer than the \(Int(settings.longestRetryWait)) s a generation waits"
-                        return outcome
-                    }
-                    wait = .milliseconds(Int(asked * 1000))
-                }
-                retries += 1
-                purpose = "retry"
-                try? await Task.sleep(for: wait)
-                continue
             }
 
             let text = completion.text ?? ""
-            var problems: [String]
-            var answer: Answer?
-            do {
-                answer = try JSONDecoder().decode(Answer.self, from: Data(text.utf8))
-                problems = validate(answer!)
-            } catch let error as DecodingError {
-                problems = [Self.describe(error, in: text)]
-            } catch {
-                problems = ["not valid JSON: \(error)"]
-            }
+            let (answer, problems) = Self.check(text, as: Answer.self, validate: validate)
             attempt.validationErrors = problems
             outcome.attempts.append(attempt)
             if problems.isEmpty, let answer {
@@ -161,6 +145,57 @@ public final class LLMCoach: Sendable {
             repaired = true
             purpose = "repair"
             turns += [Turn(.model, text), Turn(.user, Self.repairRequest(problems))]
+        }
+    }
+
+    /// One call to the model, through the shared rate gate, timed on the coach's clock.
+    ///
+    /// - Throws: when the provider cannot write the request.
+    private func call(_ prompt: RenderedPrompt, turns: [Turn], schema: JSONSchema, purpose: String) async throws -> (Completion, DecisionRecord.Attempt) {
+        let request = CompletionRequest(
+            system: prompt.system, turns: turns, schema: schema,
+            schemaName: String(prompt.template.prefix { $0 != "@" }).replacingOccurrences(of: "-", with: "_"),
+            temperature: settings.temperature, maxOutputTokens: settings.maxOutputTokens)
+        let urlRequest = try provider.urlRequest(for: request, timeout: settings.timeout)
+        let stopwatch = Stopwatch(clock)
+        let completion = await gate.run { await self.transport.send(urlRequest, to: self.provider, timeout: self.settings.timeout) }
+        let attempt = DecisionRecord.Attempt(
+            purpose: purpose, httpStatus: completion.httpStatus, finishReason: completion.finishReason,
+            rawOutput: completion.text ?? completion.errorBody, latencyMs: stopwatch.milliseconds,
+            promptTokens: completion.promptTokens, completionTokens: completion.completionTokens)
+        return (completion, attempt)
+    }
+
+    enum RetryDecision: Equatable {
+        case wait(Duration)
+        case stop(String)
+    }
+
+    /// Whether to call again after `failure`, and after how long: a retryable failure with
+    /// retries left waits the backoff, or as long as a rate limit asks (up to the longest wait
+    /// a generation takes).
+    func retryWait(after failure: CompletionFailure, retries: Int) -> RetryDecision {
+        guard failure.isRetryable, retries < settings.retries else {
+            return .stop(failure.isRetryable ? "\(failure) (after \(retries + 1) calls)" : failure.description)
+        }
+        if case .rateLimited(let asked?) = failure {
+            guard asked <= settings.longestRetryWait else {
+                return .stop("\(failure): longer than the \(Int(settings.longestRetryWait)) s a generation waits")
+            }
+            return .wait(.milliseconds(Int(asked * 1000)))
+        }
+        return .wait(backoff(retry: retries))
+    }
+
+    /// The answer in `text`, and what is wrong with it (empty when it is sound).
+    static func check<Answer: Decodable>(_ text: String, as type: Answer.Type, validate: (Answer) -> [String]) -> (Answer?, [String]) {
+        do {
+            let answer = try JSONDecoder().decode(Answer.self, from: Data(text.utf8))
+            return (answer, validate(answer))
+        } catch let error as DecodingError {
+            return (nil, [describe(error, in: text)])
+        } catch {
+            return (nil, ["not valid JSON: \(error)"])
         }
     }
 

@@ -178,35 +178,65 @@ struct LegacyExport: Sendable {
 
     /// Checks values and references across the files.
     mutating func check(_ profileRows: [Row<Profile>]) throws {
-        func unique<T>(_ file: String, _ rows: [Row<T>], _ id: (T) -> String) throws -> [String: Row<T>] {
-            var seen: [String: Row<T>] = [:]
-            for row in rows {
-                let key = id(row.value)
-                if let first = seen[key] {
-                    throw LegacyImportError(file: file, line: row.line, reason: "duplicate id \(key) (first on line \(first.line))")
-                }
-                seen[key] = row
+        let userByID = try Self.unique("users.jsonl", users, \.id)
+        for row in users { try Self.check(row) }
+        var references = References(users: userByID)
+        try checkProfiles(profileRows, references)
+        references.plans = try Self.unique("fitnessPlans.jsonl", plans, \.id)
+        for row in plans {
+            try references.client("fitnessPlans.jsonl", row.line, row.value.clientId)
+            try Self.time("fitnessPlans.jsonl", row.line, row.value.createdAt)
+        }
+        references.mesocycles = try Self.unique("mesocycles.jsonl", mesocycles, \.id)
+        for row in mesocycles {
+            try references.client("mesocycles.jsonl", row.line, row.value.clientId)
+            try references.plan("mesocycles.jsonl", row.line, row.value.fitnessPlanId, client: row.value.clientId)
+            if row.value.lengthWeeks < 1 { throw LegacyImportError(file: "mesocycles.jsonl", line: row.line, reason: "lengthWeeks \(row.value.lengthWeeks) is not 1 or more") }
+            try Self.time("mesocycles.jsonl", row.line, row.value.createdAt)
+        }
+        references.microcycles = try Self.unique("microcycles.jsonl", microcycles, \.id)
+        for row in microcycles { try references.check(row) }
+        _ = try Self.unique("workoutInstances.jsonl", workouts, \.id)
+        for row in workouts { try references.check(row) }
+        _ = try Self.unique("messages.jsonl", messages, \.id)
+        for row in messages {
+            try references.client("messages.jsonl", row.line, row.value.userId, field: "userId")
+            try Self.time("messages.jsonl", row.line, row.value.createdAt)
+        }
+    }
+
+    /// Rows by id; a second row with an id already seen is an error naming both lines.
+    static func unique<T>(_ file: String, _ rows: [Row<T>], _ id: (T) -> String) throws -> [String: Row<T>] {
+        var seen: [String: Row<T>] = [:]
+        for row in rows {
+            let key = id(row.value)
+            if let first = seen[key] {
+                throw LegacyImportError(file: file, line: row.line, reason: "duplicate id \(key) (first on line \(first.line))")
             }
-            return seen
+            seen[key] = row
         }
-        let userByID = try unique("users.jsonl", users, \.id)
-        for row in users {
-            let user = row.value
-            func fail(_ reason: String) -> LegacyImportError { LegacyImportError(file: "users.jsonl", line: row.line, reason: reason) }
-            if user.id.isEmpty { throw fail("id is empty") }
-            if user.phoneNumber.wholeMatch(of: /\+[1-9][0-9]{7,14}/) == nil { throw fail("phoneNumber \(user.phoneNumber) is not E.164 (+ and 8 to 15 digits)") }
-            if TimeZone(identifier: user.timezone) == nil { throw fail("timezone \(user.timezone) is not an IANA time zone") }
-            if !(0...23).contains(user.preferredSendHour) { throw fail("preferredSendHour \(user.preferredSendHour) is not 0-23") }
-            if Timestamp(iso8601: user.createdAt) == nil { throw fail("createdAt \(user.createdAt) is not an ISO 8601 time") }
-        }
-        func client(_ file: String, _ line: Int, _ id: String, field: String = "clientId") throws {
-            if userByID[id] == nil { throw LegacyImportError(file: file, line: line, reason: "\(field) \(id) is not a client in users.jsonl") }
-        }
-        func time(_ file: String, _ line: Int, _ text: String, field: String = "createdAt") throws {
-            if Timestamp(iso8601: text) == nil { throw LegacyImportError(file: file, line: line, reason: "\(field) \(text) is not an ISO 8601 time") }
-        }
+        return seen
+    }
+
+    static func time(_ file: String, _ line: Int, _ text: String, field: String = "createdAt") throws {
+        if Timestamp(iso8601: text) == nil { throw LegacyImportError(file: file, line: line, reason: "\(field) \(text) is not an ISO 8601 time") }
+    }
+
+    /// A user's own fields: id, E.164 phone, IANA time zone, send hour, creation time.
+    static func check(_ row: Row<User>) throws {
+        let user = row.value
+        func fail(_ reason: String) -> LegacyImportError { LegacyImportError(file: "users.jsonl", line: row.line, reason: reason) }
+        if user.id.isEmpty { throw fail("id is empty") }
+        if user.phoneNumber.wholeMatch(of: /\+[1-9][0-9]{7,14}/) == nil { throw fail("phoneNumber \(user.phoneNumber) is not E.164 (+ and 8 to 15 digits)") }
+        if TimeZone(identifier: user.timezone) == nil { throw fail("timezone \(user.timezone) is not an IANA time zone") }
+        if !(0...23).contains(user.preferredSendHour) { throw fail("preferredSendHour \(user.preferredSendHour) is not 0-23") }
+        if Timestamp(iso8601: user.createdAt) == nil { throw fail("createdAt \(user.createdAt) is not an ISO 8601 time") }
+    }
+
+    /// One profile per known client, with a known skill level.
+    mutating func checkProfiles(_ profileRows: [Row<Profile>], _ references: References) throws {
         for row in profileRows {
-            try client("fitnessProfiles.jsonl", row.line, row.value.userId, field: "userId")
+            try references.client("fitnessProfiles.jsonl", row.line, row.value.userId, field: "userId")
             if let first = profiles[row.value.userId] {
                 throw LegacyImportError(file: "fitnessProfiles.jsonl", line: row.line, reason: "a second profile for client \(row.value.userId) (first on line \(first.line))")
             }
@@ -215,52 +245,50 @@ struct LegacyExport: Sendable {
             }
             profiles[row.value.userId] = row
         }
-        let planByID = try unique("fitnessPlans.jsonl", plans, \.id)
-        for row in plans {
-            try client("fitnessPlans.jsonl", row.line, row.value.clientId)
-            try time("fitnessPlans.jsonl", row.line, row.value.createdAt)
+    }
+
+    /// What rows of later files may refer to, by id.
+    struct References {
+        let users: [String: Row<User>]
+        var plans: [String: Row<PlanCreatedV1>] = [:]
+        var mesocycles: [String: Row<Mesocycle>] = [:]
+        var microcycles: [String: Row<Microcycle>] = [:]
+
+        func client(_ file: String, _ line: Int, _ id: String, field: String = "clientId") throws {
+            if users[id] == nil { throw LegacyImportError(file: file, line: line, reason: "\(field) \(id) is not a client in users.jsonl") }
         }
+
         func plan(_ file: String, _ line: Int, _ id: String, client clientID: String) throws {
-            guard let plan = planByID[id] else { throw LegacyImportError(file: file, line: line, reason: "fitnessPlanId \(id) is not a plan in fitnessPlans.jsonl") }
+            guard let plan = plans[id] else { throw LegacyImportError(file: file, line: line, reason: "fitnessPlanId \(id) is not a plan in fitnessPlans.jsonl") }
             if plan.value.clientId != clientID {
                 throw LegacyImportError(file: file, line: line, reason: "fitnessPlanId \(id) belongs to client \(plan.value.clientId), not \(clientID)")
             }
         }
-        let mesocycleByID = try unique("mesocycles.jsonl", mesocycles, \.id)
-        for row in mesocycles {
-            try client("mesocycles.jsonl", row.line, row.value.clientId)
-            try plan("mesocycles.jsonl", row.line, row.value.fitnessPlanId, client: row.value.clientId)
-            if row.value.lengthWeeks < 1 { throw LegacyImportError(file: "mesocycles.jsonl", line: row.line, reason: "lengthWeeks \(row.value.lengthWeeks) is not 1 or more") }
-            try time("mesocycles.jsonl", row.line, row.value.createdAt)
-        }
-        let microcycleByID = try unique("microcycles.jsonl", microcycles, \.id)
-        for row in microcycles {
+
+        /// A week: its client, plan and mesocycle exist and agree; it does not end before it starts.
+        func check(_ row: Row<Microcycle>) throws {
             let week = row.value
             try client("microcycles.jsonl", row.line, week.clientId)
             try plan("microcycles.jsonl", row.line, week.fitnessPlanId, client: week.clientId)
-            guard let mesocycle = mesocycleByID[week.mesocycleId], mesocycle.value.fitnessPlanId == week.fitnessPlanId else {
+            guard let mesocycle = mesocycles[week.mesocycleId], mesocycle.value.fitnessPlanId == week.fitnessPlanId else {
                 throw LegacyImportError(file: "microcycles.jsonl", line: row.line, reason: "mesocycleId \(week.mesocycleId) is not a mesocycle of plan \(week.fitnessPlanId)")
             }
             if week.endDate < week.startDate { throw LegacyImportError(file: "microcycles.jsonl", line: row.line, reason: "endDate \(week.endDate) is before startDate \(week.startDate)") }
-            try time("microcycles.jsonl", row.line, week.createdAt)
+            try LegacyExport.time("microcycles.jsonl", row.line, week.createdAt)
         }
-        _ = try unique("workoutInstances.jsonl", workouts, \.id)
-        for row in workouts {
+
+        /// A workout: its client exists, and its plan, mesocycle and week where it names them.
+        func check(_ row: Row<WorkoutGeneratedV1>) throws {
             let workout = row.value
             try client("workoutInstances.jsonl", row.line, workout.clientId)
             if let id = workout.fitnessPlanId { try plan("workoutInstances.jsonl", row.line, id, client: workout.clientId) }
-            if let id = workout.mesocycleId, mesocycleByID[id] == nil {
+            if let id = workout.mesocycleId, mesocycles[id] == nil {
                 throw LegacyImportError(file: "workoutInstances.jsonl", line: row.line, reason: "mesocycleId \(id) is not a mesocycle in mesocycles.jsonl")
             }
-            if let id = workout.microcycleId, microcycleByID[id] == nil {
+            if let id = workout.microcycleId, microcycles[id] == nil {
                 throw LegacyImportError(file: "workoutInstances.jsonl", line: row.line, reason: "microcycleId \(id) is not a week in microcycles.jsonl")
             }
-            try time("workoutInstances.jsonl", row.line, workout.createdAt)
-        }
-        _ = try unique("messages.jsonl", messages, \.id)
-        for row in messages {
-            try client("messages.jsonl", row.line, row.value.userId, field: "userId")
-            try time("messages.jsonl", row.line, row.value.createdAt)
+            try LegacyExport.time("workoutInstances.jsonl", row.line, workout.createdAt)
         }
     }
 

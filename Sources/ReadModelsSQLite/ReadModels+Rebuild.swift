@@ -75,24 +75,41 @@ extension ReadModels {
             }
             return generation
         }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let shadow = try await buildShadow(targets, from: store, generation: generation, progress: progress)
+        let indexed = clock.now
+        var report = try await switchIn(targets, store: store, shadow: shadow, generation: generation, diff: diff)
+        report.durations = (shadow.filled - started, indexed - shadow.filled, clock.now - indexed)
+        return report
+    }
+
+    /// What the shadow tables hold once built: the last position applied and their checksums.
+    struct Shadow {
+        let built: Int64
+        let checksums: [String: String]
+        let filled: ContinuousClock.Instant
+    }
+
+    /// Fills the shadow tables from the log up to its head, then builds their reader indexes
+    /// while checksumming their rows.
+    private func buildShadow(
+        _ targets: [any Projection], from store: SQLiteEventStore, generation: Int, progress: (@Sendable (Int64, Int64) -> Void)?
+    ) async throws -> Shadow {
+        let prefix = Self.shadowPrefix
         // The shadow tables fill through a connection of their own: a larger page cache (the
         // default 2 MB thrashes on indexes) and synchronous=NORMAL, so no fsync per batch. A
         // rebuild that dies is thrown away; the store's own connection keeps its durability
-        // for appends meanwhile, and the switch below commits through it, syncing the WAL
-        // with every shadow frame before it.
+        // for appends meanwhile, and the switch commits through it, syncing the WAL with
+        // every shadow frame before it.
         var configuration = Configuration()
         configuration.busyMode = .timeout(store.configuration.busyTimeout)
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -\(Self.replayCacheKiB)") }
         let shadow = try DatabaseQueue(path: store.path, configuration: configuration)
-        let head = try await store.headPosition()
-        let built: Int64
-        let builtChecksums: [String: String]
-        let clock = ContinuousClock()
-        let started = clock.now
-        var filled = started
         do {
-            built = try await populate(targets, from: store, into: shadow, prefix: prefix, through: head, progress: progress)
-            filled = clock.now
+            let head = try await store.headPosition()
+            let built = try await populate(targets, from: store, into: shadow, prefix: prefix, through: head, progress: progress)
+            let filled = ContinuousClock.now
             // One connection makes the readers' indexes while another checksums the rows, a
             // slice at a time; the first joins the second once its indexes are made.
             let slices = try await checksumSlices(targets, prefix: prefix, store: store)
@@ -108,21 +125,26 @@ extension ReadModels {
             }()
             var digests = try await digests(from: slices, store: store)
             for (table, digest) in try await indexedThenHelped { digests[table, default: RowDigest()].add(digest) }
-            builtChecksums = Self.checksums(targets, digests)
             try shadow.close()
+            return Shadow(built: built, checksums: Self.checksums(targets, digests), filled: filled)
         } catch {
             try? shadow.close()
             throw error
         }
-        let indexed = clock.now
-        var report = try await store.database.writeWithoutTransaction { db in
+    }
+
+    /// In one transaction on the store's connection: catches the shadow tables up to the head,
+    /// checksums them again if events came meanwhile, optionally diffs, and swaps them in.
+    private func switchIn(_ targets: [any Projection], store: SQLiteEventStore, shadow: Shadow, generation: Int, diff: Bool) async throws -> RebuildReport {
+        let prefix = Self.shadowPrefix
+        return try await store.database.writeWithoutTransaction { db in
             var report: RebuildReport?
             // The shadow tables and indexes were made through another connection.
             db.clearSchemaCache()
             try db.inTransaction(.immediate) {
                 let head = try SQLiteEventStore.headPosition(db)
                 let writer = ProjectionWriter(player: SQLiteStatementPlayer(db: db, prefix: prefix))
-                var next = built + 1
+                var next = shadow.built + 1
                 while next <= head {
                     let batch = try SQLiteEventStore.events(from: next, limit: 5000, db)
                     guard let last = batch.last else { break }
@@ -130,7 +152,7 @@ extension ReadModels {
                     next = last.position + 1
                 }
                 // Events appended since the fill change the rows: checksum them again.
-                let checksums = head > built ? try self.checksums(targets, prefix: prefix, db) : builtChecksums
+                let checksums = head > shadow.built ? try self.checksums(targets, prefix: prefix, db) : shadow.checksums
                 let differences = diff ? try self.differences(targets, db) : nil
                 for projection in targets {
                     // Drop whatever the live read-model had, including tables of an older version.
@@ -147,8 +169,6 @@ extension ReadModels {
             }
             return report!
         }
-        report.durations = (filled - started, indexed - filled, clock.now - indexed)
-        return report
     }
 
     /// Applies the log's events from position 1 through `through` to `targets` in `target`
