@@ -79,3 +79,13 @@ public struct DecisionRecord: Codable, Sendable, Equatable {
         }
     }
 }
+
+/// An artefact that carries the record of how it was decided.
+public protocol DecisionRecorded {
+    var decision: DecisionRecord? { get set }
+}
+
+extension PlanCreated: DecisionRecorded {}
+extension MesocycleBroken: DecisionRecorded {}
+extension WorkoutGenerated: DecisionRecorded {}
+extension MessageSent: DecisionRecorded {}

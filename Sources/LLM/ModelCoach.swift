@@ -39,9 +39,7 @@ public struct ModelCoach: Coach {
         let consulted = await consult(prompt, inputs: request.inputs, fallback: rules.decision, stopwatch) { (answer: PlanAnswer) in
             validator.problems(plan: plan(answer), weeks: weeks)
         }
-        var result = consulted.answer.map(plan) ?? rules
-        result.decision = consulted.decision
-        return Coached(result, prompts: [consulted.prompt])
+        return consulted.settled(rules: rules, plan)
     }
 
     public func breakdown(_ request: BreakdownRequest) async throws -> Coached<MesocycleBroken> {
@@ -55,19 +53,18 @@ public struct ModelCoach: Coach {
         let consulted = await consult(prompt, inputs: request.inputs, fallback: rules.decision, stopwatch) { (answer: BreakdownAnswer) in
             validator.problems(weeks: answer.weeks.map(\.days), mesocycleWeeks: weeks, trainingDays: trainingDays)
         }
-        var result = rules
-        if let answer = consulted.answer {
+        return consulted.settled(rules: rules) { answer in
             // The rules' calendar (weeks, dates) with the model's days; days before the plan
             // starts stay rest days.
+            var result = rules
             for (week, days) in zip(result.microcycles.indices, answer.weeks.map(\.days)) {
                 let monday = result.microcycles[week].startDate
                 result.microcycles[week].days = zip(rules.microcycles[week].days, days).map { ruled, answered in
                     monday.adding(days: ruled.day.isoNumber - 1) < plan.startDate ? ruled : answered
                 }
             }
+            return result
         }
-        result.decision = consulted.decision
-        return Coached(result, prompts: [consulted.prompt])
     }
 
     public func workout(_ request: WorkoutRequest) async throws -> Coached<WorkoutGenerated?> {
@@ -87,9 +84,8 @@ public struct ModelCoach: Coach {
         let consulted = await consult(prompt, inputs: request.inputs, fallback: rules.decision, stopwatch) { (answer: WorkoutAnswer) in
             validator.problems(workout: workout(answer), profile: profile)
         }
-        var result = consulted.answer.map(workout) ?? rules
-        result.decision = consulted.decision
-        return Coached(result, prompts: [consulted.prompt])
+        let settled = consulted.settled(rules: rules, workout)
+        return Coached(settled.value, prompts: settled.prompts)
     }
 
     /// The daily SMS in the model's words (when the coach writes messages), within the segment
@@ -121,9 +117,25 @@ public struct ModelCoach: Coach {
     func consult<Answer: Decodable & Sendable>(
         _ prompt: RenderedPrompt, inputs: [Int64], fallback: DecisionRecord?, _ stopwatch: Stopwatch,
         validate: @escaping @Sendable (Answer) -> [String]
-    ) async -> (answer: Answer?, decision: DecisionRecord, prompt: PromptRecorded) {
+    ) async -> Consulted<Answer> {
         let outcome = await llm.generate(Answer.self, prompt: prompt, validate: validate)
         let decision = llm.decision(outcome, prompt: prompt, inputs: inputs, fallback: fallback, durationMs: stopwatch.milliseconds)
-        return (outcome.answer, decision, PromptRecorded(hash: prompt.hash, template: prompt.template, system: prompt.system, user: prompt.user))
+        return Consulted(answer: outcome.answer, decision: decision, prompt: PromptRecorded(hash: prompt.hash, template: prompt.template, system: prompt.system, user: prompt.user))
+    }
+}
+
+/// What consulting the model gave: its sound answer (nil when its attempts were spent), the
+/// decision record either way, and the prompt it was sent.
+struct Consulted<Answer: Sendable> {
+    let answer: Answer?
+    let decision: DecisionRecord
+    let prompt: PromptRecorded
+
+    /// The artefact made from the answer, or the rules' when there is none, with this
+    /// decision record and prompt.
+    func settled<Artefact: DecisionRecorded & Sendable>(rules: Artefact, _ make: (Answer) -> Artefact) -> Coached<Artefact> {
+        var result = answer.map(make) ?? rules
+        result.decision = decision
+        return Coached(result, prompts: [prompt])
     }
 }
