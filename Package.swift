@@ -102,10 +102,12 @@ let package = Package(
             ],
             path: "Sources/PeriodizeApp",
             swiftSettings: strict),
+        // Message senders that reach something outside the process: a generic HTTP gateway.
+        .target(name: "Senders", dependencies: ["Periodize"], path: "Sources/Senders", swiftSettings: strict),
         .executableTarget(
             name: "PeriodizeCLI",
             dependencies: [
-                "Periodize", "PeriodizeApp", "EventLog", "Events", "Coaching", "LLM", "Projections",
+                "Periodize", "PeriodizeApp", "Senders", "EventLog", "Events", "Coaching", "LLM", "Projections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/PeriodizeCLI",
@@ -154,7 +156,7 @@ let package = Package(
         .testTarget(
             name: "PeriodizeTests",
             dependencies: [
-                "Periodize", "PeriodizeApp", "Coaching", "Events", "EventLog", "EventLogSQLite", "Projections", "TestSupport",
+                "Periodize", "PeriodizeApp", "Senders", "LoopbackProviders", "Coaching", "Events", "EventLog", "EventLogSQLite", "Projections", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/PeriodizeTests",

@@ -76,6 +76,7 @@ extension Engine {
     private func finish(_ state: MigrationState, dryRun: Bool, targets given: [String], resuming: Bool) async throws -> CleanSlateReport {
         let migrationID = state.migrationID.uuidString.lowercased()
         let migration = state.migrationID
+        let inForce = state
         let effects = try await readModels.migration(id: migrationID)?.effects ?? [:]
         // Who the migration regenerates: recorded with its weeks, or still to do.
         let recorded = try await readModels.clientsRegenerated(byMigration: migrationID)
@@ -86,18 +87,18 @@ extension Engine {
         // Clients at a time, so their appends share commits.
         await Self.concurrently(targets, limit: 32, { clientID -> (String, Bool, String?) in
             do {
-                let state = try await self.history(of: clientID)
+                var state = try await self.loadState(clientID, cleanSlate: .some(inForce))
                 guard let client = state.client else { return (clientID, false, nil) }
                 let today = try self.localToday(for: client)
                 let done = try await self.readModels.hasBreakdown(clientID: clientID, causedByMigration: migrationID)
                 var changed = false
                 if !done, !dryRun, state.mesocycle(containing: today) != nil {
-                    _ = try await self.execute(client: clientID, state: state) { state in
+                    state = try await self.execute(client: clientID, state: state) { state in
                         try await self.ensureBreakdown(state, date: today, again: true, causation: migration)
-                    }
+                    }.state
                     changed = true
                 }
-                if !dryRun, try await self.sendNotice(client: client, migrationID: migration, date: today) { changed = true }
+                if !dryRun, try await self.sendNotice(state, client: client, migrationID: migration, date: today) { changed = true }
                 return (clientID, changed, nil)
             } catch {
                 return (clientID, false, "\(clientID): \(error)")
@@ -120,12 +121,12 @@ extension Engine {
     /// The reset notice, in the spirit of the original: plan updated, history reset, this week
     /// regenerated, nothing to do. Once per client and migration (its id is derived from both).
     @discardableResult
-    func sendNotice(client: ClientEnrolled, migrationID: UUID, date: LocalDate) async throws -> Bool {
+    func sendNotice(_ state: ClientState, client: ClientEnrolled, migrationID: UUID, date: LocalDate) async throws -> Bool {
         let id = Self.nameBasedID("notice|\(migrationID.uuidString.lowercased())|\(client.clientId)")
         let text = "\(DailyMessage.firstName(of: client.name)), we've updated your training plan to our new format and reset your "
             + "workout history. This week has been regenerated for you. Nothing to do: your next workout arrives as usual."
         guard try await !readModels.messageExists(id: id.uuidString.lowercased()) else { return false }
-        return try await execute(client: client.clientId) { _ in
+        return try await execute(client: client.clientId, state: state) { _ in
             let providerID = try await sender.send(text, to: client.phoneNumber, messageID: id)
             let sent = try sentEvents(text, kind: .notice, id: id, client: client, localDate: date, providerID: providerID, at: nil, causation: migrationID, actor: .migration)
             return .appendThenFinish(sent) { result in !result.alreadyStored }

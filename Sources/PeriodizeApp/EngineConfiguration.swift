@@ -21,7 +21,8 @@ public struct EngineConfiguration: Sendable {
     public var clock: @Sendable () -> Date
     /// The clock that measures how long decisions take.
     public var durationClock: any Clock<Duration>
-    /// Event ids for appends made by the engine.
+    /// Event ids for appends made by the engine (time-ordered by default, see
+    /// ``TimeOrderedIDs``).
     public var ids: @Sendable () -> UUID
     /// The most segments one daily SMS may take before it is shortened or split.
     public var smsSegments: Int
@@ -36,7 +37,7 @@ public struct EngineConfiguration: Sendable {
     public init(
         path: String, durability: Durability = .full, busyTimeout: TimeInterval = 10,
         clock: @escaping @Sendable () -> Date = { Date() }, durationClock: any Clock<Duration> = ContinuousClock(),
-        ids: @escaping @Sendable () -> UUID = { UUID() }, smsSegments: Int = 3, sender: any MessageSender = OutboxSender(),
+        ids: (@Sendable () -> UUID)? = nil, smsSegments: Int = 3, sender: any MessageSender = OutboxSender(),
         coach: LLMCoach? = nil, validator: ArtefactValidator = ArtefactValidator()
     ) {
         self.path = path
@@ -44,7 +45,7 @@ public struct EngineConfiguration: Sendable {
         self.busyTimeout = busyTimeout
         self.clock = clock
         self.durationClock = durationClock
-        self.ids = ids
+        self.ids = ids ?? { let made = TimeOrderedIDs(clock: clock); return { made.next() } }()
         self.smsSegments = smsSegments
         self.sender = sender
         self.coach = coach

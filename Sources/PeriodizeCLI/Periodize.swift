@@ -6,6 +6,7 @@ import LLM
 import Periodize
 import PeriodizeApp
 import Projections
+import Senders
 
 @main
 struct PeriodizeCommand: AsyncParsableCommand {
@@ -68,6 +69,8 @@ extension CommandFailure {
             self.init(message: "error: \(error.description)")
         case let error as CoachConfigurationError:
             self.init(message: "error: \(error.description)", exitCode: Self.usage)
+        case let error as SenderConfigurationError:
+            self.init(message: "error: \(error.description)", exitCode: Self.usage)
         default:
             return nil
         }
@@ -85,14 +88,24 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("sms-segments"), help: "Most segments a daily SMS may take before it is shortened or split (env PERIODIZE_SMS_SEGMENTS).")
     var smsSegments: Int = Int(ProcessInfo.processInfo.environment["PERIODIZE_SMS_SEGMENTS"] ?? "") ?? 3
 
+    @Option(help: "Where messages go: outbox (recorded, nothing sent) or http (env PERIODIZE_SENDER; default outbox).")
+    var sender: String?
+
+    @Option(name: .customLong("sender-url"), help: "The gateway messages are POSTed to with --sender http (env PERIODIZE_SENDER_URL).")
+    var senderURL: String?
+
     func validate() throws {
         guard (1...10).contains(smsSegments) else { throw ValidationError("--sms-segments must be 1 to 10") }
     }
 
-    /// Opens the engine; `coach` adds a model coach (commands that generate pass theirs).
+    /// Opens the engine; `coach` adds a model coach (commands that generate pass theirs). A
+    /// sender or coach setting that is missing or malformed stops it before the log is opened.
     func openEngine(coach: CoachOptions? = nil) async throws -> Engine {
         let llm = try coach?.makeCoach()
-        return try await makeEngine(EngineConfiguration(path: db, durability: durability, smsSegments: smsSegments, coach: llm), progress: { stage, done, total in
+        let sender = try SenderConfiguration.resolve(
+            environment: ProcessInfo.processInfo.environment, overrides: ["PERIODIZE_SENDER": sender, "PERIODIZE_SENDER_URL": senderURL]
+        ).makeSender()
+        return try await makeEngine(EngineConfiguration(path: db, durability: durability, smsSegments: smsSegments, sender: sender, coach: llm), progress: { stage, done, total in
             Terminal.progress("\(stage)", done, total)
         })
     }

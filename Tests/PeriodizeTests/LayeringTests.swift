@@ -51,7 +51,7 @@ struct LayeringTests {
         ("Events", "events"), ("EventLog", "Sources/EventLog"), ("EventLogSQLite", "Sources/EventLogSQLite"),
         ("Projections", "projections"), ("ReadModelsSQLite", "Sources/ReadModelsSQLite"), ("Coaching", "Sources/Coaching"),
         ("LLM", "Sources/LLM"), ("Periodize", "Sources/Periodize"), ("PeriodizeApp", "Sources/PeriodizeApp"),
-        ("PeriodizeCLI", "Sources/PeriodizeCLI"),
+        ("PeriodizeCLI", "Sources/PeriodizeCLI"), ("Senders", "Sources/Senders"),
     ])
     func everyTargetDeclaresWhatItImports(_ target: String, _ folder: String) throws {
         let undeclared = try Self.imports(in: folder).subtracting(Self.toolchain).subtracting(Self.declaredDependencies(of: target))

@@ -1,0 +1,111 @@
+import Foundation
+import Periodize
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Hands messages to a coaching team's own SMS gateway: `POST {url}` with a JSON body
+/// `{to, body, messageId, part, parts}` and an `Idempotency-Key` header (the message id), so a
+/// gateway that sees a message twice can send it once.
+///
+/// A 2xx answer is sent (the gateway's `id` or `messageId`, when its JSON body has one, is the
+/// provider's id); a 4xx is permanent (trying again cannot help); a 5xx, a timeout or a
+/// connection that fails is retryable. Phone numbers never appear in its errors.
+public struct HTTPSender: MessageSender {
+    public let url: URL
+    public let timeout: TimeInterval
+    private let session: URLSession
+
+    /// - Parameters:
+    ///   - url: where messages are POSTed; `http` or `https`.
+    ///   - timeout: seconds a gateway has to answer each message.
+    public init(url: URL, timeout: TimeInterval = 10) {
+        self.url = url
+        self.timeout = timeout
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = timeout
+        configuration.timeoutIntervalForResource = timeout
+        configuration.urlCache = nil
+        session = URLSession(configuration: configuration)
+    }
+
+    /// The gateway URL in `text`, or why it is not one.
+    public static func url(_ text: String) -> URL? {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else { return nil }
+        return url
+    }
+
+    public var provider: String { "http" }
+
+    /// The JSON a gateway receives.
+    struct Payload: Codable, Equatable {
+        var to: String
+        var body: String
+        var messageId: String
+        var part: Int
+        var parts: Int
+    }
+
+    public func send(_ body: String, to phoneNumber: String, messageID: UUID) async throws -> String? {
+        try await send(body, to: phoneNumber, messageID: messageID, part: 1, parts: 1)
+    }
+
+    /// Sends part `part` of `parts` of a message.
+    public func send(_ body: String, to phoneNumber: String, messageID: UUID, part: Int, parts: Int) async throws -> String? {
+        let id = messageID.uuidString.lowercased()
+        var request = URLRequest(url: url, timeoutInterval: timeout)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue(parts > 1 ? "\(id)-\(part)" : id, forHTTPHeaderField: "Idempotency-Key")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        request.httpBody = try encoder.encode(Payload(to: phoneNumber, body: body, messageId: id, part: part, parts: parts))
+        let data: Data
+        let response: URLResponse
+        do {
+            (data, response) = try await session.data(for: request)
+        } catch let error as URLError where error.code == .timedOut {
+            throw SendFailure("the gateway did not answer within \(Self.seconds(timeout))", code: "timeout", retryable: true)
+        } catch {
+            throw SendFailure("the gateway could not be reached (\(Self.describe(error)))", code: "unreachable", retryable: true)
+        }
+        guard let http = response as? HTTPURLResponse else {
+            throw SendFailure("the gateway's answer is not HTTP", code: "protocol", retryable: true)
+        }
+        let status = http.statusCode
+        switch status {
+        case 200..<300:
+            return Self.providerID(in: data)
+        case 400..<500:
+            throw SendFailure("the gateway refused the message: HTTP \(status)\(Self.detail(data, redacting: phoneNumber))", code: String(status), retryable: false)
+        default:
+            throw SendFailure("the gateway failed: HTTP \(status)\(Self.detail(data, redacting: phoneNumber))", code: String(status), retryable: true)
+        }
+    }
+
+    /// The gateway's id for the message, from a JSON body's `id` or `messageId`.
+    static func providerID(in data: Data) -> String? {
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return nil }
+        for key in ["id", "messageId", "sid"] {
+            if let text = object[key] as? String, !text.isEmpty { return text }
+            if let number = object[key] as? Int { return String(number) }
+        }
+        return nil
+    }
+
+    /// A short excerpt of an error body, one line, with the number it was sent to redacted.
+    static func detail(_ data: Data, redacting phoneNumber: String) -> String {
+        var text = String(decoding: data.prefix(200), as: UTF8.self)
+            .replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces)
+        if !phoneNumber.isEmpty { text = text.replacingOccurrences(of: phoneNumber, with: "+***") }
+        return text.isEmpty ? "" : ": \(text)"
+    }
+
+    static func describe(_ error: any Error) -> String {
+        (error as? URLError).map { "URL error \($0.code.rawValue)" } ?? "\(type(of: error))"
+    }
+
+    static func seconds(_ interval: TimeInterval) -> String {
+        interval == interval.rounded() ? "\(Int(interval)) s" : String(format: "%.1f s", interval)
+    }
+}
