@@ -59,18 +59,9 @@ enum AppendBenchmarks {
         }
         sqlite3_finalize(insert)
 
-        let path = options.folder + "/store-batch.sqlite"
-        removeDatabase(path)
-        let store = try SQLiteEventStore(path: path)
-        let ourTime = try await clock.measure {
-            for start in stride(from: 0, to: count, by: batch) {
-                try await store.append(Array(events[start..<(start + batch)]), to: "client-\(start / batch)", expected: .noStream)
-            }
-        }
-        try store.close()
+        let ourTime = try await timeBatches(events, batch: batch, path: options.folder + "/store-batch.sqlite")
         Report.line("batched append (\(count) events, 1,000 a batch, synchronous=FULL)", ours: Report.rate(count, ourTime), raw: Report.rate(count, rawTime), target: ">= 0.70")
         removeDatabase(rawPath)
-        removeDatabase(path)
 
         // The same appends with the ids the engine makes (time-ordered, UUIDv7) instead of
         // random ones: the unique event-id index then grows at its end.
@@ -80,20 +71,25 @@ enum AppendBenchmarks {
             event.eventID = ids.next()
             return event
         }
-        let orderedPath = options.folder + "/store-batch-v7.sqlite"
-        removeDatabase(orderedPath)
-        let orderedStore = try SQLiteEventStore(path: orderedPath)
-        let orderedTime = try await clock.measure {
-            for start in stride(from: 0, to: count, by: batch) {
-                try await orderedStore.append(Array(ordered[start..<(start + batch)]), to: "client-\(start / batch)", expected: .noStream)
-            }
-        }
-        try orderedStore.close()
+        let orderedTime = try await timeBatches(ordered, batch: batch, path: options.folder + "/store-batch-v7.sqlite")
         say(String(
             format: "batched append with the engine's time-ordered ids (UUIDv7): periodize %.0f/s, against random ids %.0f/s, ratio %.2f; against raw SQLite (random ids) %.2f",
             Report.rate(count, orderedTime), Report.rate(count, ourTime), Report.rate(count, orderedTime) / Report.rate(count, ourTime),
             Report.rate(count, orderedTime) / Report.rate(count, rawTime)))
-        removeDatabase(orderedPath)
+    }
+
+    /// How long the store takes to append `events` in appends of `batch`, one stream each, to
+    /// a new log at `path` (removed after).
+    static func timeBatches(_ events: [NewEvent], batch: Int, path: String) async throws -> Duration {
+        removeDatabase(path)
+        defer { removeDatabase(path) }
+        let store = try SQLiteEventStore(path: path)
+        defer { try? store.close() }
+        return try await ContinuousClock().measure {
+            for start in stride(from: 0, to: events.count, by: batch) {
+                try await store.append(Array(events[start..<(start + batch)]), to: "client-\(start / batch)", expected: .noStream)
+            }
+        }
     }
 
     /// Single-event appends, each its own transaction and fsync, against raw single-row commits;
