@@ -18,6 +18,18 @@ struct HTTPSenderTests {
         return try await makeEngine(EngineConfiguration(path: folder.path("log.sqlite"), ids: { ids.next() }, sender: sender))
     }
 
+    /// Runs `body` against a gateway answering with `script`, stopped after it (also when it throws).
+    func withGateway(_ script: @escaping LoopbackServer.Script, _ body: (LoopbackServer) async throws -> Void) async throws {
+        let gateway = try await LoopbackServer.start(script)
+        do {
+            try await body(gateway)
+        } catch {
+            await gateway.stop()
+            throw error
+        }
+        await gateway.stop()
+    }
+
     func enrolled(_ engine: Engine, _ count: Int) async throws {
         for n in 0..<count {
             try await engine.enroll(enrollment("c\(n)", zone: "UTC", hour: 6))
@@ -26,88 +38,88 @@ struct HTTPSenderTests {
     }
 
     @Test func eachMessageIsPostedOnceWithItsIdempotencyKeyAndTheGatewaysID() async throws {
-        let gateway = try await LoopbackServer.start { received in .init(json: ["id": "gw-\(received.index)"]) }
-        defer { Task { await gateway.stop() } }
-        let folder = TemporaryDirectory()
-        let engine = try await engine(folder, gateway: gateway)
-        defer { try? engine.close() }
-        try await enrolled(engine, 3)
-        let report = try await engine.tick(now: date("2026-03-09T07:00:00Z"))
-        #expect(report.sent == 3)
-        #expect(try await engine.tick(now: date("2026-03-09T08:00:00Z")).sent == 0)
-        let received = gateway.received
-        #expect(received.count == 3)
-        for request in received {
-            #expect(request.path == "/sms")
-            let json = request.json
-            #expect(json["to"] as? String == "+15551234567")
-            #expect((json["body"] as? String)?.isEmpty == false)
-            #expect(json["part"] as? Int == 1)
-            #expect(json["parts"] as? Int == 1)
-            let id = try #require(json["messageId"] as? String)
-            #expect(request.headers["idempotency-key"] == id)
-            #expect(request.headers["content-type"] == "application/json")
+        try await withGateway({ received in .init(json: ["id": "gw-\(received.index)"]) }) { gateway in
+            let folder = TemporaryDirectory()
+            let engine = try await engine(folder, gateway: gateway)
+            defer { try? engine.close() }
+            try await enrolled(engine, 3)
+            let report = try await engine.tick(now: date("2026-03-09T07:00:00Z"))
+            #expect(report.sent == 3)
+            #expect(try await engine.tick(now: date("2026-03-09T08:00:00Z")).sent == 0)
+            let received = gateway.received
+            #expect(received.count == 3)
+            for request in received {
+                #expect(request.path == "/sms")
+                let json = request.json
+                #expect(json["to"] as? String == "+15551234567")
+                #expect((json["body"] as? String)?.isEmpty == false)
+                #expect(json["part"] as? Int == 1)
+                #expect(json["parts"] as? Int == 1)
+                let id = try #require(json["messageId"] as? String)
+                #expect(request.headers["idempotency-key"] == id)
+                #expect(request.headers["content-type"] == "application/json")
+            }
+            let ids = Set(received.compactMap { $0.json["messageId"] as? String })
+            #expect(ids == Set((0..<3).map { Engine.dailyMessageID(clientID: "c\($0)", date: LocalDate("2026-03-09")!).uuidString.lowercased() }))
+            let rows = try await engine.database.read { db in
+                try Row.fetchAll(db, sql: "SELECT provider, provider_message_id, status FROM messages WHERE kind = 'daily' ORDER BY client_id")
+            }
+            #expect(rows.map { $0["provider"] as String } == ["http", "http", "http"])
+            #expect(Set(rows.map { $0["provider_message_id"] as String }) == ["gw-0", "gw-1", "gw-2"])
+            #expect(rows.allSatisfy { $0["status"] == "sent" })
         }
-        let ids = Set(received.compactMap { $0.json["messageId"] as? String })
-        #expect(ids == Set((0..<3).map { Engine.dailyMessageID(clientID: "c\($0)", date: LocalDate("2026-03-09")!).uuidString.lowercased() }))
-        let rows = try await engine.database.read { db in
-            try Row.fetchAll(db, sql: "SELECT provider, provider_message_id, status FROM messages WHERE kind = 'daily' ORDER BY client_id")
-        }
-        #expect(rows.map { $0["provider"] as String } == ["http", "http", "http"])
-        #expect(Set(rows.map { $0["provider_message_id"] as String }) == ["gw-0", "gw-1", "gw-2"])
-        #expect(rows.allSatisfy { $0["status"] == "sent" })
     }
 
     @Test func aServerErrorIsRetriedAndARefusalIsNotAndNeitherShowsTheNumber() async throws {
         // The first try gets a 503; a second gateway refuses every message with a 400. Both
         // echo the number in their error bodies.
-        let gateway = try await LoopbackServer.start { received in
+        let busyOnce: LoopbackServer.Script = { received in
             if received.index == 0 { return .init(status: 503, json: ["error": "busy sending to \(received.json["to"] as? String ?? "")"]) }
             return .init(json: ["id": "ok-\(received.index)"])
         }
-        defer { Task { await gateway.stop() } }
-        let refusing = try await LoopbackServer.start { received in
+        try await withGateway(busyOnce) { gateway in
+            let folder = TemporaryDirectory()
+            let engine = try await engine(folder, gateway: gateway)
+            defer { try? engine.close() }
+            try await enrolled(engine, 1)
+            let first = try await engine.tick(now: date("2026-03-09T07:00:00Z"))
+            #expect(first.failed.count == 1)
+            #expect(first.failed.first?.contains("HTTP 503") == true)
+            #expect(first.failed.first?.contains("+15551234567") == false, "\(first.failed)")
+            #expect(try await engine.tick(now: date("2026-03-09T08:00:00Z")).sent == 1)
+            #expect(gateway.received.count == 2)
+        }
+        let refusingAll: LoopbackServer.Script = { received in
             .init(status: 400, json: ["error": "\(received.json["to"] as? String ?? "") is not a mobile number"])
         }
-        defer { Task { await refusing.stop() } }
-
-        let folder = TemporaryDirectory()
-        let engine = try await engine(folder, gateway: gateway)
-        try await enrolled(engine, 1)
-        let first = try await engine.tick(now: date("2026-03-09T07:00:00Z"))
-        #expect(first.failed.count == 1)
-        #expect(first.failed.first?.contains("HTTP 503") == true)
-        #expect(first.failed.first?.contains("+15551234567") == false, "\(first.failed)")
-        #expect(try await engine.tick(now: date("2026-03-09T08:00:00Z")).sent == 1)
-        #expect(gateway.received.count == 2)
-        try engine.close()
-
-        let other = TemporaryDirectory()
-        let refused = try await self.engine(other, gateway: refusing)
-        defer { try? refused.close() }
-        try await enrolled(refused, 1)
-        let tried = try await refused.tick(now: date("2026-03-09T07:00:00Z"))
-        #expect(tried.failed.first?.contains("HTTP 400") == true)
-        #expect(tried.failed.first?.contains("+15551234567") == false, "\(tried.failed)")
-        #expect(try await refused.tick(now: date("2026-03-09T08:00:00Z")).undeliverable == 1)
-        #expect(refusing.received.count == 1)
-        let row = try await refused.database.read { db in try Row.fetchOne(db, sql: "SELECT status, last_error FROM messages WHERE kind = 'daily'") }
-        #expect(row?["status"] == "failed")
-        #expect((row?["last_error"] as String?)?.contains("+15551234567") == false)
+        try await withGateway(refusingAll) { refusing in
+            let folder = TemporaryDirectory()
+            let engine = try await engine(folder, gateway: refusing)
+            defer { try? engine.close() }
+            try await enrolled(engine, 1)
+            let tried = try await engine.tick(now: date("2026-03-09T07:00:00Z"))
+            #expect(tried.failed.first?.contains("HTTP 400") == true)
+            #expect(tried.failed.first?.contains("+15551234567") == false, "\(tried.failed)")
+            #expect(try await engine.tick(now: date("2026-03-09T08:00:00Z")).undeliverable == 1)
+            #expect(refusing.received.count == 1)
+            let row = try await engine.database.read { db in try Row.fetchOne(db, sql: "SELECT status, last_error FROM messages WHERE kind = 'daily'") }
+            #expect(row?["status"] == "failed")
+            #expect((row?["last_error"] as String?)?.contains("+15551234567") == false)
+        }
     }
 
     @Test func aGatewayThatDoesNotAnswerInTimeIsARetryableFailure() async throws {
-        let gateway = try await LoopbackServer.start { _ in .init(json: ["id": "late"], delay: .seconds(3)) }
-        defer { Task { await gateway.stop() } }
-        let folder = TemporaryDirectory()
-        let engine = try await engine(folder, gateway: gateway, timeout: 0.5)
-        defer { try? engine.close() }
-        try await enrolled(engine, 1)
-        let report = try await engine.tick(now: date("2026-03-09T07:00:00Z"))
-        #expect(report.failed.count == 1)
-        #expect(report.failed.first?.contains("did not answer") == true, "\(report.failed)")
-        let retryable = try await engine.database.read { db in try Int.fetchOne(db, sql: "SELECT attempts FROM messages WHERE kind = 'daily' AND status = 'failed'") }
-        #expect(retryable == 1)
+        try await withGateway({ _ in .init(json: ["id": "late"], delay: .seconds(3)) }) { gateway in
+            let folder = TemporaryDirectory()
+            let engine = try await engine(folder, gateway: gateway, timeout: 0.5)
+            defer { try? engine.close() }
+            try await enrolled(engine, 1)
+            let report = try await engine.tick(now: date("2026-03-09T07:00:00Z"))
+            #expect(report.failed.count == 1)
+            #expect(report.failed.first?.contains("did not answer") == true, "\(report.failed)")
+            let retryable = try await engine.database.read { db in try Int.fetchOne(db, sql: "SELECT attempts FROM messages WHERE kind = 'daily' AND status = 'failed'") }
+            #expect(retryable == 1)
+        }
     }
 
     @Test func theSenderIsConfiguredFromTheEnvironmentAndABadSettingNamesItsVariable() throws {
