@@ -18,8 +18,8 @@ public protocol ReadModelQueries: Sendable {
     /// Whether the client's daily message for `date` has gone out.
     func hasSentDailyMessage(clientID: String, on date: LocalDate) async throws -> Bool
 
-    /// Whether a message with this id is recorded (sent or failed).
-    func messageExists(id: String) async throws -> Bool
+    /// Whether the message with this id has been sent.
+    func messageSent(id: String) async throws -> Bool
 
     /// What the clean-slate migration would change: counts of current plans and training, and
     /// the active clients with a current plan.

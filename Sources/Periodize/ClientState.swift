@@ -25,6 +25,10 @@ public struct ClientState: Sendable {
     public private(set) var dailyFailures: [LocalDate: Int] = [:]
     /// Local dates whose daily message failed for good (not to be tried again).
     public private(set) var undeliverable: Set<LocalDate> = []
+    /// Failed attempts at each message, of every kind, by message id.
+    public private(set) var failures: [String: Int] = [:]
+    /// Messages of every kind that failed for good, by message id.
+    public private(set) var undeliverableMessages: Set<String> = []
     /// The stream's version: the expected version of the next append.
     public private(set) var version: Int64 = 0
     /// The clean-slate migration in force: training outside its current view is left out.
@@ -80,9 +84,14 @@ public struct ClientState: Sendable {
             storedWorkouts[date] = event
         case MessageFailed.eventType:
             let fields = try event.fields()
+            let permanent = fields.bool("retryable") == false
+            if let id = fields.string("messageId") {
+                failures[id, default: 0] += 1
+                if permanent { undeliverableMessages.insert(id) }
+            }
             guard fields.string("kind") == MessageKind.daily.rawValue, let date = fields.string("localDate").flatMap({ LocalDate($0) }) else { return }
             dailyFailures[date, default: 0] += 1
-            if fields.bool("retryable") == false { undeliverable.insert(date) }
+            if permanent { undeliverable.insert(date) }
         case MessageSent.eventType:
             let fields = try event.fields()
             guard fields.string("direction") != MessageDirection.inbound.rawValue,

@@ -212,14 +212,7 @@ extension Engine {
         do {
             providerID = try await sender.send(text, to: client.phoneNumber, messageID: id)
         } catch {
-            let failure = error as? SendFailure ?? SendFailure("\(error)", retryable: true)
-            let failed = MessageFailed(
-                messageId: id.uuidString.lowercased(), clientId: client.clientId, kind: .daily, localDate: day, provider: sender.provider,
-                attempt: state.dailyFailures[day, default: 0] + 1, error: failure.message, errorCode: failure.code,
-                retryable: failure.retryable, failedAt: Timestamp(instant ?? clock()).iso8601)
-            return .appendThenFinish(PendingEvents(try newEvent(failed, actor: .daily), .messageFailed(failed), expected: .any, prompts: prompts)) { _ in
-                throw failure
-            }
+            return try failed(error, kind: .daily, id: id, client: client, localDate: day, state: state, at: instant, actor: .daily, prompts: prompts)
         }
         let sent = try sentEvents(text, kind: .daily, id: id, client: client, localDate: day, providerID: providerID, at: instant, decision: decision, actor: .daily)
         return .appendThenFinish(PendingEvents(events: sent.events, expected: .any, prompts: prompts)) { result in (finalText, !result.alreadyStored) }
@@ -238,7 +231,10 @@ extension Engine {
     }
 
     private func weeklyStep(_ state: ClientState, client: ClientEnrolled, sunday: LocalDate, at instant: Date?) async throws -> Decision<Bool> {
-        guard sunday.isoWeekday == 7, !state.weeklyMessages.contains(sunday) else { return .done(false) }
+        let id = Self.messageID(.weekly, clientID: client.clientId, date: sunday)
+        guard sunday.isoWeekday == 7, !state.weeklyMessages.contains(sunday), !state.undeliverableMessages.contains(id.uuidString.lowercased()) else {
+            return .done(false)
+        }
         let monday = sunday.adding(days: 1)
         var parts: [String] = []
         var rest: [String] = []
@@ -262,10 +258,30 @@ extension Engine {
         var text = "\(firstName), your week from \(DailyMessageDates.monthDay(monday)): " + parts.joined(separator: ", ")
         if !rest.isEmpty { text += ". Rest: " + rest.joined(separator: ", ") }
         text += "."
-        let id = Self.messageID(.weekly, clientID: client.clientId, date: sunday)
-        let providerID = try await sender.send(text, to: client.phoneNumber, messageID: id)
+        let providerID: String?
+        do {
+            providerID = try await sender.send(text, to: client.phoneNumber, messageID: id)
+        } catch {
+            return try failed(error, kind: .weekly, id: id, client: client, localDate: sunday, state: state, at: instant, actor: .weekly)
+        }
         let sent = try sentEvents(text, kind: .weekly, id: id, client: client, localDate: sunday, providerID: providerID, at: instant, actor: .weekly)
         return .appendThenFinish(PendingEvents(events: sent.events, expected: .any)) { result in !result.alreadyStored }
+    }
+
+    /// A message the sender did not take: `MessageFailed` (its attempt counted from the state,
+    /// retryable unless the sender said otherwise) to record, then the failure thrown.
+    func failed<Output>(
+        _ error: any Error, kind: MessageKind, id: UUID, client: ClientEnrolled, localDate: LocalDate?, state: ClientState, at instant: Date?,
+        causation: UUID? = nil, actor: EventActor, prompts: [PromptRecorded] = []
+    ) throws -> Decision<Output> {
+        let failure = error as? SendFailure ?? SendFailure("\(error)", retryable: true)
+        let messageID = id.uuidString.lowercased()
+        let failed = MessageFailed(
+            messageId: messageID, clientId: client.clientId, kind: kind, localDate: localDate, provider: sender.provider,
+            attempt: state.failures[messageID, default: 0] + 1, error: failure.message, errorCode: failure.code,
+            retryable: failure.retryable, failedAt: Timestamp(instant ?? clock()).iso8601)
+        let event = try newEvent(failed, causation: causation, actor: actor)
+        return .appendThenFinish(PendingEvents(event, .messageFailed(failed), expected: .any, prompts: prompts)) { _ in throw failure }
     }
 
     /// A message the sender took (`MessageSent` under `id`, with its encoding and segments), to

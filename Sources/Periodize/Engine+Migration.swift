@@ -125,9 +125,17 @@ extension Engine {
         let id = Self.nameBasedID("notice|\(migrationID.uuidString.lowercased())|\(client.clientId)")
         let text = "\(DailyMessage.firstName(of: client.name)), we've updated your training plan to our new format and reset your "
             + "workout history. This week has been regenerated for you. Nothing to do: your next workout arrives as usual."
-        guard try await !readModels.messageExists(id: id.uuidString.lowercased()) else { return false }
-        return try await execute(client: client.clientId, state: state) { _ in
-            let providerID = try await sender.send(text, to: client.phoneNumber, messageID: id)
+        // Sent already, or failed for good: nothing to do. A retryable failure is tried again.
+        guard try await !readModels.messageSent(id: id.uuidString.lowercased()), !state.undeliverableMessages.contains(id.uuidString.lowercased()) else {
+            return false
+        }
+        return try await execute(client: client.clientId, state: state) { state in
+            let providerID: String?
+            do {
+                providerID = try await sender.send(text, to: client.phoneNumber, messageID: id)
+            } catch {
+                return try failed(error, kind: .notice, id: id, client: client, localDate: date, state: state, at: nil, causation: migrationID, actor: .migration)
+            }
             let sent = try sentEvents(text, kind: .notice, id: id, client: client, localDate: date, providerID: providerID, at: nil, causation: migrationID, actor: .migration)
             return .appendThenFinish(sent) { result in !result.alreadyStored }
         }.output

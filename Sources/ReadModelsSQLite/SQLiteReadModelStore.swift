@@ -84,9 +84,9 @@ public final class SQLiteReadModelStore: ReadModelQueries, ReadModelMaintenance 
         }
     }
 
-    public func messageExists(id: String) async throws -> Bool {
+    public func messageSent(id: String) async throws -> Bool {
         try await read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM messages WHERE message_id = ?)", arguments: [id]) ?? false
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM messages WHERE message_id = ? AND status = 'sent')", arguments: [id]) ?? false
         }
     }
 

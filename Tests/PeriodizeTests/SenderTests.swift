@@ -67,4 +67,67 @@ struct SenderTests {
         // The next day is a new message.
         #expect(try await engine.tick(now: date("2026-03-10T07:00:00Z")).sent == 1)
     }
+
+    @Test func aWeeklyOverviewThatFailsIsRecordedAndTriedAgainNextTick() async throws {
+        let folder = TemporaryDirectory()
+        // Sunday 2026-03-15: the daily message goes out, the overview fails once.
+        let sender = ScriptedSender([nil, SendFailure("HTTP 503", code: "503", retryable: true)])
+        let engine = try await engine(folder, sender: sender)
+        try await engine.enroll(enrollment("c1", zone: "UTC", hour: 6))
+        try await engine.createPlan(clientID: "c1", start: LocalDate("2026-03-09"))
+        let first = try await engine.tick(now: date("2026-03-15T07:00:00Z"))
+        #expect(first.failed.count == 1)
+        let failed = try await engine.database.read { db in try Row.fetchOne(db, sql: "SELECT status, attempts, last_error FROM messages WHERE kind = 'weekly'") }
+        #expect(failed?["status"] == "failed")
+        #expect(failed?["attempts"] == 1)
+        #expect(failed?["last_error"] == "HTTP 503")
+        let second = try await engine.tick(now: date("2026-03-15T08:00:00Z"))
+        #expect(second.weekly == 1)
+        #expect(second.failed.isEmpty)
+        let sent = try await engine.database.read { db in try Row.fetchOne(db, sql: "SELECT status, attempts FROM messages WHERE kind = 'weekly'") }
+        #expect(sent?["status"] == "sent")
+        #expect(sent?["attempts"] == 2)
+        #expect(sender.sent.withLock { $0.count } == 2, "one daily message, one overview")
+        try engine.close()
+    }
+
+    @Test func aWeeklyOverviewThatFailsForGoodIsNotTriedAgain() async throws {
+        let folder = TemporaryDirectory()
+        let sender = ScriptedSender([nil, SendFailure("the number opted out", code: "21610", retryable: false)])
+        let engine = try await engine(folder, sender: sender)
+        try await engine.enroll(enrollment("c1", zone: "UTC", hour: 6))
+        try await engine.createPlan(clientID: "c1", start: LocalDate("2026-03-09"))
+        #expect(try await engine.tick(now: date("2026-03-15T07:00:00Z")).failed.count == 1)
+        let again = try await engine.tick(now: date("2026-03-15T08:00:00Z"))
+        #expect(again.failed.isEmpty)
+        #expect(again.weekly == 0)
+        #expect(sender.sent.withLock { $0.count } == 1, "the daily message only")
+        let attempts = try await engine.database.read { db in try Int.fetchOne(db, sql: "SELECT attempts FROM messages WHERE kind = 'weekly'") }
+        #expect(attempts == 1)
+        try engine.close()
+    }
+
+    @Test func aResetNoticeThatFailsIsRecordedAndSentWhenTheMigrationRunsAgain() async throws {
+        let folder = TemporaryDirectory()
+        let clock = ManualClock(date("2026-03-11T15:00:00Z"))
+        let sender = ScriptedSender([SendFailure("HTTP 503", code: "503", retryable: true)])
+        let ids = SeededIDs(seed: 3)
+        let engine = try await makeEngine(EngineConfiguration(path: folder.path("log.sqlite"), clock: { clock.date() }, ids: { ids.next() }, sender: sender))
+        try await engine.enroll(enrollment("c1"))
+        try await engine.createPlan(clientID: "c1")
+        await #expect { try await engine.migrateCleanSlate() } throws: { error in (error as? CoachingError)?.code == .incomplete }
+        let failed = try await engine.database.read { db in try Row.fetchOne(db, sql: "SELECT status, attempts FROM messages WHERE kind = 'notice'") }
+        #expect(failed?["status"] == "failed")
+        #expect(failed?["attempts"] == 1)
+        let report = try await engine.migrateCleanSlate()
+        #expect(report.alreadyApplied)
+        #expect(report.completedNow == 1)
+        let sent = try await engine.database.read { db in try Row.fetchOne(db, sql: "SELECT status, attempts FROM messages WHERE kind = 'notice'") }
+        #expect(sent?["status"] == "sent")
+        #expect(sender.sent.withLock { $0.count } == 1)
+        // A third run finds it sent and sends nothing.
+        #expect(try await engine.migrateCleanSlate().completedNow == 0)
+        #expect(sender.sent.withLock { $0.count } == 1)
+        try engine.close()
+    }
 }
