@@ -158,6 +158,7 @@ let package = Package(
             dependencies: [
                 "Periodize", "PeriodizeApp", "Senders", "LoopbackProviders", "Coaching", "Events", "EventLog", "EventLogSQLite", "Projections", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Tests/PeriodizeTests",
             exclude: ["Fixtures"],

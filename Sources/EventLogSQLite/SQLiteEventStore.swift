@@ -133,6 +133,10 @@ public final class SQLiteEventStore: EventStore {
         migrator.registerMigration("log-v1") { db in
             try db.execute(sql: schemaV1)
         }
+        // No table changes: the mark that messages' ids are now derived by date (UUIDv8). A
+        // build from before would derive other ids for the same messages and could send a
+        // day's message twice beside this one, so it refuses the file (a newer log schema).
+        migrator.registerMigration("log-v2-date-clustered-ids") { _ in }
         return migrator
     }
 

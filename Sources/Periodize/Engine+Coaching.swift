@@ -140,9 +140,26 @@ extension Engine {
         messageID(.daily, clientID: clientID, date: date)
     }
 
-    /// A message id derived from its kind, client and local date.
+    /// A message id derived from its kind, client and local date, clustered by the date
+    /// (``clusteredID(on:_:)``). Logs written before kept these as name-based ids
+    /// (``nameBasedID(_:)`` of the same name); deduplication reads the day, not the id, so a
+    /// day sent under the old id is not sent again.
     static func messageID(_ kind: MessageKind, clientID: String, date: LocalDate) -> UUID {
-        nameBasedID("\(kind.rawValue)|\(clientID)|\(date)")
+        clusteredID(on: date, "\(kind.rawValue)|\(clientID)|\(date)")
+    }
+
+    /// A derived id that sorts by `date` (UUIDv8, RFC 9562): the date's midnight UTC in Unix
+    /// milliseconds as its first 48 bits, then SHA-256 of `name`. The same date and name give the
+    /// same id in every process, and a day's ids sit together in the event-id index.
+    static func clusteredID(on date: LocalDate, _ name: String) -> UUID {
+        let milliseconds = UInt64(max(0, LocalDate(year: 1970, month: 1, day: 1)!.days(until: date))) * 86_400_000
+        let digest = Array(SHA256.hash(data: Data(name.utf8)))
+        return UUID(uuid: (
+            UInt8(truncatingIfNeeded: milliseconds >> 40), UInt8(truncatingIfNeeded: milliseconds >> 32),
+            UInt8(truncatingIfNeeded: milliseconds >> 24), UInt8(truncatingIfNeeded: milliseconds >> 16),
+            UInt8(truncatingIfNeeded: milliseconds >> 8), UInt8(truncatingIfNeeded: milliseconds),
+            0x80 | (digest[0] & 0x0F), digest[1], 0x80 | (digest[2] & 0x3F), digest[3], digest[4], digest[5], digest[6], digest[7],
+            digest[8], digest[9]))
     }
 
     /// A name-based UUID (version 5 layout over SHA-256's first 16 bytes): the same name gives

@@ -1,4 +1,5 @@
 import Coaching
+import Crypto
 import EventLog
 import EventLogSQLite
 import Events
@@ -129,5 +130,38 @@ struct SenderTests {
         #expect(try await engine.migrateCleanSlate().completedNow == 0)
         #expect(sender.sent.withLock { $0.count } == 1)
         try engine.close()
+    }
+
+    @Test func aDaySentUnderTheOldMessageIdIsNotSentAgainAfterTheUpgrade() async throws {
+        let folder = TemporaryDirectory()
+        let sender = ScriptedSender([])
+        let engine = try await engine(folder, sender: sender)
+        try await engine.enroll(enrollment("c1", zone: "UTC", hour: 6))
+        try await engine.createPlan(clientID: "c1", start: LocalDate("2026-03-09"))
+        // What a build from before recorded: the day's message under the name-based id.
+        var oldID = Array(Crypto.SHA256.hash(data: Data("daily|c1|2026-03-09".utf8)))
+        oldID[6] = (oldID[6] & 0x0F) | 0x50
+        oldID[8] = (oldID[8] & 0x3F) | 0x80
+        let id = UUID(uuid: (oldID[0], oldID[1], oldID[2], oldID[3], oldID[4], oldID[5], oldID[6], oldID[7], oldID[8], oldID[9], oldID[10], oldID[11], oldID[12], oldID[13], oldID[14], oldID[15]))
+        #expect(id != Engine.dailyMessageID(clientID: "c1", date: LocalDate("2026-03-09")!))
+        try await engine.append(
+            MessageSent(messageId: id.uuidString.lowercased(), clientId: "c1", kind: .daily, localDate: LocalDate("2026-03-09"), body: "sent before the upgrade",
+                        encoding: .gsm7, segments: 1, provider: "scripted", sentAt: "2026-03-09T06:00:00.000Z"),
+            to: Engine.clientStream("c1"), id: id)
+        let report = try await engine.tick(now: date("2026-03-09T07:00:00Z"))
+        #expect(report.sent == 0)
+        #expect(report.alreadySent == 1)
+        #expect(try await engine.sendDaily(clientID: "c1", date: LocalDate("2026-03-09")).sent == false)
+        #expect(sender.sent.withLock { $0.isEmpty })
+        try engine.close()
+    }
+
+    @Test func derivedMessageIdsSortByTheirDate() {
+        let days = (0..<40).map { LocalDate("2026-03-01")!.adding(days: $0) }
+        let ids = days.flatMap { day in ["c1", "c2", "zz"].map { Engine.dailyMessageID(clientID: $0, date: day) } }
+        let bytes = ids.map { withUnsafeBytes(of: $0.uuid) { Array($0.prefix(6)) } }
+        #expect(bytes == bytes.sorted { $0.lexicographicallyPrecedes($1) }, "a day's ids come after the day before's")
+        #expect(ids.allSatisfy { $0.uuid.6 >> 4 == 8 && $0.uuid.8 >> 6 == 0b10 }, "version 8, RFC 9562 variant")
+        #expect(TimeOrderedIDs.millisecond(of: ids[0]) == 1_772_323_200_000, "2026-03-01T00:00:00Z")
     }
 }
