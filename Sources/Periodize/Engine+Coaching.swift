@@ -18,7 +18,9 @@ extension Engine {
             optedIn: enrollment.optedIn, isActive: true,
             profile: { var p = enrollment.profile; p.trainingDays = p.trainingDays.sorted(); return p }())
         let event = try newEvent(client, actor: .enroll)
-        return try await execute(client: clientID, attempts: 2, "enrolling") { state in
+        // The append expects no stream, so nothing need be read first: a conflict reads the
+        // stream and finds the client there.
+        return try await execute(client: clientID, state: ClientState(), attempts: 2, "enrolling") { state in
             guard state.client == nil else { throw CoachingError(.alreadyEnrolled, "client \(clientID) is already enrolled") }
             return .appendThenFinish(PendingEvents(event, .clientEnrolled(client), expected: .noStream)) { _ in client }
         }.output
@@ -34,15 +36,15 @@ extension Engine {
     /// MesocycleBroken; later mesocycles are broken down when the daily job needs them).
     @discardableResult
     public func createPlan(clientID: String, start: LocalDate? = nil, weeks: Int = 12) async throws -> PlanCreated {
-        let plan = try await execute(client: clientID) { state -> Decision<PlanCreated> in
+        let (plan, planned) = try await execute(client: clientID) { state -> Decision<PlanCreated> in
             let client = try requireClient(state, clientID)
             let planID = ids().uuidString.lowercased()
             let request = PlanRequest(client: client, planId: planID, start: try start ?? localToday(for: client), weeks: weeks, inputs: [state.clientPosition].compactMap { $0 })
             let coached = try await coach.plan(request)
             let event = try newEvent(coached.value, actor: .plan)
             return .appendThenFinish(PendingEvents(event, .planCreated(coached.value), prompts: coached.prompts)) { _ in coached.value }
-        }.output
-        _ = try await execute(client: clientID) { state in try await ensureBreakdown(state, date: plan.startDate) }
+        }
+        _ = try await execute(client: clientID, state: planned) { state in try await ensureBreakdown(state, date: plan.startDate) }
         return plan
     }
 
@@ -154,12 +156,9 @@ extension Engine {
     static func clusteredID(on date: LocalDate, _ name: String) -> UUID {
         let milliseconds = UInt64(max(0, LocalDate(year: 1970, month: 1, day: 1)!.days(until: date))) * 86_400_000
         let digest = Array(SHA256.hash(data: Data(name.utf8)))
-        return UUID(uuid: (
-            UInt8(truncatingIfNeeded: milliseconds >> 40), UInt8(truncatingIfNeeded: milliseconds >> 32),
-            UInt8(truncatingIfNeeded: milliseconds >> 24), UInt8(truncatingIfNeeded: milliseconds >> 16),
-            UInt8(truncatingIfNeeded: milliseconds >> 8), UInt8(truncatingIfNeeded: milliseconds),
-            0x80 | (digest[0] & 0x0F), digest[1], 0x80 | (digest[2] & 0x3F), digest[3], digest[4], digest[5], digest[6], digest[7],
-            digest[8], digest[9]))
+        return UUID(
+            millisecond: milliseconds, version: 8, high: UInt16(digest[0]) << 8 | UInt16(digest[1]),
+            low: digest[2..<10].reduce(0) { $0 << 8 | UInt64($1) })
     }
 
     /// A name-based UUID (version 5 layout over SHA-256's first 16 bytes): the same name gives

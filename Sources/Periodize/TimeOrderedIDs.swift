@@ -41,20 +41,25 @@ public final class TimeOrderedIDs: Sendable {
             }
             return (state.lastMillisecond, state.counter, state.random.next())
         }
-        return UUID(uuid: (
-            UInt8(truncatingIfNeeded: millisecond >> 40), UInt8(truncatingIfNeeded: millisecond >> 32),
-            UInt8(truncatingIfNeeded: millisecond >> 24), UInt8(truncatingIfNeeded: millisecond >> 16),
-            UInt8(truncatingIfNeeded: millisecond >> 8), UInt8(truncatingIfNeeded: millisecond),
-            0x70 | UInt8(counter >> 8), UInt8(truncatingIfNeeded: counter),
-            0x80 | UInt8(truncatingIfNeeded: random >> 58), UInt8(truncatingIfNeeded: random >> 48),
-            UInt8(truncatingIfNeeded: random >> 40), UInt8(truncatingIfNeeded: random >> 32),
-            UInt8(truncatingIfNeeded: random >> 24), UInt8(truncatingIfNeeded: random >> 16),
-            UInt8(truncatingIfNeeded: random >> 8), UInt8(truncatingIfNeeded: random)))
+        return UUID(millisecond: millisecond, version: 7, high: counter, low: random)
     }
 
     /// The Unix millisecond an id made here carries.
     public static func millisecond(of id: UUID) -> UInt64 {
         let b = id.uuid
         return [b.0, b.1, b.2, b.3, b.4, b.5].reduce(0) { $0 << 8 | UInt64($1) }
+    }
+}
+
+extension UUID {
+    /// A UUID whose first 48 bits are `millisecond` (big-endian), of `version`, with the RFC
+    /// 9562 variant: the 12 low bits of `high` follow the version nibble, then the variant's two
+    /// bits and the 62 low bits of `low`. UUIDv7 and v8 both sort by the millisecond prefix.
+    init(millisecond: UInt64, version: UInt8, high: UInt16, low: UInt64) {
+        func byte(_ value: UInt64, _ shift: UInt64) -> UInt8 { UInt8(truncatingIfNeeded: value >> shift) }
+        self.init(uuid: (
+            byte(millisecond, 40), byte(millisecond, 32), byte(millisecond, 24), byte(millisecond, 16), byte(millisecond, 8), byte(millisecond, 0),
+            version << 4 | UInt8(truncatingIfNeeded: high >> 8) & 0x0F, UInt8(truncatingIfNeeded: high),
+            0x80 | byte(low, 56) & 0x3F, byte(low, 48), byte(low, 40), byte(low, 32), byte(low, 24), byte(low, 16), byte(low, 8), byte(low, 0)))
     }
 }
