@@ -182,7 +182,7 @@ let package = Package(
         .testTarget(
             name: "ProjectionsTests",
             dependencies: [
-                "Projections", "EventLog", "EventLogSQLite", "Events", "TestSupport",
+                "Projections", "ReadModelsSQLite", "Periodize", "PeriodizeApp", "EventLog", "EventLogSQLite", "Events", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/ProjectionsTests",
