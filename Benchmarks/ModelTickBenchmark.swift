@@ -40,7 +40,7 @@ enum ModelTickBenchmark {
         let fellBack = try await engine.stats().generation.reduce(0) { $0 + $1.fallbacks }
         try engine.close()
         await server.stop()
-        guard let report, report.failed.isEmpty, report.sent == count, fellBack == 0, server.received.count == count else {
+        guard let report, report.failed.isEmpty, report.queued == count, fellBack == 0, server.received.count == count else {
             throw BenchError("model tick: \(String(describing: report)), \(fellBack) fallbacks, \(server.received.count) calls")
         }
         let ideal = Double(count) * latency / Double(concurrency)

@@ -9,6 +9,10 @@ public enum DomainEvent: Sendable, Equatable {
     case workoutGenerated(WorkoutGenerated)
     case messageSent(MessageSent)
     case messageFailed(MessageFailed)
+    case messageQueued(MessageQueued)
+    case deliveryAttempted(DeliveryAttempted)
+    case messageReleased(MessageReleased)
+    case messageExpired(MessageExpired)
     case migrationApplied(MigrationApplied)
     case migrationReverted(MigrationReverted)
     case promptRecorded(PromptRecorded)
@@ -74,6 +78,10 @@ public enum EventCatalog {
         case .workoutGenerated(let p): try EventCoding.encode(p)
         case .messageSent(let p): try EventCoding.encode(p)
         case .messageFailed(let p): try EventCoding.encode(p)
+        case .messageQueued(let p): try EventCoding.encode(p)
+        case .deliveryAttempted(let p): try EventCoding.encode(p)
+        case .messageReleased(let p): try EventCoding.encode(p)
+        case .messageExpired(let p): try EventCoding.encode(p)
         case .migrationApplied(let p): try EventCoding.encode(p)
         case .migrationReverted(let p): try EventCoding.encode(p)
         case .promptRecorded(let p): try EventCoding.encode(p)
@@ -122,6 +130,10 @@ public enum EventCatalog {
         entry(WorkoutGenerated.self, DomainEvent.workoutGenerated, legacy: upcasting(WorkoutGeneratedV1.self, DomainEvent.workoutGenerated)),
         entry(MessageSent.self, DomainEvent.messageSent, legacy: upcasting(MessageSentV1.self, DomainEvent.messageSent)),
         entry(MessageFailed.self, DomainEvent.messageFailed),
+        entry(MessageQueued.self, DomainEvent.messageQueued),
+        entry(DeliveryAttempted.self, DomainEvent.deliveryAttempted),
+        entry(MessageReleased.self, DomainEvent.messageReleased),
+        entry(MessageExpired.self, DomainEvent.messageExpired),
         entry(MigrationApplied.self, DomainEvent.migrationApplied),
         entry(MigrationReverted.self, DomainEvent.migrationReverted),
         entry(PromptRecorded.self, DomainEvent.promptRecorded),

@@ -1,6 +1,8 @@
 import Foundation
 
-/// Sending a message failed; the daily job retries it unless it is permanent.
+/// Sending a message failed. A queued message is tried again at `nextAttemptAt`; with none
+/// (a permanent failure, or the last attempt) it is undeliverable. Failures recorded before the
+/// outbox have neither field: the next tick queues their day, unless the failure was permanent.
 public struct MessageFailed: EventPayload {
     public static let eventType = "MessageFailed"
     public static let schemaVersion = 1
@@ -16,8 +18,17 @@ public struct MessageFailed: EventPayload {
     /// False when retrying cannot help (the number opted out, for instance).
     public var retryable: Bool
     public var failedAt: String
+    /// When the delivery worker tries again (ISO 8601); nil when it does not.
+    public var nextAttemptAt: String?
+    /// True when no attempt follows: permanent, or the last attempt allowed.
+    public var undeliverable: Bool?
 
-    public init(messageId: String, clientId: String, kind: MessageKind, localDate: LocalDate?, provider: String, attempt: Int, error: String, errorCode: String? = nil, retryable: Bool, failedAt: String) {
+    public init(
+        messageId: String, clientId: String, kind: MessageKind, localDate: LocalDate?, provider: String, attempt: Int, error: String,
+        errorCode: String? = nil, retryable: Bool, failedAt: String, nextAttemptAt: String? = nil, undeliverable: Bool? = nil
+    ) {
+        self.nextAttemptAt = nextAttemptAt
+        self.undeliverable = undeliverable
         self.messageId = messageId
         self.clientId = clientId
         self.kind = kind

@@ -15,19 +15,22 @@ public struct MessageSent: EventPayload {
     public var body: String
     public var encoding: SMSEncoding?
     public var segments: Int?
-    /// `outbox`, `twilio`, `legacy`.
+    /// The sender: `log-only` (`outbox` before it was renamed), `http`, `twilio`, `legacy`.
     public var provider: String
     public var providerMessageId: String?
     /// When it was sent, ISO 8601.
     public var sentAt: String
     /// How the text was written, when a model wrote it (the formatter's texts have none).
     public var decision: DecisionRecord?
+    /// The delivery attempt that handed it to the provider (messages sent through the queue).
+    public var attempt: Int?
 
     public init(
         messageId: String, clientId: String, kind: MessageKind, direction: MessageDirection = .outbound,
         localDate: LocalDate?, body: String, encoding: SMSEncoding?, segments: Int?, provider: String,
-        providerMessageId: String? = nil, sentAt: String, decision: DecisionRecord? = nil
+        providerMessageId: String? = nil, sentAt: String, decision: DecisionRecord? = nil, attempt: Int? = nil
     ) {
+        self.attempt = attempt
         self.decision = decision
         self.messageId = messageId
         self.clientId = clientId

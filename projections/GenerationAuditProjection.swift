@@ -8,8 +8,10 @@ import Events
 public struct GenerationAuditProjection: Projection {
     public init() {}
     public let name = "generation_audit"
-    public let version = 3
-    public let eventTypes: Set<String> = [PlanCreated.eventType, MesocycleBroken.eventType, WorkoutGenerated.eventType, MessageSent.eventType]
+    public let version = 4
+    /// A model-written SMS carries its decision on its `MessageQueued` (on `MessageSent` in logs
+    /// from before the outbox).
+    public let eventTypes: Set<String> = [PlanCreated.eventType, MesocycleBroken.eventType, WorkoutGenerated.eventType, MessageSent.eventType, MessageQueued.eventType]
     public let tables = [
         ProjectionTable(
             name: "generation_audit",
@@ -50,7 +52,7 @@ public struct GenerationAuditProjection: Projection {
         case PlanCreated.eventType: artefact = "plan"
         case MesocycleBroken.eventType: artefact = "mesocycle"
         case WorkoutGenerated.eventType: artefact = "workout"
-        case MessageSent.eventType: artefact = "message"
+        case MessageSent.eventType, MessageQueued.eventType: artefact = "message"
         default: return
         }
         try w.run("""

@@ -1,17 +1,25 @@
 import Events
 
-
-/// `messages`: every message with its latest status (sent, or failed with the attempt count).
+/// `messages`: every message part with where it stands: queued, sending (an attempt holds its
+/// lease), sent, failed (to be tried again at `next_attempt_at`), undeliverable, expired or
+/// released (never handed to the provider), with its attempts and the last error.
+///
+/// Messages recorded before the outbox (`MessageSent` with no `MessageQueued`, legacy v1
+/// messages) project as they always did: a row first seen as sent.
 public struct MessagesProjection: Projection {
     public init() {}
     public let name = "messages"
-    public let version = 1
-    public let eventTypes: Set<String> = [MessageSent.eventType, MessageFailed.eventType]
+    public let version = 2
+    public let eventTypes: Set<String> = [
+        MessageQueued.eventType, DeliveryAttempted.eventType, MessageSent.eventType, MessageFailed.eventType,
+        MessageReleased.eventType, MessageExpired.eventType,
+    ]
     public let tables = [
         ProjectionTable(
             name: "messages",
             definition: """
                 message_id TEXT NOT NULL PRIMARY KEY,
+                group_id TEXT,
                 client_id TEXT NOT NULL,
                 kind TEXT NOT NULL,
                 direction TEXT NOT NULL,
@@ -19,21 +27,53 @@ public struct MessagesProjection: Projection {
                 body TEXT,
                 encoding TEXT,
                 segments INTEGER,
-                provider TEXT NOT NULL,
+                part INTEGER NOT NULL DEFAULT 1,
+                parts INTEGER NOT NULL DEFAULT 1,
+                provider TEXT,
                 provider_message_id TEXT,
                 status TEXT NOT NULL,
                 attempts INTEGER NOT NULL,
+                possibly_duplicated INTEGER NOT NULL DEFAULT 0,
                 last_error TEXT,
+                next_attempt_at TEXT,
+                lease_until TEXT,
+                worker_id TEXT,
+                expires_at TEXT,
+                queued_position INTEGER,
                 at TEXT NOT NULL,
                 position INTEGER NOT NULL
                 """,
             primaryKey: "message_id",
-            indexes: ["client_id, kind, local_date"]),
+            indexes: ["client_id, kind, local_date", "status, queued_position", "group_id, part"]),
     ]
 
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
         let m = event.json
         switch event.type {
+        case MessageQueued.eventType:
+            try w.run("""
+                INSERT INTO {messages} (message_id, group_id, client_id, kind, direction, local_date, body, encoding, segments, part, parts,
+                    status, attempts, expires_at, queued_position, at, position)
+                VALUES (?, ?, ?, ?, 'outbound', ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)
+                ON CONFLICT (message_id) DO UPDATE SET
+                    group_id = excluded.group_id, body = excluded.body, encoding = excluded.encoding, segments = excluded.segments,
+                    part = excluded.part, parts = excluded.parts, expires_at = excluded.expires_at,
+                    queued_position = excluded.queued_position, status = CASE WHEN status = 'sent' THEN status ELSE 'queued' END,
+                    attempts = 0, position = excluded.position
+                """) { b in
+                b.text(m, "messageId"); b.text(m, "groupId"); b.text(m, "clientId"); b.text(m, "kind"); b.text(m, "localDate")
+                b.text(m, "body"); b.text(m, "encoding"); b.int(m, "segments"); b.int(m, "part"); b.int(m, "parts")
+                b.text(m, "expiresAt"); b.value(event.position); b.text(m, "queuedAt"); b.value(event.position)
+            }
+        case DeliveryAttempted.eventType:
+            try w.run("""
+                UPDATE {messages} SET status = 'sending', attempts = ?, lease_until = ?, worker_id = ?,
+                    possibly_duplicated = possibly_duplicated + ?, next_attempt_at = NULL, at = ?, position = ?
+                WHERE message_id = ?
+                """) { b in
+                b.int(m, "attempt"); b.text(m, "leaseUntil"); b.text(m, "workerId"); b.bool(m, "possiblyDuplicated")
+                b.text(m, "startedAt"); b.value(event.position); b.text(m, "messageId")
+            }
         case MessageSent.eventType:
             let inbound = m.string("direction") == MessageDirection.inbound.rawValue
             try w.run("""
@@ -42,24 +82,46 @@ public struct MessagesProjection: Projection {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULL, ?, ?)
                 ON CONFLICT (message_id) DO UPDATE SET
                     body = excluded.body, encoding = excluded.encoding, segments = excluded.segments,
-                    provider = excluded.provider, provider_message_id = excluded.provider_message_id,
-                    status = excluded.status, attempts = attempts + 1, at = excluded.at, position = excluded.position
+                    provider = excluded.provider, provider_message_id = excluded.provider_message_id, status = excluded.status,
+                    attempts = CASE WHEN queued_position IS NULL THEN attempts + 1 ELSE attempts END,
+                    lease_until = NULL, next_attempt_at = NULL, at = excluded.at, position = excluded.position
                 """) { b in
                 b.text(m, "messageId"); b.text(m, "clientId"); b.text(m, "kind"); b.text(m, "direction")
                 b.text(m, "localDate"); b.text(m, "body"); b.text(m, "encoding"); b.int(m, "segments"); b.text(m, "provider")
                 b.text(m, "providerMessageId"); b.value(inbound ? "received" : "sent"); b.text(m, "sentAt"); b.value(event.position)
             }
         case MessageFailed.eventType:
+            let final = m.bool("undeliverable") == true || m.bool("retryable") == false
             try w.run("""
-                INSERT INTO {messages} (message_id, client_id, kind, direction, local_date, body, encoding, segments, provider,
-                    provider_message_id, status, attempts, last_error, at, position)
-                VALUES (?, ?, ?, 'outbound', ?, NULL, NULL, NULL, ?, NULL, 'failed', 1, ?, ?, ?)
+                INSERT INTO {messages} (message_id, client_id, kind, direction, local_date, provider, status, attempts, last_error,
+                    next_attempt_at, at, position)
+                VALUES (?, ?, ?, 'outbound', ?, ?, ?, 1, ?, ?, ?, ?)
                 ON CONFLICT (message_id) DO UPDATE SET
-                    status = CASE WHEN status = 'sent' THEN status ELSE 'failed' END,
-                    attempts = attempts + 1, last_error = excluded.last_error, position = excluded.position
+                    provider = excluded.provider,
+                    status = CASE WHEN status = 'sent' THEN status ELSE excluded.status END,
+                    attempts = CASE WHEN queued_position IS NULL THEN attempts + 1 ELSE attempts END,
+                    last_error = excluded.last_error, next_attempt_at = excluded.next_attempt_at, lease_until = NULL,
+                    at = excluded.at, position = excluded.position
                 """) { b in
                 b.text(m, "messageId"); b.text(m, "clientId"); b.text(m, "kind"); b.text(m, "localDate"); b.text(m, "provider")
-                b.text(m, "error"); b.text(m, "failedAt"); b.value(event.position)
+                b.value(final ? "undeliverable" : "failed"); b.text(m, "error"); b.text(m, "nextAttemptAt"); b.text(m, "failedAt")
+                b.value(event.position)
+            }
+        case MessageReleased.eventType:
+            let final = m.bool("final") == true
+            try w.run("""
+                UPDATE {messages} SET status = ?, lease_until = NULL, last_error = ?, at = ?, position = ?
+                WHERE message_id = ? AND status <> 'sent'
+                """) { b in
+                b.value(final ? "released" : "queued"); b.text(m, "reason"); b.text(m, "releasedAt"); b.value(event.position)
+                b.text(m, "messageId")
+            }
+        case MessageExpired.eventType:
+            try w.run("""
+                UPDATE {messages} SET status = 'expired', lease_until = NULL, next_attempt_at = NULL, at = ?, position = ?
+                WHERE message_id = ? AND status <> 'sent'
+                """) { b in
+                b.text(m, "expiredAt"); b.value(event.position); b.text(m, "messageId")
             }
         default:
             break

@@ -15,11 +15,26 @@ public protocol ReadModelQueries: Sendable {
     /// Active, opted-in clients with their time zone and send hour, by id.
     func scheduledClients() async throws -> [ScheduledClient]
 
-    /// Whether the client's daily message for `date` has gone out.
-    func hasSentDailyMessage(clientID: String, on date: LocalDate) async throws -> Bool
+    /// Whether the client's daily message for `date` is queued or has gone out (recorded sent
+    /// before the outbox, or queued since, whatever became of it).
+    func hasDailyMessage(clientID: String, on date: LocalDate) async throws -> Bool
 
-    /// Whether the message with this id has been sent.
-    func messageSent(id: String) async throws -> Bool
+    /// Whether the message with this id is queued or has been sent.
+    func messageRecorded(id: String) async throws -> Bool
+
+    /// Message parts due for delivery at `now`, oldest queued first, at most `limit`: queued,
+    /// failed with their next attempt due, or sending with their lease run out. A later part
+    /// is due only once the part before it has ended (sent, or not to be delivered).
+    func dueDeliveries(at now: Timestamp, limit: Int) async throws -> [DueDelivery]
+
+    /// Whether a client may be sent to, and at which number, as the clients read-model has it now.
+    func contact(clientID: String) async throws -> ClientContact?
+
+    /// A client's messages with their delivery status, oldest first.
+    func messageStatuses(clientID: String) async throws -> [MessageStatus]
+
+    /// Message parts by status, and attempts taken again after a lease ran out.
+    func deliveryCounts() async throws -> DeliveryCounts
 
     /// What the clean-slate migration would change: counts of current plans and training, and
     /// the active clients with a current plan.
@@ -42,6 +57,117 @@ public protocol ReadModelQueries: Sendable {
 
     /// The daily messages of `clients` on `date`, by client id.
     func dailyMessages(of clients: [String], on date: LocalDate) async throws -> [(clientID: String, body: String)]
+}
+
+/// A queued message part a delivery worker may take now.
+public struct DueDelivery: Sendable, Equatable {
+    public var messageID: String
+    /// The first part's id: the message the part belongs to.
+    public var groupID: String
+    public var clientID: String
+    public var kind: MessageKind
+    public var localDate: LocalDate?
+    public var body: String
+    public var part: Int
+    public var parts: Int
+    /// `queued`, `failed` (its retry is due) or `sending` (its lease ran out).
+    public var status: String
+    /// Attempts taken so far.
+    public var attempts: Int
+    public var expiresAt: Timestamp?
+    /// For a later part: the status of the part before it (`sent`, or how it ended).
+    public var previousPartStatus: String?
+    public var queuedPosition: Int64
+
+    public init(
+        messageID: String, groupID: String, clientID: String, kind: MessageKind, localDate: LocalDate?, body: String, part: Int, parts: Int,
+        status: String, attempts: Int, expiresAt: Timestamp?, previousPartStatus: String?, queuedPosition: Int64
+    ) {
+        self.messageID = messageID
+        self.groupID = groupID
+        self.clientID = clientID
+        self.kind = kind
+        self.localDate = localDate
+        self.body = body
+        self.part = part
+        self.parts = parts
+        self.status = status
+        self.attempts = attempts
+        self.expiresAt = expiresAt
+        self.previousPartStatus = previousPartStatus
+        self.queuedPosition = queuedPosition
+    }
+}
+
+/// What the delivery worker needs to know of a client just before sending.
+public struct ClientContact: Sendable, Equatable {
+    public var active: Bool
+    public var optedIn: Bool
+    public var phoneNumber: String
+
+    public init(active: Bool, optedIn: Bool, phoneNumber: String) {
+        self.active = active
+        self.optedIn = optedIn
+        self.phoneNumber = phoneNumber
+    }
+}
+
+/// One message part as the messages read-model has it.
+public struct MessageStatus: Sendable, Equatable, Codable {
+    public var messageID: String
+    public var kind: String
+    public var direction: String
+    public var localDate: String?
+    public var part: Int
+    public var parts: Int
+    public var status: String
+    public var attempts: Int
+    public var possiblyDuplicated: Int
+    public var lastError: String?
+    public var nextAttemptAt: String?
+    public var provider: String?
+    public var providerMessageID: String?
+    public var segments: Int?
+    public var body: String?
+    public var at: String
+    public var position: Int64
+
+    public init(
+        messageID: String, kind: String, direction: String, localDate: String?, part: Int, parts: Int, status: String, attempts: Int,
+        possiblyDuplicated: Int, lastError: String?, nextAttemptAt: String?, provider: String?, providerMessageID: String?, segments: Int?,
+        body: String?, at: String, position: Int64
+    ) {
+        self.messageID = messageID
+        self.kind = kind
+        self.direction = direction
+        self.localDate = localDate
+        self.part = part
+        self.parts = parts
+        self.status = status
+        self.attempts = attempts
+        self.possiblyDuplicated = possiblyDuplicated
+        self.lastError = lastError
+        self.nextAttemptAt = nextAttemptAt
+        self.provider = provider
+        self.providerMessageID = providerMessageID
+        self.segments = segments
+        self.body = body
+        self.at = at
+        self.position = position
+    }
+}
+
+/// Outbound message parts by status, and the attempts that may have reached the provider twice.
+public struct DeliveryCounts: Sendable, Equatable {
+    public var byStatus: [String: Int]
+    /// Attempts taken again after a lease ran out with no outcome (the earlier one may have
+    /// been delivered): the one window the outbox cannot close, counted.
+    public var possiblyDuplicated: Int
+
+    public init(byStatus: [String: Int], possiblyDuplicated: Int) {
+        self.byStatus = byStatus
+        self.possiblyDuplicated = possiblyDuplicated
+    }
 }
 
 /// Keeping the read-models themselves: comparing them with a fresh build, rebuilding them,

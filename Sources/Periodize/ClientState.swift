@@ -17,9 +17,10 @@ public struct ClientState: Sendable {
     public private(set) var clientPosition: Int64?
     public private(set) var plan: PlanCreated?
     public private(set) var planPosition: Int64?
-    /// Local dates that have their daily message.
+    /// Local dates that have their daily message: queued (whatever became of it since), or
+    /// recorded sent before the outbox.
     public private(set) var dailyMessages: Set<LocalDate> = []
-    /// Local dates (Sundays) that have their weekly overview.
+    /// Local dates (Sundays) that have their weekly overview, queued or sent.
     public private(set) var weeklyMessages: Set<LocalDate> = []
     /// Failed attempts at each local date's daily message.
     public private(set) var dailyFailures: [LocalDate: Int] = [:]
@@ -92,7 +93,7 @@ public struct ClientState: Sendable {
             guard fields.string("kind") == MessageKind.daily.rawValue, let date = fields.string("localDate").flatMap({ LocalDate($0) }) else { return }
             dailyFailures[date, default: 0] += 1
             if permanent { undeliverable.insert(date) }
-        case MessageSent.eventType:
+        case MessageSent.eventType, MessageQueued.eventType:
             let fields = try event.fields()
             guard fields.string("direction") != MessageDirection.inbound.rawValue,
                   let date = fields.string("localDate").flatMap({ LocalDate($0) }) else { return }

@@ -169,10 +169,10 @@ extension Engine {
                            (digest[8] & 0x3F) | 0x80, digest[9], digest[10], digest[11], digest[12], digest[13], digest[14], digest[15]))
     }
 
-    /// Generates (or reuses) the day's workout and sends the daily message through the outbox:
-    /// `MessageSent`, once per client and local date. With `dryRun`, returns the text and
-    /// appends nothing for the message.
-    public func sendDaily(clientID: String, date: LocalDate? = nil, dryRun: Bool = false, segments: Int? = nil, at instant: Date? = nil) async throws -> (text: String, sent: Bool) {
+    /// Generates (or reuses) the day's workout and queues the daily message (`MessageQueued`,
+    /// one per part), once per client and local date; the delivery worker sends it. With
+    /// `dryRun`, returns the text and appends nothing for the message.
+    public func sendDaily(clientID: String, date: LocalDate? = nil, dryRun: Bool = false, segments: Int? = nil, at instant: Date? = nil) async throws -> (text: String, queued: Bool) {
         let state = try await history(of: clientID)
         let client = try requireClient(state, clientID)
         let day = try date ?? localToday(for: client)
@@ -181,7 +181,7 @@ extension Engine {
 
     func sendDaily(
         _ state: ClientState, client: ClientEnrolled, day: LocalDate, dryRun: Bool = false, segments: Int? = nil, at instant: Date? = nil
-    ) async throws -> (output: (text: String, sent: Bool), state: ClientState) {
+    ) async throws -> (output: (text: String, queued: Bool), state: ClientState) {
         let segments = max(1, segments ?? smsSegments)
         var text = ""
         do {
@@ -195,47 +195,47 @@ extension Engine {
                 }
             }
         } catch let error as EventStoreError where error.code == .eventIDReused {
-            // Another process sent it first, at another instant (or in other words).
+            // Another process queued it first, at another instant (or in other words).
             return ((text, false), try await history(of: client.clientId))
         }
     }
 
-    /// The formatter's daily SMS for `day`: the workout, or a rest-day note.
+    /// The formatter's daily SMS for `day`: the workout (in parts when it does not fit the
+    /// segment budget), or a rest-day note.
     private func dailyParts(client: ClientEnrolled, day: LocalDate, workout: WorkoutGenerated?, dayPlan: DayPlan, segments: Int) -> [String] {
         let firstName = DailyMessage.firstName(of: client.name)
         return workout.map { DailyMessage.fit($0, firstName: firstName, segments: segments) }
             ?? [DailyMessage.restDay(firstName: firstName, date: day, notes: dayPlan.notes)]
     }
 
-    /// The daily message once the day's workout exists: sent and recorded (`MessageSent`), or a
-    /// failure recorded (`MessageFailed`, then thrown). `text` is set to the message's text.
+    /// The daily message once the day's workout exists: queued (`MessageQueued` for each part,
+    /// expiring at the end of the client's local day). `text` is set to the message's text, its
+    /// parts joined.
     private func dailyMessageStep(
         _ state: ClientState, client: ClientEnrolled, day: LocalDate, workout: WorkoutGenerated?, dayPlan: DayPlan, dryRun: Bool, segments: Int,
         at instant: Date?, text: inout String
-    ) async throws -> Decision<(text: String, sent: Bool)> {
-        text = dailyParts(client: client, day: day, workout: workout, dayPlan: dayPlan, segments: segments).joined(separator: "\n\n")
+    ) async throws -> Decision<(text: String, queued: Bool)> {
+        var parts = dailyParts(client: client, day: day, workout: workout, dayPlan: dayPlan, segments: segments)
+        text = parts.joined(separator: "\n\n")
         if !dryRun, state.dailyMessages.contains(day) || state.undeliverable.contains(day) { return .done((text, false)) }
         var decision: DecisionRecord?
         var prompts: [PromptRecorded] = []
         if let workout, let coached = try await coach.message(MessageRequest(
             workout: workout, position: try state.workout(on: day)?.position, client: client, formatted: text, segments: segments)) {
             (text, decision, prompts) = (coached.value.body, coached.value.decision, coached.prompts)
+            parts = [text]
         }
         let finalText = text
         if dryRun { return .appendThenFinish(PendingEvents(events: [], prompts: prompts)) { _ in (finalText, false) } }
-        let id = Self.dailyMessageID(clientID: client.clientId, date: day)
-        let providerID: String?
-        do {
-            providerID = try await sender.send(text, to: client.phoneNumber, messageID: id)
-        } catch {
-            return try failed(error, kind: .daily, id: id, client: client, localDate: day, state: state, at: instant, actor: .daily, prompts: prompts)
-        }
-        let sent = try sentEvents(text, kind: .daily, id: id, client: client, localDate: day, providerID: providerID, at: instant, decision: decision, actor: .daily)
-        return .appendThenFinish(PendingEvents(events: sent.events, expected: .any, prompts: prompts)) { result in (finalText, !result.alreadyStored) }
+        let calendar = try ClientCalendar(timeZone: client.timezone)
+        let queued = try queuedEvents(
+            parts, kind: .daily, id: Self.dailyMessageID(clientID: client.clientId, date: day), clientID: client.clientId, localDate: day,
+            expiresAt: calendar.instant(of: day.adding(days: 1), hour: 0), at: instant, decision: decision, actor: .daily)
+        return .appendThenFinish(PendingEvents(events: queued, expected: .any, prompts: prompts)) { result in (finalText, !result.alreadyStored) }
     }
 
-    /// On the client's local Sunday: the overview of next week's days (`MessageSent`, kind
-    /// weekly), once per client and Sunday. Next week's mesocycle is broken down if needed.
+    /// On the client's local Sunday: the overview of next week's days, queued (`MessageQueued`,
+    /// kind weekly) once per client and Sunday. Next week's mesocycle is broken down if needed.
     func sendWeekly(_ state: ClientState, client: ClientEnrolled, sunday: LocalDate, at instant: Date?) async throws -> (output: Bool, state: ClientState) {
         do {
             return try await execute(client: client.clientId, state: state, attempts: 5, "writing the week from \(sunday)") { state in
@@ -274,44 +274,8 @@ extension Engine {
         var text = "\(firstName), your week from \(DailyMessageDates.monthDay(monday)): " + parts.joined(separator: ", ")
         if !rest.isEmpty { text += ". Rest: " + rest.joined(separator: ", ") }
         text += "."
-        let providerID: String?
-        do {
-            providerID = try await sender.send(text, to: client.phoneNumber, messageID: id)
-        } catch {
-            return try failed(error, kind: .weekly, id: id, client: client, localDate: sunday, state: state, at: instant, actor: .weekly)
-        }
-        let sent = try sentEvents(text, kind: .weekly, id: id, client: client, localDate: sunday, providerID: providerID, at: instant, actor: .weekly)
-        return .appendThenFinish(PendingEvents(events: sent.events, expected: .any)) { result in !result.alreadyStored }
-    }
-
-    /// A message the sender did not take: `MessageFailed` (its attempt counted from the state,
-    /// retryable unless the sender said otherwise) to record, then the failure thrown.
-    func failed<Output>(
-        _ error: any Error, kind: MessageKind, id: UUID, client: ClientEnrolled, localDate: LocalDate?, state: ClientState, at instant: Date?,
-        causation: UUID? = nil, actor: EventActor, prompts: [PromptRecorded] = []
-    ) throws -> Decision<Output> {
-        let failure = error as? SendFailure ?? SendFailure("\(error)", retryable: true)
-        let messageID = id.uuidString.lowercased()
-        let failed = MessageFailed(
-            messageId: messageID, clientId: client.clientId, kind: kind, localDate: localDate, provider: sender.provider,
-            attempt: state.failures[messageID, default: 0] + 1, error: failure.message, errorCode: failure.code,
-            retryable: failure.retryable, failedAt: Timestamp(instant ?? clock()).iso8601)
-        let event = try newEvent(failed, causation: causation, actor: actor)
-        return .appendThenFinish(PendingEvents(event, .messageFailed(failed), expected: .any, prompts: prompts)) { _ in throw failure }
-    }
-
-    /// A message the sender took (`MessageSent` under `id`, with its encoding and segments), to
-    /// be recorded once, as the log stores an id once.
-    func sentEvents(
-        _ text: String, kind: MessageKind, id: UUID, client: ClientEnrolled, localDate: LocalDate, providerID: String?, at instant: Date?,
-        decision: DecisionRecord? = nil, causation: UUID? = nil, actor: EventActor
-    ) throws -> PendingEvents {
-        let measure = SMSText.measure(text)
-        let message = MessageSent(
-            messageId: id.uuidString.lowercased(), clientId: client.clientId, kind: kind, localDate: localDate, body: text,
-            encoding: measure.encoding, segments: measure.segments, provider: sender.provider, providerMessageId: providerID,
-            sentAt: Timestamp(instant ?? clock()).iso8601, decision: decision)
-        return PendingEvents(try newEvent(message, id: id, causation: causation, actor: actor), .messageSent(message), expected: .any)
+        let queued = try queuedEvents([text], kind: .weekly, id: id, clientID: client.clientId, localDate: sunday, expiresAt: nil, at: instant, actor: .weekly)
+        return .appendThenFinish(PendingEvents(events: queued, expected: .any)) { result in !result.alreadyStored }
     }
 }
 
@@ -358,14 +322,25 @@ extension Decision {
 }
 
 extension Engine {
-    /// The messages recorded on a client's stream, in order, with their positions.
+    /// The messages recorded sent on a client's stream (delivered through the queue, or recorded
+    /// before it), in order, with their positions.
     public func messages(of clientID: String) async throws -> [(message: MessageSent, position: Int64)] {
-        var messages: [(MessageSent, Int64)] = []
-        for event in try await store.readStream(Self.clientStream(clientID), from: 1) where event.type == MessageSent.eventType {
-            if case .messageSent(let message) = try EventCatalog.decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload) {
-                messages.append((message, event.position))
+        try await events(of: clientID) { if case .messageSent(let message) = $0 { message } else { nil } }
+    }
+
+    /// The message parts queued on a client's stream, in order, with their positions: what was
+    /// decided to send, and how (the decision record rides on the first part).
+    public func queuedMessages(of clientID: String) async throws -> [(message: MessageQueued, position: Int64)] {
+        try await events(of: clientID) { if case .messageQueued(let message) = $0 { message } else { nil } }
+    }
+
+    private func events<T>(of clientID: String, _ pick: (DomainEvent) -> T?) async throws -> [(message: T, position: Int64)] {
+        var found: [(T, Int64)] = []
+        for event in try await store.readStream(Self.clientStream(clientID), from: 1) where event.type == MessageSent.eventType || event.type == MessageQueued.eventType {
+            if let value = pick(try EventCatalog.decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload)) {
+                found.append((value, event.position))
             }
         }
-        return messages
+        return found
     }
 }

@@ -119,26 +119,26 @@ extension Engine {
     }
 
     /// The reset notice, in the spirit of the original: plan updated, history reset, this week
-    /// regenerated, nothing to do. Once per client and migration (its id is derived from both).
+    /// regenerated, nothing to do. Queued once per client and migration (its id is derived from
+    /// both); the delivery worker sends it.
     @discardableResult
     func sendNotice(_ state: ClientState, client: ClientEnrolled, migrationID: UUID, date: LocalDate) async throws -> Bool {
         let id = Self.nameBasedID("notice|\(migrationID.uuidString.lowercased())|\(client.clientId)")
         let text = "\(DailyMessage.firstName(of: client.name)), we've updated your training plan to our new format and reset your "
             + "workout history. This week has been regenerated for you. Nothing to do: your next workout arrives as usual."
-        // Sent already, or failed for good: nothing to do. A retryable failure is tried again.
-        guard try await !readModels.messageSent(id: id.uuidString.lowercased()), !state.undeliverableMessages.contains(id.uuidString.lowercased()) else {
+        // Queued or sent already, or failed for good before the queue: nothing to do.
+        guard try await !readModels.messageRecorded(id: id.uuidString.lowercased()), !state.undeliverableMessages.contains(id.uuidString.lowercased()) else {
             return false
         }
-        return try await execute(client: client.clientId, state: state) { state in
-            let providerID: String?
-            do {
-                providerID = try await sender.send(text, to: client.phoneNumber, messageID: id)
-            } catch {
-                return try failed(error, kind: .notice, id: id, client: client, localDate: date, state: state, at: nil, causation: migrationID, actor: .migration)
-            }
-            let sent = try sentEvents(text, kind: .notice, id: id, client: client, localDate: date, providerID: providerID, at: nil, causation: migrationID, actor: .migration)
-            return .appendThenFinish(sent) { result in !result.alreadyStored }
-        }.output
+        do {
+            return try await execute(client: client.clientId, state: state) { state in
+                let queued = try queuedEvents(
+                    [text], kind: .notice, id: id, clientID: client.clientId, localDate: date, expiresAt: nil, at: nil, causation: migrationID, actor: .migration)
+                return .appendThenFinish(PendingEvents(events: queued, expected: .any)) { result in !result.alreadyStored }
+            }.output
+        } catch let error as EventStoreError where error.code == .eventIDReused {
+            return false
+        }
     }
 
     /// Rolls the clean-slate migration back: appends `MigrationReverted`, after which the

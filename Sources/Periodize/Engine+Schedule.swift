@@ -16,57 +16,62 @@ extension Engine {
     /// What an hourly tick did.
     public struct TickReport: Sendable, Equatable {
         public var clients: Int
-        public var sent: Int
-        public var alreadySent: Int
+        /// Daily messages queued now.
+        public var queued: Int
+        /// Due clients whose day's message was queued (or sent) before.
+        public var alreadyQueued: Int
         public var notDue: Int
         /// Due clients whose local date has no plan to coach from (before its start, after
         /// its end, or no plan yet).
         public var outsidePlan: Int
-        /// Weekly overviews sent (on clients' local Sundays).
+        /// Weekly overviews queued (on clients' local Sundays).
         public var weekly: Int
         /// Due clients whose message failed for good earlier (not tried again).
         public var undeliverable: Int
         public var failed: [String]
+        /// What the delivery worker did after queueing.
+        public var delivery = DeliveryReport()
     }
 
     /// Every active client whose local time has reached their send hour and who has no daily
-    /// message for their local date gets one; missed hours catch up. Clients are handled
-    /// `concurrency` at a time, so their appends share commits (group commit).
-    public func tick(now: Date? = nil, concurrency: Int? = nil) async throws -> TickReport {
+    /// message for their local date gets one queued; missed hours catch up. Clients are handled
+    /// `concurrency` at a time, so their appends share commits (group commit). Then the queue
+    /// is drained (``deliver(at:limit:shouldStop:)``) unless `deliver` is false.
+    public func tick(now: Date? = nil, concurrency: Int? = nil, deliver drain: Bool = true) async throws -> TickReport {
         let concurrency = concurrency ?? defaultConcurrency
         let instant = now ?? clock()
         let clients = try await readModels.scheduledClients()
         // Read once for the whole tick: a migration is not applied while clients are coached.
         let cleanSlate = try await readModels.latestMigration(named: Self.cleanSlate)
-        enum Outcome: Sendable { case sent(weekly: Bool), alreadySent(weekly: Bool), notDue, outsidePlan, undeliverable, failed(String) }
+        enum Outcome: Sendable { case queued(weekly: Bool), alreadyQueued(weekly: Bool), notDue, outsidePlan, undeliverable, failed(String) }
         @Sendable func handle(_ scheduled: ScheduledClient) async -> Outcome {
             let clientID = scheduled.clientID
             do {
                 let calendar = try ClientCalendar(timeZone: scheduled.timezone)
                 guard calendar.isDue(sendHour: scheduled.sendHour, at: instant) else { return .notDue }
                 let date = calendar.localDate(at: instant)
-                let exists = try await readModels.hasSentDailyMessage(clientID: clientID, on: date)
+                let exists = try await readModels.hasDailyMessage(clientID: clientID, on: date)
                 let sunday = date.isoWeekday == 7
-                if exists, !sunday { return .alreadySent(weekly: false) }
+                if exists, !sunday { return .alreadyQueued(weekly: false) }
                 var state = try await loadState(clientID, cleanSlate: .some(cleanSlate))
                 guard let client = state.client, state.mesocycle(containing: date) != nil else { return .outsidePlan }
                 if state.undeliverable.contains(date) { return .undeliverable }
-                var sent = false
-                if !exists { ((_, sent), state) = try await sendDaily(state, client: client, day: date, at: instant) }
+                var queued = false
+                if !exists { ((_, queued), state) = try await sendDaily(state, client: client, day: date, at: instant) }
                 let weekly = sunday ? try await sendWeekly(state, client: client, sunday: date, at: instant).output : false
-                return sent ? .sent(weekly: weekly) : .alreadySent(weekly: weekly)
+                return queued ? .queued(weekly: weekly) : .alreadyQueued(weekly: weekly)
             } catch {
                 return .failed("\(clientID): \(error)")
             }
         }
-        var report = TickReport(clients: clients.count, sent: 0, alreadySent: 0, notDue: 0, outsidePlan: 0, weekly: 0, undeliverable: 0, failed: [])
+        var report = TickReport(clients: clients.count, queued: 0, alreadyQueued: 0, notDue: 0, outsidePlan: 0, weekly: 0, undeliverable: 0, failed: [])
         await Self.concurrently(clients, limit: concurrency, handle) { outcome in
             switch outcome {
-            case .sent(let weekly):
-                report.sent += 1
+            case .queued(let weekly):
+                report.queued += 1
                 if weekly { report.weekly += 1 }
-            case .alreadySent(let weekly):
-                report.alreadySent += 1
+            case .alreadyQueued(let weekly):
+                report.alreadyQueued += 1
                 if weekly { report.weekly += 1 }
             case .notDue: report.notDue += 1
             case .outsidePlan: report.outsidePlan += 1
@@ -75,6 +80,7 @@ extension Engine {
             }
         }
         report.failed.sort()
+        if drain { report.delivery = try await deliver(at: now) }
         return report
     }
 

@@ -16,8 +16,15 @@ public final class Engine: Sendable {
     public let readModels: any ReadModelQueries & ReadModelMaintenance
     /// Decides plans, weeks, workouts and (when it writes them) the daily SMS's words.
     public let coach: any Coach
-    /// Where messages go (the outbox by default: recorded in the log, nothing sent).
+    /// Where the delivery worker hands queued messages (``LogOnlySender`` by default: recorded
+    /// in the log, nothing leaves the process).
     public let sender: any MessageSender
+    /// Attempts, backoff and lease of the delivery worker.
+    public let delivery: DeliveryPolicy
+    /// Names this process on its delivery attempts.
+    public let workerID: String
+    /// Test-only fault hooks of the delivery worker.
+    public let faults: DeliveryFaults?
     /// The clock for anything the domain dates (local today, `sentAt`).
     public let clock: @Sendable () -> Date
     /// Event ids for appends made by the engine.
@@ -28,9 +35,13 @@ public final class Engine: Sendable {
 
     public init(
         store: any EventStore, readModels: any ReadModelQueries & ReadModelMaintenance, coach: any Coach = RuleCoach(),
-        sender: any MessageSender = OutboxSender(), clock: @escaping @Sendable () -> Date = { Date() },
+        sender: any MessageSender = LogOnlySender(), delivery: DeliveryPolicy = DeliveryPolicy(), workerID: String = Engine.defaultWorkerID,
+        faults: DeliveryFaults? = nil, clock: @escaping @Sendable () -> Date = { Date() },
         ids: @escaping @Sendable () -> UUID = { UUID() }, smsSegments: Int = 3, logger: Logger = Logger(label: "periodize")
     ) {
+        self.delivery = delivery
+        self.workerID = workerID
+        self.faults = faults
         self.store = store
         self.readModels = readModels
         self.coach = coach
@@ -39,6 +50,11 @@ public final class Engine: Sendable {
         self.ids = ids
         self.smsSegments = smsSegments
         self.logger = logger
+    }
+
+    /// This host and process: `host:pid`.
+    public static var defaultWorkerID: String {
+        "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
     }
 
     /// Closes the log's connections.
@@ -87,6 +103,7 @@ public struct EventActor: RawRepresentable, Hashable, Sendable, ExpressibleByStr
     public static let breakdown: EventActor = "breakdown"
     public static let daily: EventActor = "daily"
     public static let weekly: EventActor = "weekly"
+    public static let delivery: EventActor = "delivery"
     public static let migration: EventActor = "migration"
     public static let coach: EventActor = "coach"
     public static let importLegacy: EventActor = "import-legacy"

@@ -1,25 +1,52 @@
 import Foundation
 
-/// Where messages go once the log has decided to send them.
+/// Where the delivery worker hands a queued message part (``Engine/deliver(workerID:limit:)``).
 ///
-/// The default, ``OutboxSender``, delivers nothing: the `MessageSent` event is the outbox,
-/// and a delivery worker (or a test) reads it from the log. A provider (Twilio, later) sends
-/// for real; a failure becomes `MessageFailed` and a retryable one is tried again next tick.
+/// The log decides first (`MessageQueued`, then `DeliveryAttempted`), the sender delivers, and
+/// the outcome is recorded after (`MessageSent`, `MessageFailed` or `MessageReleased`).
 public protocol MessageSender: Sendable {
-    /// Recorded on every message, e.g. `outbox`, `twilio`.
+    /// Recorded on every message, e.g. `log-only`, `http`, `twilio`.
     var provider: String { get }
-    /// Sends `body` to `phoneNumber`. `messageID` is stable for a message across retries.
+    /// The longest one send may take before the sender gives up, in seconds. A delivery lease
+    /// is longer than this, so an attempt still in flight is never taken by another worker.
+    var timeout: TimeInterval { get }
+    /// Hands one message part to the provider.
     ///
-    /// - Returns: the provider's id for the message, if it has one.
+    /// - Returns: the provider's id for it, if it has one.
     /// - Throws: ``SendFailure``; any other error counts as retryable.
-    func send(_ body: String, to phoneNumber: String, messageID: UUID) async throws -> String?
+    func send(_ message: OutgoingMessage) async throws -> String?
 }
 
-/// The outbox: the log records the message; nothing leaves the process.
-public struct OutboxSender: MessageSender {
+/// One message part as a provider receives it.
+public struct OutgoingMessage: Sendable, Equatable {
+    public var body: String
+    public var phoneNumber: String
+    /// This part's id: stable across attempts, distinct per part (an idempotency key).
+    public var messageID: UUID
+    /// The id of the message the part belongs to (its first part's id).
+    public var groupID: UUID
+    public var part: Int
+    public var parts: Int
+
+    public init(body: String, phoneNumber: String, messageID: UUID, groupID: UUID? = nil, part: Int = 1, parts: Int = 1) {
+        self.body = body
+        self.phoneNumber = phoneNumber
+        self.messageID = messageID
+        self.groupID = groupID ?? messageID
+        self.part = part
+        self.parts = parts
+    }
+}
+
+/// The default sender: delivers nothing. Every message is queued, attempted and recorded as
+/// sent in the log, so the flow, the read-models and the audit are what a real provider gives,
+/// and nothing leaves the process. Named `log-only`; `outbox`, its name before the queue
+/// existed, still selects it.
+public struct LogOnlySender: MessageSender {
     public init() {}
-    public var provider: String { "outbox" }
-    public func send(_ body: String, to phoneNumber: String, messageID: UUID) async throws -> String? { nil }
+    public var provider: String { "log-only" }
+    public var timeout: TimeInterval { 0 }
+    public func send(_ message: OutgoingMessage) async throws -> String? { nil }
 }
 
 /// A message a provider did not take.

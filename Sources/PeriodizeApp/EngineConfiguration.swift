@@ -26,8 +26,15 @@ public struct EngineConfiguration: Sendable {
     public var ids: @Sendable () -> UUID
     /// The most segments one daily SMS may take before it is shortened or split.
     public var smsSegments: Int
-    /// Where messages go (the outbox by default: recorded in the log, nothing sent).
+    /// Where the delivery worker hands messages (log-only by default: recorded in the log,
+    /// nothing sent).
     public var sender: any MessageSender
+    /// Attempts, backoff and lease of the delivery worker.
+    public var delivery: DeliveryPolicy
+    /// Names this process on its delivery attempts (`host:pid` by default).
+    public var workerID: String
+    /// Test-only fault hooks of the delivery worker.
+    public var faults: DeliveryFaults?
     /// A model coach for plans, weeks and workouts; nil for the rule-based coach alone. The
     /// rules stay its fallback.
     public var coach: LLMCoach?
@@ -37,9 +44,13 @@ public struct EngineConfiguration: Sendable {
     public init(
         path: String, durability: Durability = .full, busyTimeout: TimeInterval = 10,
         clock: @escaping @Sendable () -> Date = { Date() }, durationClock: any Clock<Duration> = ContinuousClock(),
-        ids: (@Sendable () -> UUID)? = nil, smsSegments: Int = 3, sender: any MessageSender = OutboxSender(),
+        ids: (@Sendable () -> UUID)? = nil, smsSegments: Int = 3, sender: any MessageSender = LogOnlySender(),
+        delivery: DeliveryPolicy = DeliveryPolicy(), workerID: String = Engine.defaultWorkerID, faults: DeliveryFaults? = nil,
         coach: LLMCoach? = nil, validator: ArtefactValidator = ArtefactValidator()
     ) {
+        self.delivery = delivery
+        self.workerID = workerID
+        self.faults = faults
         self.path = path
         self.durability = durability
         self.busyTimeout = busyTimeout
@@ -71,6 +82,7 @@ public func makeEngine(
     let coach: any Coach = configuration.coach.map { ModelCoach($0, validator: configuration.validator, clock: configuration.durationClock) }
         ?? RuleCoach(clock: configuration.durationClock)
     return Engine(
-        store: readModels.store, readModels: readModels, coach: coach, sender: configuration.sender, clock: configuration.clock,
+        store: readModels.store, readModels: readModels, coach: coach, sender: configuration.sender,
+        delivery: configuration.delivery, workerID: configuration.workerID, faults: configuration.faults, clock: configuration.clock,
         ids: configuration.ids, smsSegments: configuration.smsSegments, logger: logger)
 }

@@ -110,7 +110,7 @@ struct BreakdownCommand: AsyncParsableCommand {
 }
 
 struct DailyCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "daily", abstract: "Generate (or reuse) the day's workout and send the daily message.")
+    static let configuration = CommandConfiguration(commandName: "daily", abstract: "Generate (or reuse) the day's workout, queue the daily message and deliver what is due.")
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var coachOptions: CoachOptions
@@ -125,14 +125,16 @@ struct DailyCommand: AsyncParsableCommand {
         let clients: [String]
         if let client { clients = [client] } else { clients = try await engine.activeClientIDs() }
         for id in clients {
-            let (text, sent) = try await engine.sendDaily(clientID: id, date: day, dryRun: dryRun)
-            print("== \(id)\(dryRun ? " (dry run)" : sent ? " (sent)" : " (already sent)")\n\(text)\n")
+            let (text, queued) = try await engine.sendDaily(clientID: id, date: day, dryRun: dryRun)
+            print("== \(id)\(dryRun ? " (dry run)" : queued ? " (queued)" : " (already queued or sent)")\n\(text)\n")
         }
+        guard !dryRun else { return }
+        try reportDelivery(try await engine.deliver())
     }
 }
 
 struct TickCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "tick", abstract: "Send every due daily message (run hourly).")
+    static let configuration = CommandConfiguration(commandName: "tick", abstract: "Queue every due daily message, then deliver what is due (run hourly).")
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var coachOptions: CoachOptions
@@ -146,11 +148,40 @@ struct TickCommand: AsyncParsableCommand {
         }
         let engine = try await store.openEngine(coach: coachOptions)
         defer { try? engine.close() }
-        let report = try await engine.tick(now: instant)
-        print("tick: \(report.clients) active clients, \(report.sent) sent, \(report.alreadySent) already sent, \(report.notDue) not due, \(report.outsidePlan) outside a plan, \(report.weekly) weekly overviews, \(report.failed.count) failed")
-        for failure in report.failed { FileHandle.standardError.write(Data("periodize: \(failure)\n".utf8)) }
-        if !report.failed.isEmpty { throw ExitCode(1) }
+        let tick = try await engine.tick(now: instant)
+        print("tick: \(tick.clients) active clients, \(tick.queued) queued, \(tick.alreadyQueued) already queued or sent, \(tick.notDue) not due, \(tick.outsidePlan) outside a plan, \(tick.weekly) weekly overviews, \(tick.failed.count) failed")
+        for failure in tick.failed { FileHandle.standardError.write(Data("periodize: \(failure)\n".utf8)) }
+        try reportDelivery(tick.delivery, failed: !tick.failed.isEmpty)
     }
+}
+
+struct DeliverCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deliver",
+        abstract: "Deliver every queued message that is due (queued, its retry due, or its lease run out), then stop.")
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "The time to act as (ISO 8601; default: now).") var now: String?
+
+    func run() async throws {
+        var instant: Date?
+        if let now {
+            guard let parsed = Timestamp(iso8601: now) else { throw CommandFailure(message: "error: --now \(now) is not an ISO 8601 time") }
+            instant = parsed.date
+        }
+        let engine = try await store.openEngine()
+        defer { try? engine.close() }
+        try reportDelivery(try await engine.deliver(at: instant))
+    }
+}
+
+/// Prints what a delivery run did; an attempt or outcome that could not be recorded is an error
+/// line each and exit 1 (as is `failed`, an earlier part of the command that failed).
+func reportDelivery(_ delivery: Engine.DeliveryReport, failed: Bool = false) throws {
+    print("deliver: \(delivery.sent) sent, \(delivery.retrying) to retry, \(delivery.undeliverable) undeliverable, \(delivery.expired) expired, "
+        + "\(delivery.released) released, \(delivery.takenElsewhere) taken by another worker, \(delivery.possiblyDuplicated) possibly duplicated")
+    for error in delivery.errors { FileHandle.standardError.write(Data("periodize: \(error)\n".utf8)) }
+    if failed || !delivery.errors.isEmpty { throw ExitCode(1) }
 }
 
 struct UpdateCommand: AsyncParsableCommand {

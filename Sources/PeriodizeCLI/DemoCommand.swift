@@ -57,18 +57,19 @@ struct DemoCommand: AsyncParsableCommand {
         }
         print("clients: \(clients) (\(enrolled) enrolled now) across \(Set((0..<clients).map { Self.zones[$0 % Self.zones.count] }).count) time zones")
 
-        var sent = 0, failed: [String] = []
+        var queued = 0, sent = 0, failed: [String] = []
         let hours = weeks * 7 * 24
         for hour in 0..<hours {
             let report = try await engine.tick(now: start.addingTimeInterval(Double(hour) * 3600))
-            sent += report.sent
-            failed += report.failed
+            queued += report.queued
+            sent += report.delivery.sent
+            failed += report.failed + report.delivery.errors
             Terminal.progress("ticks", Int64(hour + 1), Int64(hours))
         }
         Terminal.done()
         let training = try await engine.readModels.trainingSummary(clientPrefix: "demo-\(seed)-")
         let summary = (workouts: training.workouts, rest: training.dailyMessages - training.workouts, segments: training.segments, swaps: training.swaps)
-        print("\(weeks) weeks of hourly ticks (\(hours) ticks): \(sent) daily messages sent now, \(failed.count) failures")
+        print("\(weeks) weeks of hourly ticks (\(hours) ticks): \(queued) daily messages queued and \(sent) message parts sent now, \(failed.count) failures")
         print("workouts generated: \(summary.workouts) (\(summary.swaps) with injury or equipment swaps); rest-day messages: \(max(0, summary.rest))")
         print("segments per daily message: " + summary.segments.keys.sorted().map { "\($0): \(summary.segments[$0]!)" }.joined(separator: ", "))
         for failure in failed.prefix(5) { print("failed: \(failure)") }

@@ -59,6 +59,7 @@ struct MigrateCommand: AsyncParsableCommand {
             } else {
                 print("clean-slate applied: migration \(report.migrationID) at position \(report.position ?? 0): \(effects)")
                 print("to roll back: periodize migrate revert clean-slate")
+                try reportDelivery(try await engine.deliver())
             }
         }
     }

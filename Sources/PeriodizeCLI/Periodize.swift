@@ -19,7 +19,7 @@ struct PeriodizeCommand: AsyncParsableCommand {
             """,
         subcommands: [
             DemoCommand.self, EventsCommand.self, VerifyCommand.self, RebuildCommand.self, ReplayCommand.self, StatsCommand.self,
-            EnrollCommand.self, UpdateCommand.self, PlanCommand.self, BreakdownCommand.self, DailyCommand.self, TickCommand.self, PregenerateCommand.self, ShowCommand.self,
+            EnrollCommand.self, UpdateCommand.self, PlanCommand.self, BreakdownCommand.self, DailyCommand.self, TickCommand.self, DeliverCommand.self, PregenerateCommand.self, ShowCommand.self,
             AuditCommand.self, ImportLegacyCommand.self, MigrateCommand.self, DebugCommand.self,
         ])
 
@@ -88,7 +88,7 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("sms-segments"), help: "Most segments a daily SMS may take before it is shortened or split (env PERIODIZE_SMS_SEGMENTS).")
     var smsSegments: Int = Int(ProcessInfo.processInfo.environment["PERIODIZE_SMS_SEGMENTS"] ?? "") ?? 3
 
-    @Option(help: "Where messages go: outbox (recorded, nothing sent) or http (env PERIODIZE_SENDER; default outbox).")
+    @Option(help: "Where messages go: log-only (recorded, nothing sent; also called outbox) or http (env PERIODIZE_SENDER; default log-only).")
     var sender: String?
 
     @Option(name: .customLong("sender-url"), help: "The gateway messages are POSTed to with --sender http (env PERIODIZE_SENDER_URL).")
@@ -102,10 +102,12 @@ struct StoreOptions: ParsableArguments {
     /// sender or coach setting that is missing or malformed stops it before the log is opened.
     func openEngine(coach: CoachOptions? = nil) async throws -> Engine {
         let llm = try coach?.makeCoach()
-        let sender = try SenderConfiguration.resolve(
-            environment: ProcessInfo.processInfo.environment, overrides: ["PERIODIZE_SENDER": sender, "PERIODIZE_SENDER_URL": senderURL]
-        ).makeSender()
-        return try await makeEngine(EngineConfiguration(path: db, durability: durability, smsSegments: smsSegments, sender: sender, coach: llm), progress: { stage, done, total in
+        let senders = try SenderConfiguration.resolve(
+            environment: ProcessInfo.processInfo.environment, overrides: ["PERIODIZE_SENDER": sender, "PERIODIZE_SENDER_URL": senderURL])
+        let configuration = EngineConfiguration(
+            path: db, durability: durability, smsSegments: smsSegments, sender: senders.makeSender(), delivery: senders.delivery,
+            faults: try TestFaults.fromEnvironment(), coach: llm)
+        return try await makeEngine(configuration, progress: { stage, done, total in
             Terminal.progress("\(stage)", done, total)
         })
     }

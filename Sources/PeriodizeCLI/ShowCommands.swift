@@ -61,10 +61,18 @@ struct ShowCommand: AsyncParsableCommand {
             if archive.isEmpty { print("nothing archived for \(client)") }
             for row in archive { print("\(row.kind) \(row.description) (position \(row.position), \(row.archivedBy))") }
         case .messages:
-            let messages = try await engine.messages(of: client).map(\.message)
+            let messages = try await engine.readModels.messageStatuses(clientID: client)
             if json { return try printJSON(messages) }
             for message in messages {
-                print("\(message.sentAt) \(message.kind.rawValue) \(message.direction.rawValue)\(message.segments.map { ", \($0) segment(s)" } ?? "")\n\(message.body)\n")
+                var line = "\(message.at) \(message.kind) \(message.direction)\(message.localDate.map { " for \($0)" } ?? "")"
+                if message.parts > 1 { line += ", part \(message.part) of \(message.parts)" }
+                line += ": \(message.status)"
+                if message.direction == "outbound" { line += ", \(message.attempts) attempt(s)" }
+                if message.possiblyDuplicated > 0 { line += ", possibly duplicated" }
+                if let segments = message.segments { line += ", \(segments) segment(s)" }
+                if let next = message.nextAttemptAt, message.status == "failed" { line += ", next attempt \(next)" }
+                if let error = message.lastError { line += "\n  last error: \(error)" }
+                print("\(line)\n\(message.body ?? "")\n")
             }
         }
     }
@@ -117,10 +125,18 @@ struct AuditCommand: AsyncParsableCommand {
             title = "mesocycle \(index + 1) (\(broken.mesocycle.name), \(broken.microcycles.count) weeks from \(broken.mesocycle.startDate)) of \(client)"
             (position, decision) = (at, broken.decision)
         case .message:
-            let found = try await engine.messages(of: client).last { $0.message.kind == .daily && $0.message.localDate == date }
-            guard let (message, at) = found else { throw CommandFailure(message: "error: no daily message for \(client) on \(date)") }
-            title = "daily message of \(client) for \(date) (\(message.segments ?? 0) segment(s)):\n\(message.body)\n--"
-            (position, decision) = (at, message.decision)
+            // Queued since the outbox (the decision on its first part), or recorded sent before it.
+            let queued = try await engine.queuedMessages(of: client).filter { $0.message.kind == .daily && $0.message.localDate == date }
+            if let (first, at) = queued.first {
+                let segments = queued.map(\.message.segments).reduce(0, +)
+                title = "daily message of \(client) for \(date) (\(segments) segment(s)\(queued.count > 1 ? " in \(queued.count) parts" : "")):\n\(queued.map(\.message.body).joined(separator: "\n\n"))\n--"
+                (position, decision) = (at, first.decision)
+            } else {
+                let found = try await engine.messages(of: client).last { $0.message.kind == .daily && $0.message.localDate == date }
+                guard let (message, at) = found else { throw CommandFailure(message: "error: no daily message for \(client) on \(date)") }
+                title = "daily message of \(client) for \(date) (\(message.segments ?? 0) segment(s)):\n\(message.body)\n--"
+                (position, decision) = (at, message.decision)
+            }
         case .plan:
             guard let plan = history.plan, let at = history.planPosition else { throw CommandFailure(message: "error: client \(client) has no plan") }
             title = "plan \(plan.planId) of \(client): \(plan.programType.rawValue), \(plan.macrocycleWeeks) weeks from \(plan.startDate)"

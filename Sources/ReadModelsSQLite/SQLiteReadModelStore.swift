@@ -76,17 +76,86 @@ public final class SQLiteReadModelStore: ReadModelQueries, ReadModelMaintenance 
         }
     }
 
-    public func hasSentDailyMessage(clientID: String, on date: LocalDate) async throws -> Bool {
+    public func hasDailyMessage(clientID: String, on date: LocalDate) async throws -> Bool {
         try await read { db in
             try Bool.fetchOne(
-                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM messages WHERE client_id = ? AND kind = 'daily' AND local_date = ? AND status = 'sent')"),
+                db.cachedStatement(sql: """
+                    SELECT EXISTS (SELECT 1 FROM messages WHERE client_id = ? AND kind = 'daily' AND local_date = ?
+                        AND (status = 'sent' OR queued_position IS NOT NULL))
+                    """),
                 arguments: [clientID, date.description]) ?? false
         }
     }
 
-    public func messageSent(id: String) async throws -> Bool {
+    public func messageRecorded(id: String) async throws -> Bool {
         try await read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM messages WHERE message_id = ? AND status = 'sent')", arguments: [id]) ?? false
+            try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM messages WHERE message_id = ? AND (status = 'sent' OR queued_position IS NOT NULL))",
+                arguments: [id]) ?? false
+        }
+    }
+
+    public func dueDeliveries(at now: Timestamp, limit: Int) async throws -> [DueDelivery] {
+        try await read { db in
+            let statement = try db.cachedStatement(sql: """
+                SELECT m.message_id, m.client_id, m.kind, m.local_date, m.body, m.part, m.parts, m.status, m.attempts, m.expires_at,
+                    (SELECT p.status FROM messages p WHERE p.group_id = m.group_id AND p.part = m.part - 1), m.queued_position,
+                    coalesce(m.group_id, m.message_id)
+                FROM messages m
+                WHERE m.status IN ('queued', 'failed', 'sending') AND m.queued_position IS NOT NULL AND (
+                    m.status = 'queued'
+                    OR (m.status = 'failed' AND m.next_attempt_at <= ?1)
+                    OR (m.status = 'sending' AND m.lease_until <= ?1))
+                ORDER BY m.queued_position
+                """)
+            var due: [DueDelivery] = []
+            for row in try Row.fetchAll(statement, arguments: [now.iso8601]) {
+                let previous: String? = row[10]
+                let part: Int = row[5]
+                // A later part waits while the part before it is still on its way.
+                if part > 1, let previous, ["queued", "sending", "failed"].contains(previous) { continue }
+                guard let kind = MessageKind(rawValue: row[2]) else { continue }
+                due.append(DueDelivery(
+                    messageID: row[0], groupID: row[12], clientID: row[1], kind: kind, localDate: (row[3] as String?).flatMap(LocalDate.init), body: row[4] ?? "",
+                    part: part, parts: row[6], status: row[7], attempts: row[8], expiresAt: (row[9] as String?).flatMap(Timestamp.init(iso8601:)),
+                    previousPartStatus: part > 1 ? previous : nil, queuedPosition: row[11]))
+                if due.count == limit { break }
+            }
+            return due
+        }
+    }
+
+    public func contact(clientID: String) async throws -> ClientContact? {
+        try await read { db in
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT is_active, opted_in, phone_number FROM clients WHERE client_id = ?"), arguments: [clientID]
+            ).map { ClientContact(active: $0[0], optedIn: $0[1], phoneNumber: $0[2]) }
+        }
+    }
+
+    public func messageStatuses(clientID: String) async throws -> [MessageStatus] {
+        try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT message_id, kind, direction, local_date, part, parts, status, attempts, possibly_duplicated, last_error, next_attempt_at,
+                    provider, provider_message_id, segments, body, at, position
+                FROM messages WHERE client_id = ? ORDER BY coalesce(queued_position, position), part
+                """, arguments: [clientID]).map { row in
+                MessageStatus(
+                    messageID: row[0], kind: row[1], direction: row[2], localDate: row[3], part: row[4], parts: row[5], status: row[6],
+                    attempts: row[7], possiblyDuplicated: row[8], lastError: row[9], nextAttemptAt: row[10], provider: row[11],
+                    providerMessageID: row[12], segments: row[13], body: row[14], at: row[15], position: row[16])
+            }
+        }
+    }
+
+    public func deliveryCounts() async throws -> DeliveryCounts {
+        try await read { db in
+            var byStatus: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT status, count(*) FROM messages WHERE direction = 'outbound' GROUP BY status") {
+                byStatus[row[0]] = row[1]
+            }
+            let duplicated = try Int.fetchOne(db, sql: "SELECT coalesce(sum(possibly_duplicated), 0) FROM messages") ?? 0
+            return DeliveryCounts(byStatus: byStatus, possiblyDuplicated: duplicated)
         }
     }
 
@@ -157,7 +226,7 @@ public final class SQLiteReadModelStore: ReadModelQueries, ReadModelMaintenance 
         return try await read { db in
             let like = "client_id LIKE ? ESCAPE '\\'"
             let workouts = try Int.fetchOne(db, sql: "SELECT count(*) FROM workouts WHERE \(like)", arguments: [pattern]) ?? 0
-            let daily = try Int.fetchOne(db, sql: "SELECT count(*) FROM messages WHERE kind = 'daily' AND \(like)", arguments: [pattern]) ?? 0
+            let daily = try Int.fetchOne(db, sql: "SELECT count(*) FROM messages WHERE kind = 'daily' AND part = 1 AND \(like)", arguments: [pattern]) ?? 0
             var segments: [Int: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT segments, count(*) FROM messages WHERE kind = 'daily' AND \(like) GROUP BY segments", arguments: [pattern]) {
                 segments[row[0] ?? 0] = row[1]
@@ -172,7 +241,11 @@ public final class SQLiteReadModelStore: ReadModelQueries, ReadModelMaintenance 
         let rows: [[String]] = try await read { db in
             let marks = Array(repeating: "?", count: clients.count).joined(separator: ", ")
             return try Row.fetchAll(
-                db, sql: "SELECT client_id, body FROM messages WHERE kind = 'daily' AND client_id IN (\(marks)) AND local_date = ? ORDER BY client_id",
+                db, sql: """
+                    SELECT client_id, group_concat(body, char(10) || char(10)) FROM (
+                        SELECT client_id, body FROM messages WHERE kind = 'daily' AND client_id IN (\(marks)) AND local_date = ? ORDER BY client_id, part)
+                    GROUP BY client_id ORDER BY client_id
+                    """,
                 arguments: StatementArguments(clients + [date.description])
             ).map { [$0[0], $0[1]] }
         }

@@ -5,8 +5,9 @@ import FoundationNetworking
 #endif
 
 /// Hands messages to a coaching team's own SMS gateway: `POST {url}` with a JSON body
-/// `{to, body, messageId, part, parts}` and an `Idempotency-Key` header (the message id), so a
-/// gateway that sees a message twice can send it once.
+/// `{to, body, messageId, part, parts}` (`messageId` names the message; each part of a split one
+/// comes as its own request) and an `Idempotency-Key` header (the part's own id), so a gateway
+/// that sees a part twice can send it once.
 ///
 /// A 2xx answer is sent (the gateway's `id` or `messageId`, when its JSON body has one, is the
 /// provider's id); a 4xx is permanent (trying again cannot help); a 5xx, a timeout or a
@@ -46,20 +47,16 @@ public struct HTTPSender: MessageSender {
         var parts: Int
     }
 
-    public func send(_ body: String, to phoneNumber: String, messageID: UUID) async throws -> String? {
-        try await send(body, to: phoneNumber, messageID: messageID, part: 1, parts: 1)
-    }
-
-    /// Sends part `part` of `parts` of a message.
-    public func send(_ body: String, to phoneNumber: String, messageID: UUID, part: Int, parts: Int) async throws -> String? {
-        let id = messageID.uuidString.lowercased()
+    public func send(_ message: OutgoingMessage) async throws -> String? {
+        let phoneNumber = message.phoneNumber
         var request = URLRequest(url: url, timeoutInterval: timeout)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(parts > 1 ? "\(id)-\(part)" : id, forHTTPHeaderField: "Idempotency-Key")
+        request.setValue(message.messageID.uuidString.lowercased(), forHTTPHeaderField: "Idempotency-Key")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        request.httpBody = try encoder.encode(Payload(to: phoneNumber, body: body, messageId: id, part: part, parts: parts))
+        request.httpBody = try encoder.encode(Payload(
+            to: phoneNumber, body: message.body, messageId: message.groupID.uuidString.lowercased(), part: message.part, parts: message.parts))
         let data: Data
         let response: URLResponse
         do {

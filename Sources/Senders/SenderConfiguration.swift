@@ -2,17 +2,28 @@ import Foundation
 import Periodize
 
 /// Where messages go, read from the environment (and flags, which win): `PERIODIZE_SENDER` =
-/// `outbox` (the default: recorded in the log, nothing leaves the process) or `http` (a
-/// gateway at `PERIODIZE_SENDER_URL`, answering within `PERIODIZE_SENDER_TIMEOUT_S`).
+/// `log-only` (the default, also called `outbox`: queued, attempted and recorded sent in the
+/// log, nothing leaves the process) or `http` (a gateway at `PERIODIZE_SENDER_URL`, answering
+/// within `PERIODIZE_SENDER_TIMEOUT_S`); and how the delivery worker retries
+/// (`PERIODIZE_DELIVERY_MAX_ATTEMPTS`, `PERIODIZE_DELIVERY_RETRY_S`, `PERIODIZE_DELIVERY_LEASE_S`).
 ///
 /// Resolving checks everything the chosen sender needs, so a missing URL stops a command
 /// before it opens anything.
 public struct SenderConfiguration: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable { case outbox, http }
+    public enum Kind: String, Sendable, CaseIterable {
+        case logOnly = "log-only", http
 
-    public var kind: Kind = .outbox
+        /// `outbox` is the log-only sender's name from before the queue.
+        init?(name: String) {
+            if name == "outbox" { self = .logOnly } else { self.init(rawValue: name) }
+        }
+    }
+
+    public var kind: Kind = .logOnly
     public var url: URL?
     public var timeout: TimeInterval = 10
+    /// Attempts, backoff and lease of the delivery worker.
+    public var delivery = DeliveryPolicy()
 
     public init() {}
 
@@ -28,8 +39,8 @@ public struct SenderConfiguration: Sendable, Equatable {
         }
         var configuration = SenderConfiguration()
         if let text = value("PERIODIZE_SENDER") {
-            guard let kind = Kind(rawValue: text.lowercased()) else {
-                throw SenderConfigurationError("PERIODIZE_SENDER=\(text) is not one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            guard let kind = Kind(name: text.lowercased()) else {
+                throw SenderConfigurationError("PERIODIZE_SENDER=\(text) is not one of \((Kind.allCases.map(\.rawValue) + ["outbox"]).joined(separator: ", "))")
             }
             configuration.kind = kind
         }
@@ -38,6 +49,29 @@ public struct SenderConfiguration: Sendable, Equatable {
                 throw SenderConfigurationError("PERIODIZE_SENDER_TIMEOUT_S=\(text) must be a number of seconds from 0.1 to 300")
             }
             configuration.timeout = seconds
+        }
+        if let text = value("PERIODIZE_DELIVERY_MAX_ATTEMPTS") {
+            guard let attempts = Int(text), (1...100).contains(attempts) else {
+                throw SenderConfigurationError("PERIODIZE_DELIVERY_MAX_ATTEMPTS=\(text) must be a whole number from 1 to 100")
+            }
+            configuration.delivery.maxAttempts = attempts
+        }
+        if let text = value("PERIODIZE_DELIVERY_RETRY_S") {
+            guard let seconds = Double(text), (0.01...86_400).contains(seconds) else {
+                throw SenderConfigurationError("PERIODIZE_DELIVERY_RETRY_S=\(text) must be a number of seconds from 0.01 to 86400")
+            }
+            configuration.delivery.firstRetry = seconds
+        }
+        if let text = value("PERIODIZE_DELIVERY_LEASE_S") {
+            guard let seconds = Double(text), (0.1...3_600).contains(seconds) else {
+                throw SenderConfigurationError("PERIODIZE_DELIVERY_LEASE_S=\(text) must be a number of seconds from 0.1 to 3600")
+            }
+            configuration.delivery.lease = seconds
+        }
+        if configuration.kind == .http, configuration.delivery.lease <= configuration.timeout {
+            throw SenderConfigurationError(
+                "PERIODIZE_DELIVERY_LEASE_S=\(HTTPSender.seconds(configuration.delivery.lease)) must be longer than the sender's timeout "
+                    + "(PERIODIZE_SENDER_TIMEOUT_S=\(HTTPSender.seconds(configuration.timeout))), or a slow send could be taken twice")
         }
         if configuration.kind == .http {
             guard let text = value("PERIODIZE_SENDER_URL") else {
@@ -54,7 +88,7 @@ public struct SenderConfiguration: Sendable, Equatable {
     /// The sender this configuration names.
     public func makeSender() -> any MessageSender {
         switch kind {
-        case .outbox: OutboxSender()
+        case .logOnly: LogOnlySender()
         case .http: HTTPSender(url: url!, timeout: timeout)
         }
     }

@@ -91,6 +91,18 @@ enum Samples {
             messageId: "m-2", clientId: "c-1", kind: .daily, localDate: date, provider: "twilio", attempt: 1,
             error: "HTTP 400: The message To number has opted out", errorCode: "21610", retryable: false, failedAt: "2026-03-09T11:00:01.000Z"),
             DomainEvent.messageFailed),
+        sample(MessageQueued(
+            messageId: "m-3", groupId: "m-3", clientId: "c-1", kind: .daily, localDate: date, body: "Mon: Full body, part 1 of 2", encoding: .gsm7,
+            segments: 1, part: 1, parts: 2, expiresAt: "2026-03-10T04:00:00.000Z", queuedAt: "2026-03-09T11:00:00.000Z"),
+            DomainEvent.messageQueued),
+        sample(DeliveryAttempted(
+            messageId: "m-3", clientId: "c-1", attempt: 2, workerId: "host-a:4711", startedAt: "2026-03-09T11:02:00.000Z",
+            leaseUntil: "2026-03-09T11:03:00.000Z", possiblyDuplicated: true),
+            DomainEvent.deliveryAttempted),
+        sample(MessageReleased(messageId: "m-3", clientId: "c-1", attempt: 3, reason: "the client opted out", final: true, releasedAt: "2026-03-09T11:05:00.000Z"),
+               DomainEvent.messageReleased),
+        sample(MessageExpired(messageId: "m-4", clientId: "c-1", expiresAt: "2026-03-10T04:00:00.000Z", expiredAt: "2026-03-10T04:00:01.000Z"),
+               DomainEvent.messageExpired),
         sample(MigrationApplied(
             migrationId: "mig-1", name: "clean-slate", codeVersion: "0.1.0",
             effects: ["plansConverted": 3, "plansWithSeveralMacrocycles": 1, "workoutsArchived": 48, "clientsRegenerated": 2, "noticesSent": 2]),
@@ -127,6 +139,10 @@ enum Samples {
         case .workoutGenerated(let p): p
         case .messageSent(let p): p
         case .messageFailed(let p): p
+        case .messageQueued(let p): p
+        case .deliveryAttempted(let p): p
+        case .messageReleased(let p): p
+        case .messageExpired(let p): p
         case .migrationApplied(let p): p
         case .migrationReverted(let p): p
         case .promptRecorded(let p): p

@@ -59,7 +59,7 @@ struct FailureHandlingTests {
         settings.timeout = 2
         let engine = try await openEngine(folder, clock: clock, coach: provider.coach(server, settings: settings))
         let report = try await engine.tick()
-        #expect(report.sent == 1, "the daily message went out (\(fault)): \(report)")
+        #expect(report.queued == 1, "the daily message went out (\(fault)): \(report)")
         await server.stop()
 
         let history = try await engine.history(of: "c1")
@@ -132,7 +132,7 @@ struct FailureHandlingTests {
         let server = try await LoopbackServer.start { _ in provider.quotaExhausted() }
         let engine = try await openEngine(folder, clock: clock, coach: provider.coach(server))
         let report = try await engine.tick(concurrency: 1)
-        #expect(report.sent == 3)
+        #expect(report.queued == 3)
         #expect(server.received.count == 1, "a per-day quota is not asked again in this process")
         for id in ["c2", "c3"] {
             let workout = try #require(try await engine.history(of: id).workout(on: LocalDate("2026-03-11")!)?.event)

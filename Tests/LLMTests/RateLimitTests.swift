@@ -31,7 +31,7 @@ struct RateLimitTests {
         let engine = try await makeEngine(EngineConfiguration(path: folder.path("log.sqlite"), durability: .normal, clock: { clock.date() }, coach: coach))
         let report = try await engine.tick()
         await server.stop()
-        #expect(report.sent == 1000)
+        #expect(report.queued == 1000)
         #expect(report.failed.isEmpty)
         let received = server.received
         #expect(received.count == 1000)

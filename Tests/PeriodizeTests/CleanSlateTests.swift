@@ -148,8 +148,13 @@ struct CleanSlateTests {
         #expect(try await engine.migrationCause(ofEventAt: weekPosition)?.hasPrefix("migration clean-slate \(migration)") == true)
         let audit = try PeriodizeBinary.run(["audit", "u-ana", "--db", folder.path("log.sqlite"), "--artefact", "week", "--date", "2026-03-11"])
         #expect(audit.stdout.contains("caused by: migration clean-slate \(migration) (MigrationApplied at position \(imported + 1))"), "\(audit.stdout)\(audit.stderr)")
-        let messages = try await engine.store.readStream(Engine.clientStream("u-ana")).filter { $0.type == MessageSent.eventType }
-        #expect(messages.last?.metadata.causationID?.uuidString.lowercased() == migration)
+        // The reset notice is queued by the migration; its delivery is caused by the queued notice.
+        let stream = try await engine.store.readStream(Engine.clientStream("u-ana"))
+        let notice = try #require(stream.last { $0.type == MessageQueued.eventType })
+        #expect(notice.metadata.causationID?.uuidString.lowercased() == migration)
+        #expect(try await engine.deliver().errors.isEmpty)
+        let attempt = try #require(try await engine.store.readStream(Engine.clientStream("u-ana")).last { $0.type == DeliveryAttempted.eventType })
+        #expect(attempt.metadata.causationID == notice.eventID)
         #expect(try await engine.verify().isValid)
 
         // A second run does nothing and says so.

@@ -61,12 +61,12 @@ struct CoachingFlowTests {
         try await engine.enroll(enrollment("c1"))
         try await engine.createPlan(clientID: "c1", start: LocalDate("2026-03-09"))
         let first = try await engine.sendDaily(clientID: "c1")
-        #expect(first.sent)
+        #expect(first.queued)
         #expect(first.text.hasPrefix("Avery, Mon Mar 9: "))
         let second = try await engine.sendDaily(clientID: "c1")
-        #expect(!second.sent)
+        #expect(!second.queued)
         let dry = try await engine.sendDaily(clientID: "c1", date: LocalDate("2026-03-10"), dryRun: true)
-        #expect(!dry.sent)
+        #expect(!dry.queued)
         let count = try await engine.database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM messages WHERE kind = 'daily'") }
         #expect(count == 1)
     }
@@ -81,16 +81,16 @@ struct CoachingFlowTests {
         for id in ["ny", "kiri", "pago"] { try await engine.createPlan(clientID: id, start: LocalDate("2026-03-02")) }
         let early = try await engine.tick(now: date("2026-03-09T05:00:00Z"))
         // 05:00Z: New York 00:00 (not due), Kiritimati 19:00 Mar 9 (due), Pago Pago 18:00 Mar 8 (not due).
-        #expect(early.sent == 1)
+        #expect(early.queued == 1)
         #expect(early.notDue == 2)
         // 15:00Z: New York 11:00 (its missed 07:00 catches up), Kiritimati 05:00 on Mar 10 (a new
         // local date, due at 00:00), Pago Pago 04:00 Mar 9 (not due).
         let later = try await engine.tick(now: date("2026-03-09T15:00:00Z"))
-        #expect(later.sent == 2)
+        #expect(later.queued == 2)
         #expect(later.notDue == 1)
         let again = try await engine.tick(now: date("2026-03-09T15:30:00Z"))
-        #expect(again.sent == 0)
-        #expect(again.alreadySent == 2)
+        #expect(again.queued == 0)
+        #expect(again.alreadyQueued == 2)
         let night = try await engine.tick(now: date("2026-03-09T10:30:00Z").addingTimeInterval(86_400))  // Pago Pago 23:30 Mar 9
         #expect(night.failed.isEmpty)
         let dates = try await engine.database.read { db in
@@ -160,7 +160,7 @@ struct CoachingFlowTests {
         // 08:00Z is 03:00 in New York: not due; moved to Kolkata (13:30) it is.
         #expect(try await engine.tick(now: date("2026-03-09T08:00:00Z")).notDue == 1)
         try await engine.updateClient(ClientUpdated(clientId: "c1", timezone: "Asia/Kolkata"))
-        #expect(try await engine.tick(now: date("2026-03-09T08:00:00Z")).sent == 1)
+        #expect(try await engine.tick(now: date("2026-03-09T08:00:00Z")).queued == 1)
         let row = try await engine.database.read { db in try Row.fetchOne(db, sql: "SELECT timezone, preferred_send_hour, name FROM clients WHERE client_id = 'c1'") }
         #expect(row?["timezone"] == "Asia/Kolkata")
         #expect(row?["preferred_send_hour"] == 7)
@@ -195,11 +195,11 @@ struct CoachingFlowTests {
         try await engine.enroll(enrollment("c1", zone: "America/New_York", hour: 7, days: [1, 3, 5]))
         try await engine.createPlan(clientID: "c1", start: LocalDate("2026-03-02"))
         let saturday = try await engine.tick(now: date("2026-03-07T13:00:00Z"))
-        #expect(saturday.sent == 1)
+        #expect(saturday.queued == 1)
         #expect(saturday.weekly == 0)
         // Sunday March 8, 09:00 EDT (the clocks went forward that night).
         let sunday = try await engine.tick(now: date("2026-03-08T13:00:00Z"))
-        #expect(sunday.sent == 1)
+        #expect(sunday.queued == 1)
         #expect(sunday.weekly == 1)
         let again = try await engine.tick(now: date("2026-03-08T14:00:00Z"))
         #expect(again.weekly == 0)

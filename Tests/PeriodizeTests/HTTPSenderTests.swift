@@ -44,8 +44,8 @@ struct HTTPSenderTests {
             defer { try? engine.close() }
             try await enrolled(engine, 3)
             let report = try await engine.tick(now: date("2026-03-09T07:00:00Z"))
-            #expect(report.sent == 3)
-            #expect(try await engine.tick(now: date("2026-03-09T08:00:00Z")).sent == 0)
+            #expect(report.queued == 3)
+            #expect(try await engine.tick(now: date("2026-03-09T08:00:00Z")).queued == 0)
             let received = gateway.received
             #expect(received.count == 3)
             for request in received {
@@ -83,10 +83,12 @@ struct HTTPSenderTests {
             defer { try? engine.close() }
             try await enrolled(engine, 1)
             let first = try await engine.tick(now: date("2026-03-09T07:00:00Z"))
-            #expect(first.failed.count == 1)
-            #expect(first.failed.first?.contains("HTTP 503") == true)
-            #expect(first.failed.first?.contains("+15551234567") == false, "\(first.failed)")
-            #expect(try await engine.tick(now: date("2026-03-09T08:00:00Z")).sent == 1)
+            #expect(first.delivery.retrying == 1)
+            let failed = try await engine.database.read { db in try Row.fetchOne(db, sql: "SELECT status, last_error FROM messages WHERE kind = 'daily'") }
+            #expect(failed?["status"] == "failed")
+            #expect((failed?["last_error"] as String?)?.contains("HTTP 503") == true)
+            #expect((failed?["last_error"] as String?)?.contains("+15551234567") == false, "\(String(describing: failed))")
+            #expect(try await engine.tick(now: date("2026-03-09T08:00:00Z")).delivery.sent == 1)
             #expect(gateway.received.count == 2)
         }
         let refusingAll: LoopbackServer.Script = { received in
@@ -97,13 +99,14 @@ struct HTTPSenderTests {
             let engine = try await engine(folder, gateway: refusing)
             defer { try? engine.close() }
             try await enrolled(engine, 1)
-            let tried = try await engine.tick(now: date("2026-03-09T07:00:00Z"))
-            #expect(tried.failed.first?.contains("HTTP 400") == true)
-            #expect(tried.failed.first?.contains("+15551234567") == false, "\(tried.failed)")
-            #expect(try await engine.tick(now: date("2026-03-09T08:00:00Z")).undeliverable == 1)
+            #expect(try await engine.tick(now: date("2026-03-09T07:00:00Z")).delivery.undeliverable == 1)
+            let again = try await engine.tick(now: date("2026-03-09T08:00:00Z"))
+            #expect(again.alreadyQueued == 1)
+            #expect(again.delivery == Engine.DeliveryReport())
             #expect(refusing.received.count == 1)
             let row = try await engine.database.read { db in try Row.fetchOne(db, sql: "SELECT status, last_error FROM messages WHERE kind = 'daily'") }
-            #expect(row?["status"] == "failed")
+            #expect(row?["status"] == "undeliverable")
+            #expect((row?["last_error"] as String?)?.contains("HTTP 400") == true)
             #expect((row?["last_error"] as String?)?.contains("+15551234567") == false)
         }
     }
@@ -115,15 +118,15 @@ struct HTTPSenderTests {
             defer { try? engine.close() }
             try await enrolled(engine, 1)
             let report = try await engine.tick(now: date("2026-03-09T07:00:00Z"))
-            #expect(report.failed.count == 1)
-            #expect(report.failed.first?.contains("did not answer") == true, "\(report.failed)")
-            let retryable = try await engine.database.read { db in try Int.fetchOne(db, sql: "SELECT attempts FROM messages WHERE kind = 'daily' AND status = 'failed'") }
-            #expect(retryable == 1)
+            #expect(report.delivery.retrying == 1)
+            let retryable = try await engine.database.read { db in try Row.fetchOne(db, sql: "SELECT attempts, last_error FROM messages WHERE kind = 'daily' AND status = 'failed'") }
+            #expect(retryable?["attempts"] == 1)
+            #expect((retryable?["last_error"] as String?)?.contains("did not answer") == true, "\(String(describing: retryable))")
         }
     }
 
     @Test func theSenderIsConfiguredFromTheEnvironmentAndABadSettingNamesItsVariable() throws {
-        #expect(try SenderConfiguration.resolve(environment: [:]).kind == .outbox)
+        #expect(try SenderConfiguration.resolve(environment: [:]).kind == .logOnly)
         let http = try SenderConfiguration.resolve(environment: ["PERIODIZE_SENDER": "http", "PERIODIZE_SENDER_URL": "http://127.0.0.1:9/sms"])
         #expect(http.kind == .http)
         #expect(http.makeSender().provider == "http")
@@ -140,7 +143,7 @@ struct HTTPSenderTests {
         }
         // Flags win over the environment.
         let flagged = try SenderConfiguration.resolve(environment: ["PERIODIZE_SENDER": "pigeon"], overrides: ["PERIODIZE_SENDER": "outbox"])
-        #expect(flagged.kind == .outbox)
+        #expect(flagged.kind == .logOnly)
     }
 
     @Test func theCommandLineRefusesAMissingGatewayWithExit64AndOpensNothing() throws {

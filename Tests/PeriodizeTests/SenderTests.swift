@@ -11,19 +11,31 @@ import Synchronization
 import Testing
 import TestSupport
 
-/// A provider that fails as scripted: the boundary to an SMS provider, not our storage.
+/// A provider that fails as scripted (nil: accept), optionally slowly: the boundary to an SMS
+/// provider, not our storage.
 final class ScriptedSender: MessageSender {
     let failures: Mutex<[SendFailure?]>
     let sent = Mutex<[String]>([])
+    let received = Mutex<[OutgoingMessage]>([])
+    let delay: Duration
+    let onSend: @Sendable (OutgoingMessage) async -> Void
     var provider: String { "scripted" }
+    var timeout: TimeInterval { 0 }
 
-    init(_ failures: [SendFailure?]) { self.failures = Mutex(failures) }
+    init(_ failures: [SendFailure?], delay: Duration = .zero, onSend: @escaping @Sendable (OutgoingMessage) async -> Void = { _ in }) {
+        self.failures = Mutex(failures)
+        self.delay = delay
+        self.onSend = onSend
+    }
 
-    func send(_ body: String, to phoneNumber: String, messageID: UUID) async throws -> String? {
+    func send(_ message: OutgoingMessage) async throws -> String? {
+        received.withLock { $0.append(message) }
+        await onSend(message)
+        if delay > .zero { try await Task.sleep(for: delay) }
         let next = failures.withLock { $0.isEmpty ? nil : $0.removeFirst() }
         if let next { throw next }
-        sent.withLock { $0.append(body) }
-        return "SM\(messageID.uuidString.prefix(8))"
+        sent.withLock { $0.append(message.body) }
+        return "SM\(message.messageID.uuidString.prefix(8))"
     }
 }
 
@@ -34,22 +46,39 @@ struct SenderTests {
         return try await makeEngine(EngineConfiguration(path: folder.path("log.sqlite"), ids: { ids.next() }, sender: sender))
     }
 
-    @Test func aRetryableFailureIsRecordedAndTheNextTickSends() async throws {
+    func row(_ engine: Engine, kind: String) async throws -> Row? {
+        try await engine.database.read { db in
+            try Row.fetchOne(db, sql: "SELECT status, attempts, provider, provider_message_id, last_error, next_attempt_at FROM messages WHERE kind = ?", arguments: [kind])
+        }
+    }
+
+    @Test func aRetryableFailureIsRecordedAndRetriedAfterItsBackoff() async throws {
         let folder = TemporaryDirectory()
         let sender = ScriptedSender([SendFailure("HTTP 503", code: "503", retryable: true)])
         let engine = try await engine(folder, sender: sender)
         try await engine.enroll(enrollment("c1", zone: "UTC", hour: 6))
         try await engine.createPlan(clientID: "c1", start: LocalDate("2026-03-09"))
         let first = try await engine.tick(now: date("2026-03-09T07:00:00Z"))
-        #expect(first.failed.count == 1)
+        #expect(first.queued == 1)
+        #expect(first.failed.isEmpty)
+        #expect(first.delivery.retrying == 1)
+        let failed = try await row(engine, kind: "daily")
+        #expect(failed?["status"] == "failed")
+        #expect(failed?["attempts"] == 1)
+        #expect(failed?["last_error"] == "HTTP 503")
+        // The first retry waits 60 s plus up to half again.
+        let next = try #require(Timestamp(iso8601: failed?["next_attempt_at"] ?? ""))
+        #expect((60_000...90_000).contains(next.milliseconds - Timestamp(date("2026-03-09T07:00:00Z")).milliseconds))
+        #expect(try await engine.deliver(at: date("2026-03-09T07:00:30Z")).sent == 0, "not before its backoff")
         let second = try await engine.tick(now: date("2026-03-09T08:00:00Z"))
-        #expect(second.sent == 1)
+        #expect(second.queued == 0)
+        #expect(second.delivery.sent == 1)
         #expect(sender.sent.withLock { $0.count } == 1)
-        let row = try await engine.database.read { db in try Row.fetchOne(db, sql: "SELECT status, attempts, provider, provider_message_id FROM messages WHERE kind = 'daily'") }
-        #expect(row?["status"] == "sent")
-        #expect(row?["attempts"] == 2)
-        #expect(row?["provider"] == "scripted")
-        #expect((row?["provider_message_id"] as String?)?.hasPrefix("SM") == true)
+        let sent = try await row(engine, kind: "daily")
+        #expect(sent?["status"] == "sent")
+        #expect(sent?["attempts"] == 2)
+        #expect(sent?["provider"] == "scripted")
+        #expect((sent?["provider_message_id"] as String?)?.hasPrefix("SM") == true)
     }
 
     @Test func aPermanentFailureIsNotTriedAgain() async throws {
@@ -58,18 +87,43 @@ struct SenderTests {
         let engine = try await engine(folder, sender: sender)
         try await engine.enroll(enrollment("c1", zone: "UTC", hour: 6))
         try await engine.createPlan(clientID: "c1", start: LocalDate("2026-03-09"))
-        #expect(try await engine.tick(now: date("2026-03-09T07:00:00Z")).failed.count == 1)
+        #expect(try await engine.tick(now: date("2026-03-09T07:00:00Z")).delivery.undeliverable == 1)
         let again = try await engine.tick(now: date("2026-03-09T08:00:00Z"))
-        #expect(again.undeliverable == 1)
-        #expect(again.sent == 0)
-        #expect(sender.sent.withLock { $0.isEmpty })
-        let failed = try await engine.database.read { db in try String.fetchOne(db, sql: "SELECT status FROM messages WHERE kind = 'daily'") }
-        #expect(failed == "failed")
+        #expect(again.queued == 0)
+        #expect(again.alreadyQueued == 1)
+        #expect(again.delivery == Engine.DeliveryReport())
+        #expect(try await engine.deliver(at: date("2026-03-09T12:00:00Z")) == Engine.DeliveryReport())
+        #expect(sender.received.withLock { $0.count } == 1)
+        #expect(try await row(engine, kind: "daily")?["status"] == "undeliverable")
         // The next day is a new message.
-        #expect(try await engine.tick(now: date("2026-03-10T07:00:00Z")).sent == 1)
+        let next = try await engine.tick(now: date("2026-03-10T07:00:00Z"))
+        #expect(next.queued == 1)
+        #expect(next.delivery.sent == 1)
     }
 
-    @Test func aWeeklyOverviewThatFailsIsRecordedAndTriedAgainNextTick() async throws {
+    @Test func theLastAttemptAllowedMakesAMessageUndeliverable() async throws {
+        let folder = TemporaryDirectory()
+        let sender = ScriptedSender(Array(repeating: SendFailure("HTTP 503", code: "503", retryable: true), count: 5))
+        var policy = DeliveryPolicy()
+        policy.maxAttempts = 3
+        let engine = try await makeEngine(EngineConfiguration(path: folder.path("log.sqlite"), sender: sender, delivery: policy))
+        try await engine.enroll(enrollment("c1", zone: "UTC", hour: 6))
+        try await engine.createPlan(clientID: "c1", start: LocalDate("2026-03-09"))
+        #expect(try await engine.tick(now: date("2026-03-09T07:00:00Z")).delivery.retrying == 1)
+        #expect(try await engine.deliver(at: date("2026-03-09T07:05:00Z")).retrying == 1)
+        let next = try #require(Timestamp(iso8601: try await row(engine, kind: "daily")?["next_attempt_at"] ?? ""))
+        // The second retry waits twice the first: 120 s plus up to half again.
+        #expect((120_000...180_000).contains(next.milliseconds - Timestamp(date("2026-03-09T07:05:00Z")).milliseconds))
+        #expect(try await engine.deliver(at: date("2026-03-09T07:20:00Z")).undeliverable == 1)
+        #expect(try await engine.deliver(at: date("2026-03-09T09:00:00Z")) == Engine.DeliveryReport())
+        #expect(sender.received.withLock { $0.count } == 3)
+        let final = try await row(engine, kind: "daily")
+        #expect(final?["status"] == "undeliverable")
+        #expect(final?["attempts"] == 3)
+        #expect(final?["next_attempt_at"] == nil as String?)
+    }
+
+    @Test func aWeeklyOverviewThatFailsIsRecordedAndTriedAgain() async throws {
         let folder = TemporaryDirectory()
         // Sunday 2026-03-15: the daily message goes out, the overview fails once.
         let sender = ScriptedSender([nil, SendFailure("HTTP 503", code: "503", retryable: true)])
@@ -77,15 +131,17 @@ struct SenderTests {
         try await engine.enroll(enrollment("c1", zone: "UTC", hour: 6))
         try await engine.createPlan(clientID: "c1", start: LocalDate("2026-03-09"))
         let first = try await engine.tick(now: date("2026-03-15T07:00:00Z"))
-        #expect(first.failed.count == 1)
-        let failed = try await engine.database.read { db in try Row.fetchOne(db, sql: "SELECT status, attempts, last_error FROM messages WHERE kind = 'weekly'") }
+        #expect(first.weekly == 1)
+        #expect(first.delivery.sent == 1)
+        #expect(first.delivery.retrying == 1)
+        let failed = try await row(engine, kind: "weekly")
         #expect(failed?["status"] == "failed")
         #expect(failed?["attempts"] == 1)
         #expect(failed?["last_error"] == "HTTP 503")
         let second = try await engine.tick(now: date("2026-03-15T08:00:00Z"))
-        #expect(second.weekly == 1)
-        #expect(second.failed.isEmpty)
-        let sent = try await engine.database.read { db in try Row.fetchOne(db, sql: "SELECT status, attempts FROM messages WHERE kind = 'weekly'") }
+        #expect(second.weekly == 0, "queued once")
+        #expect(second.delivery.sent == 1)
+        let sent = try await row(engine, kind: "weekly")
         #expect(sent?["status"] == "sent")
         #expect(sent?["attempts"] == 2)
         #expect(sender.sent.withLock { $0.count } == 2, "one daily message, one overview")
@@ -98,17 +154,19 @@ struct SenderTests {
         let engine = try await engine(folder, sender: sender)
         try await engine.enroll(enrollment("c1", zone: "UTC", hour: 6))
         try await engine.createPlan(clientID: "c1", start: LocalDate("2026-03-09"))
-        #expect(try await engine.tick(now: date("2026-03-15T07:00:00Z")).failed.count == 1)
+        #expect(try await engine.tick(now: date("2026-03-15T07:00:00Z")).delivery.undeliverable == 1)
         let again = try await engine.tick(now: date("2026-03-15T08:00:00Z"))
         #expect(again.failed.isEmpty)
         #expect(again.weekly == 0)
+        #expect(again.delivery == Engine.DeliveryReport())
         #expect(sender.sent.withLock { $0.count } == 1, "the daily message only")
-        let attempts = try await engine.database.read { db in try Int.fetchOne(db, sql: "SELECT attempts FROM messages WHERE kind = 'weekly'") }
-        #expect(attempts == 1)
+        let weekly = try await row(engine, kind: "weekly")
+        #expect(weekly?["attempts"] == 1)
+        #expect(weekly?["status"] == "undeliverable")
         try engine.close()
     }
 
-    @Test func aResetNoticeThatFailsIsRecordedAndSentWhenTheMigrationRunsAgain() async throws {
+    @Test func aResetNoticeThatFailsIsRetriedLikeTheOthers() async throws {
         let folder = TemporaryDirectory()
         let clock = ManualClock(date("2026-03-11T15:00:00Z"))
         let sender = ScriptedSender([SendFailure("HTTP 503", code: "503", retryable: true)])
@@ -116,18 +174,19 @@ struct SenderTests {
         let engine = try await makeEngine(EngineConfiguration(path: folder.path("log.sqlite"), clock: { clock.date() }, ids: { ids.next() }, sender: sender))
         try await engine.enroll(enrollment("c1"))
         try await engine.createPlan(clientID: "c1")
-        await #expect { try await engine.migrateCleanSlate() } throws: { error in (error as? CoachingError)?.code == .incomplete }
-        let failed = try await engine.database.read { db in try Row.fetchOne(db, sql: "SELECT status, attempts FROM messages WHERE kind = 'notice'") }
+        #expect(try await engine.migrateCleanSlate().completedNow == 1)
+        #expect(try await engine.deliver().retrying == 1)
+        let failed = try await row(engine, kind: "notice")
         #expect(failed?["status"] == "failed")
         #expect(failed?["attempts"] == 1)
-        let report = try await engine.migrateCleanSlate()
-        #expect(report.alreadyApplied)
-        #expect(report.completedNow == 1)
-        let sent = try await engine.database.read { db in try Row.fetchOne(db, sql: "SELECT status, attempts FROM messages WHERE kind = 'notice'") }
+        clock.advance(by: 120)
+        #expect(try await engine.deliver().sent == 1)
+        let sent = try await row(engine, kind: "notice")
         #expect(sent?["status"] == "sent")
         #expect(sender.sent.withLock { $0.count } == 1)
-        // A third run finds it sent and sends nothing.
+        // Running the migration again queues nothing and sends nothing.
         #expect(try await engine.migrateCleanSlate().completedNow == 0)
+        #expect(try await engine.deliver() == Engine.DeliveryReport())
         #expect(sender.sent.withLock { $0.count } == 1)
         try engine.close()
     }
@@ -149,9 +208,9 @@ struct SenderTests {
                         encoding: .gsm7, segments: 1, provider: "scripted", sentAt: "2026-03-09T06:00:00.000Z"),
             to: Engine.clientStream("c1"), id: id)
         let report = try await engine.tick(now: date("2026-03-09T07:00:00Z"))
-        #expect(report.sent == 0)
-        #expect(report.alreadySent == 1)
-        #expect(try await engine.sendDaily(clientID: "c1", date: LocalDate("2026-03-09")).sent == false)
+        #expect(report.queued == 0)
+        #expect(report.alreadyQueued == 1)
+        #expect(try await engine.sendDaily(clientID: "c1", date: LocalDate("2026-03-09")).queued == false)
         #expect(sender.sent.withLock { $0.isEmpty })
         try engine.close()
     }
