@@ -22,11 +22,15 @@ public struct MessageFailed: EventPayload {
     public var nextAttemptAt: String?
     /// True when no attempt follows: permanent, or the last attempt allowed.
     public var undeliverable: Bool?
+    /// True when the provider may have taken it all the same (it did not answer in time).
+    public var mayHaveArrived: Bool?
 
     public init(
         messageId: String, clientId: String, kind: MessageKind, localDate: LocalDate?, provider: String, attempt: Int, error: String,
-        errorCode: String? = nil, retryable: Bool, failedAt: String, nextAttemptAt: String? = nil, undeliverable: Bool? = nil
+        errorCode: String? = nil, retryable: Bool, failedAt: String, nextAttemptAt: String? = nil, undeliverable: Bool? = nil,
+        mayHaveArrived: Bool? = nil
     ) {
+        self.mayHaveArrived = mayHaveArrived
         self.nextAttemptAt = nextAttemptAt
         self.undeliverable = undeliverable
         self.messageId = messageId

@@ -34,6 +34,7 @@ public struct MessagesProjection: Projection {
                 status TEXT NOT NULL,
                 attempts INTEGER NOT NULL,
                 possibly_duplicated INTEGER NOT NULL DEFAULT 0,
+                may_have_arrived INTEGER NOT NULL DEFAULT 0,
                 last_error TEXT,
                 next_attempt_at TEXT,
                 lease_until TEXT,
@@ -68,7 +69,7 @@ public struct MessagesProjection: Projection {
         case DeliveryAttempted.eventType:
             try w.run("""
                 UPDATE {messages} SET status = 'sending', attempts = ?, lease_until = ?, worker_id = ?,
-                    possibly_duplicated = possibly_duplicated + ?, next_attempt_at = NULL, at = ?, position = ?
+                    possibly_duplicated = possibly_duplicated + ?, may_have_arrived = 0, next_attempt_at = NULL, at = ?, position = ?
                 WHERE message_id = ?
                 """) { b in
                 b.int(m, "attempt"); b.text(m, "leaseUntil"); b.text(m, "workerId"); b.bool(m, "possiblyDuplicated")
@@ -94,18 +95,19 @@ public struct MessagesProjection: Projection {
             let final = m.bool("undeliverable") == true || m.bool("retryable") == false
             try w.run("""
                 INSERT INTO {messages} (message_id, client_id, kind, direction, local_date, provider, status, attempts, last_error,
-                    next_attempt_at, at, position)
-                VALUES (?, ?, ?, 'outbound', ?, ?, ?, 1, ?, ?, ?, ?)
+                    next_attempt_at, may_have_arrived, at, position)
+                VALUES (?, ?, ?, 'outbound', ?, ?, ?, 1, ?, ?, ?, ?, ?)
                 ON CONFLICT (message_id) DO UPDATE SET
                     provider = excluded.provider,
                     status = CASE WHEN status = 'sent' THEN status ELSE excluded.status END,
                     attempts = CASE WHEN queued_position IS NULL THEN attempts + 1 ELSE attempts END,
                     last_error = excluded.last_error, next_attempt_at = excluded.next_attempt_at, lease_until = NULL,
+                    may_have_arrived = excluded.may_have_arrived,
                     at = excluded.at, position = excluded.position
                 """) { b in
                 b.text(m, "messageId"); b.text(m, "clientId"); b.text(m, "kind"); b.text(m, "localDate"); b.text(m, "provider")
-                b.value(final ? "undeliverable" : "failed"); b.text(m, "error"); b.text(m, "nextAttemptAt"); b.text(m, "failedAt")
-                b.value(event.position)
+                b.value(final ? "undeliverable" : "failed"); b.text(m, "error"); b.text(m, "nextAttemptAt")
+                b.value(m.bool("mayHaveArrived") == true ? 1 : 0); b.text(m, "failedAt"); b.value(event.position)
             }
         case MessageReleased.eventType:
             let final = m.bool("final") == true

@@ -77,6 +77,8 @@ public struct DueDelivery: Sendable, Equatable {
     public var expiresAt: Timestamp?
     /// For a later part: the status of the part before it (`sent`, or how it ended).
     public var previousPartStatus: String?
+    /// The last attempt got no answer in time: the provider may have it.
+    public var mayHaveArrived: Bool = false
     public var queuedPosition: Int64
 
     public init(

@@ -59,7 +59,7 @@ extension Engine {
         public var released = 0
         /// Attempts another worker stored first.
         public var takenElsewhere = 0
-        /// Attempts taken again after a lease ran out with no outcome.
+        /// Attempts taken again after a lease ran out with no outcome, or after no answer in time.
         public var possiblyDuplicated = 0
         /// Parts whose attempt or outcome could not be recorded, with why.
         public var errors: [String] = []
@@ -168,7 +168,9 @@ extension Engine {
             if try await record(released, claimed: false) { report.released += 1 } else { report.takenElsewhere += 1 }
             return report
         }
-        let duplicated = item.status == "sending"
+        // The attempt before ended with no outcome (its worker stopped), or with no answer in
+        // time: the provider may have the part already.
+        let duplicated = item.status == "sending" || item.mayHaveArrived
         if attempt > delivery.maxAttempts {
             // The last attempt's worker stopped without an outcome: no attempt is left.
             let failed = MessageFailed(
@@ -224,7 +226,7 @@ extension Engine {
             let failed = MessageFailed(
                 messageId: item.messageID, clientId: item.clientID, kind: item.kind, localDate: item.localDate, provider: sender.provider,
                 attempt: attempt, error: failure.message, errorCode: failure.code, retryable: failure.retryable, failedAt: finished.iso8601,
-                nextAttemptAt: next?.iso8601, undeliverable: last)
+                nextAttemptAt: next?.iso8601, undeliverable: last, mayHaveArrived: failure.mayHaveArrived ? true : nil)
             if try await record(failed) {
                 if last { report.undeliverable += 1 } else { report.retrying += 1 }
             }

@@ -55,11 +55,15 @@ public struct SendFailure: Error, CustomStringConvertible, Sendable {
     public let code: String?
     /// False when trying again cannot help (the number opted out, say).
     public let retryable: Bool
+    /// True when the provider may have taken the message all the same (no answer in time):
+    /// the next attempt is marked possibly duplicated.
+    public let mayHaveArrived: Bool
 
-    public init(_ message: String, code: String? = nil, retryable: Bool) {
+    public init(_ message: String, code: String? = nil, retryable: Bool, mayHaveArrived: Bool = false) {
         self.message = message
         self.code = code
         self.retryable = retryable
+        self.mayHaveArrived = mayHaveArrived
     }
 
     public var description: String { message }

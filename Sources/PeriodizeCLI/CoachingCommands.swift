@@ -139,6 +139,7 @@ struct TickCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var coachOptions: CoachOptions
     @Option(help: "The time to act as (ISO 8601; default: now).") var now: String?
+    @Flag(name: .customLong("queue-only"), help: "Queue the due messages and leave delivering to `periodize deliver`.") var queueOnly = false
 
     func run() async throws {
         var instant: Date?
@@ -148,7 +149,7 @@ struct TickCommand: AsyncParsableCommand {
         }
         let engine = try await store.openEngine(coach: coachOptions)
         defer { try? engine.close() }
-        let tick = try await engine.tick(now: instant)
+        let tick = try await engine.tick(now: instant, deliver: !queueOnly)
         print("tick: \(tick.clients) active clients, \(tick.queued) queued, \(tick.alreadyQueued) already queued or sent, \(tick.notDue) not due, \(tick.outsidePlan) outside a plan, \(tick.weekly) weekly overviews, \(tick.failed.count) failed")
         for failure in tick.failed { FileHandle.standardError.write(Data("periodize: \(failure)\n".utf8)) }
         try reportDelivery(tick.delivery, failed: !tick.failed.isEmpty)

@@ -107,6 +107,11 @@ struct StatsCommand: AsyncParsableCommand {
         for entry in stats.byType { print("  \(entry.type) v\(entry.schemaVersion)\t\(entry.count)") }
         print("read-models:")
         for model in stats.readModels { print("  \(model.name) v\(model.version)\tat \(model.position)\t\(model.rows) rows") }
+        let delivery = try await engine.readModels.deliveryCounts()
+        if !delivery.byStatus.isEmpty {
+            print("outbound message parts: " + delivery.byStatus.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            print("possibly duplicated: \(delivery.possiblyDuplicated) (attempts taken again after a worker stopped between the provider and the log)")
+        }
         guard !stats.generation.isEmpty else { return }
         print("generation by day (UTC), coach and model:")
         for usage in stats.generation {

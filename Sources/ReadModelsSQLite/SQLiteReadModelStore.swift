@@ -100,7 +100,7 @@ public final class SQLiteReadModelStore: ReadModelQueries, ReadModelMaintenance 
             let statement = try db.cachedStatement(sql: """
                 SELECT m.message_id, m.client_id, m.kind, m.local_date, m.body, m.part, m.parts, m.status, m.attempts, m.expires_at,
                     (SELECT p.status FROM messages p WHERE p.group_id = m.group_id AND p.part = m.part - 1), m.queued_position,
-                    coalesce(m.group_id, m.message_id)
+                    coalesce(m.group_id, m.message_id), m.may_have_arrived
                 FROM messages m
                 WHERE m.status IN ('queued', 'failed', 'sending') AND m.queued_position IS NOT NULL AND (
                     m.status = 'queued'
@@ -119,6 +119,7 @@ public final class SQLiteReadModelStore: ReadModelQueries, ReadModelMaintenance 
                     messageID: row[0], groupID: row[12], clientID: row[1], kind: kind, localDate: (row[3] as String?).flatMap(LocalDate.init), body: row[4] ?? "",
                     part: part, parts: row[6], status: row[7], attempts: row[8], expiresAt: (row[9] as String?).flatMap(Timestamp.init(iso8601:)),
                     previousPartStatus: part > 1 ? previous : nil, queuedPosition: row[11]))
+                due[due.count - 1].mayHaveArrived = row[13]
                 if due.count == limit { break }
             }
             return due

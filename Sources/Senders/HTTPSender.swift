@@ -62,7 +62,7 @@ public struct HTTPSender: MessageSender {
         do {
             (data, response) = try await session.data(for: request)
         } catch let error as URLError where error.code == .timedOut {
-            throw SendFailure("the gateway did not answer within \(Self.seconds(timeout))", code: "timeout", retryable: true)
+            throw SendFailure("the gateway did not answer within \(Self.seconds(timeout))", code: "timeout", retryable: true, mayHaveArrived: true)
         } catch {
             throw SendFailure("the gateway could not be reached (\(Self.describe(error)))", code: "unreachable", retryable: true)
         }

@@ -64,6 +64,41 @@ public enum PeriodizeBinary {
         return Result(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self), stderr: String(decoding: stderrData, as: UTF8.self))
     }
 
+    /// Runs `periodize arguments` to completion on a thread of its own, so an async test does not
+    /// hold one of the few threads its in-process servers answer on.
+    public static func runInBackground(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Swift.Result { try run(arguments, environment: environment) })
+            }
+        }
+    }
+
+    /// Starts `periodize arguments` with its output discarded, to be killed or waited for.
+    public static func launch(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Waits for `process` to end, on a thread of its own.
+    public static func exit(of process: Process) async {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                process.waitUntilExit()
+                continuation.resume()
+            }
+        }
+    }
+
     /// Starts `periodize arguments` and returns it running, its stdout readable line by line.
     public static func start(_ arguments: [String]) throws -> (process: Process, stdout: FileHandle) {
         let process = Process()
