@@ -137,6 +137,10 @@ public final class SQLiteEventStore: EventStore {
         // build from before would derive other ids for the same messages and could send a
         // day's message twice beside this one, so it refuses the file (a newer log schema).
         migrator.registerMigration("log-v2-date-clustered-ids") { _ in }
+        // No table changes: the mark that messages go through the outbox (queued, claimed,
+        // then sent). A build from before sends before it records, beside this one's workers,
+        // so it refuses the file.
+        migrator.registerMigration("log-v3-outbox") { _ in }
         return migrator
     }
 

@@ -173,6 +173,16 @@ struct AuditCommand: AsyncParsableCommand {
             if full, let raw = attempt.rawOutput { print("    output: \(raw)") }
         }
         if let reason = decision.fallbackReason { print("fell back to the rule-based coach: \(reason)") }
+        if artefact == .message {
+            // How it went out: each part's delivery as the messages read-model has it.
+            for part in try await engine.readModels.messageStatuses(clientID: client) where part.kind == "daily" && part.localDate == date.description {
+                var line = "delivery\(part.parts > 1 ? " of part \(part.part) of \(part.parts)" : ""): \(part.status) after \(part.attempts) attempt(s)"
+                if part.possiblyDuplicated > 0 { line += ", possibly duplicated" }
+                if let provider = part.provider { line += ", \(provider)\(part.providerMessageID.map { " \($0)" } ?? "")" }
+                if let error = part.lastError { line += ", last error: \(error)" }
+                print(line)
+            }
+        }
         for modification in modifications {
             print("modification: \(modification.condition): \(modification.replace.map { "\($0.exercise) -> \($0.with)" } ?? "") (\(modification.note))")
         }

@@ -209,6 +209,7 @@ struct ModelMessageTests {
         #expect(messages?.artefacts == 4, "two workouts and two messages")
         let audit = try await periodize(["audit", "c2", "--db", folder.path("log.sqlite"), "--artefact", "message", "--date", "2026-03-11"])
         #expect(audit.stdout.contains("prompt: daily-message@1") && audit.stdout.contains("fell back to the rule-based coach"), "\(audit.stdout)\(audit.stderr)")
+        #expect(audit.stdout.contains("delivery: sent after 1 attempt(s), log-only"), "\(audit.stdout)")
         try engine.close()
     }
 

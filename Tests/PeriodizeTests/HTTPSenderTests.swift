@@ -135,12 +135,22 @@ struct HTTPSenderTests {
             (["PERIODIZE_SENDER": "http"], "PERIODIZE_SENDER_URL"),
             (["PERIODIZE_SENDER": "http", "PERIODIZE_SENDER_URL": "ftp://x"], "PERIODIZE_SENDER_URL=ftp://x"),
             (["PERIODIZE_SENDER_TIMEOUT_S": "0"], "PERIODIZE_SENDER_TIMEOUT_S"),
+            (["PERIODIZE_DELIVERY_MAX_ATTEMPTS": "0"], "PERIODIZE_DELIVERY_MAX_ATTEMPTS=0"),
+            (["PERIODIZE_DELIVERY_RETRY_S": "soon"], "PERIODIZE_DELIVERY_RETRY_S=soon"),
+            (["PERIODIZE_DELIVERY_LEASE_S": "-1"], "PERIODIZE_DELIVERY_LEASE_S=-1"),
+            // A lease no longer than the sender's timeout could let a slow send be taken twice.
+            (["PERIODIZE_SENDER": "http", "PERIODIZE_SENDER_URL": "http://127.0.0.1:9/sms", "PERIODIZE_SENDER_TIMEOUT_S": "10",
+              "PERIODIZE_DELIVERY_LEASE_S": "10"], "PERIODIZE_DELIVERY_LEASE_S=10 s must be longer than the sender's timeout"),
         ]
         for (environment, named) in bad {
             #expect { try SenderConfiguration.resolve(environment: environment) } throws: { error in
                 (error as? SenderConfigurationError)?.description.contains(named) == true
             }
         }
+        let tuned = try SenderConfiguration.resolve(environment: [
+            "PERIODIZE_DELIVERY_MAX_ATTEMPTS": "3", "PERIODIZE_DELIVERY_RETRY_S": "0.5", "PERIODIZE_DELIVERY_LEASE_S": "20",
+        ])
+        #expect(tuned.delivery.maxAttempts == 3 && tuned.delivery.firstRetry == 0.5 && tuned.delivery.lease == 20)
         // Flags win over the environment.
         let flagged = try SenderConfiguration.resolve(environment: ["PERIODIZE_SENDER": "pigeon"], overrides: ["PERIODIZE_SENDER": "outbox"])
         #expect(flagged.kind == .logOnly)

@@ -218,4 +218,37 @@ struct OutboxTests {
         try a.close()
         try b.close()
     }
+
+    @Test func aWorkerThatIsStoppingReleasesItsClaimBackToTheQueue() async throws {
+        let folder = TemporaryDirectory()
+        let stopping = Mutex(false)
+        // The first send tells the worker to stop; the next client's claim is then released.
+        let sender = ScriptedSender([], onSend: { _ in stopping.withLock { $0 = true } })
+        var policy = DeliveryPolicy()
+        policy.concurrency = 1
+        let engine = try await makeEngine(EngineConfiguration(path: folder.path("log.sqlite"), smsSegments: 10, sender: sender, delivery: policy))
+        for id in ["c1", "c2"] {
+            try await engine.enroll(enrollment(id, zone: "UTC", hour: 6))
+            try await engine.createPlan(clientID: id, start: LocalDate("2026-03-09"))
+        }
+        #expect(try await engine.tick(now: date("2026-03-09T07:00:00Z"), deliver: false).queued == 2)
+        let stopped = try await engine.deliver(at: date("2026-03-09T07:00:01Z"), shouldStop: { stopping.withLock { $0 } })
+        #expect(stopped.sent == 1)
+        #expect(stopped.released == 1)
+        // Which client came first in the queue is the tick's order; the other one was released.
+        let all = try await statuses(engine, "c1") + statuses(engine, "c2")
+        #expect(all.map(\.status).sorted() == ["queued", "sent"])
+        let released = try #require(all.first { $0.status == "queued" })
+        #expect(released.attempts == 1)
+        #expect(released.lastError == "the worker was shutting down")
+        // The next worker sends it as the next attempt, not marked: it never reached the provider.
+        let next = try await engine.deliver(at: date("2026-03-09T07:00:02Z"))
+        #expect(next.sent == 1)
+        #expect(next.possiblyDuplicated == 0)
+        #expect(sender.received.withLock { $0.count } == 2)
+        let sent = try #require(try await (statuses(engine, "c1") + statuses(engine, "c2")).first { $0.messageID == released.messageID })
+        #expect(sent.status == "sent")
+        #expect(sent.attempts == 2)
+        try engine.close()
+    }
 }
