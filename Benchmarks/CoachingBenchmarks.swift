@@ -70,7 +70,10 @@ enum CoachingBenchmarks {
         let path = options.folder + "/tick.sqlite"
         removeDatabase(path)
         try await enroll(count, path: path) { client($0) }
-        let engine = try await makeEngine(EngineConfiguration(path: path, durability: ProcessInfo.processInfo.environment["BENCH_NORMAL"] == nil ? .full : .normal))
+        var delivery = DeliveryPolicy()
+        if let text = ProcessInfo.processInfo.environment["BENCH_DELIVERY_CONCURRENCY"], let concurrency = Int(text) { delivery.concurrency = concurrency }
+        let engine = try await makeEngine(EngineConfiguration(
+            path: path, durability: ProcessInfo.processInfo.environment["BENCH_NORMAL"] == nil ? .full : .normal, delivery: delivery))
         let head = try await engine.store.headPosition()
         let clock = ContinuousClock()
         var report: Engine.TickReport?

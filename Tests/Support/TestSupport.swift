@@ -38,12 +38,7 @@ public enum PeriodizeBinary {
 
     /// Runs `periodize arguments` to completion.
     public static func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
+        let process = Self.process(arguments, environment: environment)
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -76,16 +71,22 @@ public enum PeriodizeBinary {
 
     /// Starts `periodize arguments` with its output discarded, to be killed or waited for.
     public static func launch(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+        let process = Self.process(arguments, environment: environment)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// `periodize arguments`, not started, with `environment` over this process's.
+    static func process(_ arguments: [String], environment: [String: String]) -> Process {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
         process.environment = env
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
         return process
     }
 
