@@ -70,6 +70,7 @@ enum CoachingBenchmarks {
         let path = options.folder + "/tick.sqlite"
         removeDatabase(path)
         try await enroll(count, path: path) { client($0) }
+        let enrolledRSS = Report.peakRSSMegabytes()
         var delivery = DeliveryPolicy()
         if let text = ProcessInfo.processInfo.environment["BENCH_DELIVERY_CONCURRENCY"], let concurrency = Int(text) { delivery.concurrency = concurrency }
         let engine = try await makeEngine(EngineConfiguration(
@@ -82,10 +83,13 @@ enum CoachingBenchmarks {
         let queueing = try await clock.measure {
             report = try await engine.tick(now: now, deliver: false)
         }
+        let queueRSS = Report.peakRSSMegabytes()
         let delivering = try await clock.measure {
             report?.delivery = try await engine.deliver(at: now)
         }
         let elapsed = queueing + delivering
+        // Peak memory of the tick itself, before the events are read back for the baseline.
+        let tickRSS = Report.peakRSSMegabytes()
         let appended = try await engine.store.headPosition() - head
         var rows: [RecordedEvent] = []
         for try await event in engine.store.readAll(from: head + 1, batchSize: 5000) { rows.append(event) }
@@ -99,9 +103,9 @@ enum CoachingBenchmarks {
         let rawElapsed = try RawSQLite.timeStoring(rows, path: options.folder + "/tick-raw.sqlite", perCommit: rows.count * Engine.tickConcurrency / count)
         let ours = Double(appended) / Report.seconds(elapsed)
         let baseline = Double(rows.count) / Report.seconds(rawElapsed)
-        say(String(format: "tick over %d clients: %.1f s (target <= 60 s; queueing %.1f s, delivering %.1f s), %d messages in %d parts sent, %lld events appended (%.2f per client), %.0f events/s; raw SQLite storing the same rows %.0f events/s, ratio %.2f",
+        say(String(format: "tick over %d clients: %.1f s (target <= 60 s; queueing %.1f s, delivering %.1f s), %d messages in %d parts sent, %lld events appended (%.2f per client), %.0f events/s, peak RSS %.0f MB (%.0f MB after enrolling, %.0f MB after queueing); raw SQLite storing the same rows %.0f events/s, ratio %.2f",
                    count, Report.seconds(elapsed), Report.seconds(queueing), Report.seconds(delivering), report.queued, report.delivery.sent, appended,
-                   Double(appended) / Double(count), ours, baseline, ours / baseline))
+                   Double(appended) / Double(count), ours, tickRSS, enrolledRSS, queueRSS, baseline, ours / baseline))
         removeDatabase(path)
         removeDatabase(options.folder + "/tick-raw.sqlite")
     }
