@@ -97,32 +97,33 @@ public final class SQLiteReadModelStore: ReadModelQueries, ReadModelMaintenance 
 
     public func dueDeliveries(at now: Timestamp, limit: Int) async throws -> [DueDelivery] {
         try await read { db in
+            // Only what is due, and only `limit` of it: the queue can hold a whole tick.
             let statement = try db.cachedStatement(sql: """
-                SELECT m.message_id, m.client_id, m.kind, m.local_date, m.body, m.part, m.parts, m.status, m.attempts, m.expires_at,
-                    (SELECT p.status FROM messages p WHERE p.group_id = m.group_id AND p.part = m.part - 1), m.queued_position,
-                    coalesce(m.group_id, m.message_id), m.may_have_arrived
-                FROM messages m
-                WHERE m.status IN ('queued', 'failed', 'sending') AND m.queued_position IS NOT NULL AND (
-                    m.status = 'queued'
-                    OR (m.status = 'failed' AND m.next_attempt_at <= ?1)
-                    OR (m.status = 'sending' AND m.lease_until <= ?1))
-                ORDER BY m.queued_position
+                SELECT message_id, client_id, kind, local_date, body, part, parts, status, attempts, expires_at, previous, queued_position, grp,
+                    may_have_arrived
+                FROM (
+                    SELECT m.*, coalesce(m.group_id, m.message_id) AS grp,
+                        CASE WHEN m.part > 1 THEN (SELECT p.status FROM messages p WHERE p.group_id = m.group_id AND p.part = m.part - 1) END AS previous
+                    FROM messages m
+                    WHERE m.status IN ('queued', 'failed', 'sending') AND m.queued_position IS NOT NULL AND (
+                        m.status = 'queued'
+                        OR (m.status = 'failed' AND m.next_attempt_at <= ?1)
+                        OR (m.status = 'sending' AND m.lease_until <= ?1))
+                )
+                -- A later part waits while the part before it is still on its way.
+                WHERE previous IS NULL OR previous NOT IN ('queued', 'sending', 'failed')
+                ORDER BY queued_position
+                LIMIT ?2
                 """)
-            var due: [DueDelivery] = []
-            for row in try Row.fetchAll(statement, arguments: [now.iso8601]) {
-                let previous: String? = row[10]
-                let part: Int = row[5]
-                // A later part waits while the part before it is still on its way.
-                if part > 1, let previous, ["queued", "sending", "failed"].contains(previous) { continue }
-                guard let kind = MessageKind(rawValue: row[2]) else { continue }
-                due.append(DueDelivery(
-                    messageID: row[0], groupID: row[12], clientID: row[1], kind: kind, localDate: (row[3] as String?).flatMap(LocalDate.init), body: row[4] ?? "",
-                    part: part, parts: row[6], status: row[7], attempts: row[8], expiresAt: (row[9] as String?).flatMap(Timestamp.init(iso8601:)),
-                    previousPartStatus: part > 1 ? previous : nil, queuedPosition: row[11]))
-                due[due.count - 1].mayHaveArrived = row[13]
-                if due.count == limit { break }
+            return try Row.fetchAll(statement, arguments: [now.iso8601, limit]).compactMap { row -> DueDelivery? in
+                guard let kind = MessageKind(rawValue: row[2]) else { return nil }
+                var due = DueDelivery(
+                    messageID: row[0], groupID: row[12], clientID: row[1], kind: kind, localDate: (row[3] as String?).flatMap(LocalDate.init),
+                    body: row[4] ?? "", part: row[5], parts: row[6], status: row[7], attempts: row[8],
+                    expiresAt: (row[9] as String?).flatMap(Timestamp.init(iso8601:)), previousPartStatus: row[10], queuedPosition: row[11])
+                due.mayHaveArrived = row[13]
+                return due
             }
-            return due
         }
     }
 
