@@ -9,7 +9,7 @@ import Events
 public struct MessagesProjection: Projection {
     public init() {}
     public let name = "messages"
-    public let version = 2
+    public let version = 3
     public let eventTypes: Set<String> = [
         MessageQueued.eventType, DeliveryAttempted.eventType, MessageSent.eventType, MessageFailed.eventType,
         MessageReleased.eventType, MessageExpired.eventType,
@@ -70,7 +70,7 @@ public struct MessagesProjection: Projection {
             try w.run("""
                 UPDATE {messages} SET status = 'sending', attempts = ?, lease_until = ?, worker_id = ?,
                     possibly_duplicated = possibly_duplicated + ?, may_have_arrived = 0, next_attempt_at = NULL, at = ?, position = ?
-                WHERE message_id = ?
+                WHERE message_id = ? AND status IN ('queued', 'failed', 'sending')
                 """) { b in
                 b.int(m, "attempt"); b.text(m, "leaseUntil"); b.text(m, "workerId"); b.bool(m, "possiblyDuplicated")
                 b.text(m, "startedAt"); b.value(event.position); b.text(m, "messageId")
@@ -104,19 +104,21 @@ public struct MessagesProjection: Projection {
                     last_error = excluded.last_error, next_attempt_at = excluded.next_attempt_at, lease_until = NULL,
                     may_have_arrived = excluded.may_have_arrived,
                     at = excluded.at, position = excluded.position
+                -- A late outcome of an earlier attempt leaves a later attempt's row alone.
+                WHERE queued_position IS NULL OR attempts <= ?
                 """) { b in
                 b.text(m, "messageId"); b.text(m, "clientId"); b.text(m, "kind"); b.text(m, "localDate"); b.text(m, "provider")
                 b.value(final ? "undeliverable" : "failed"); b.text(m, "error"); b.text(m, "nextAttemptAt")
-                b.value(m.bool("mayHaveArrived") == true ? 1 : 0); b.text(m, "failedAt"); b.value(event.position)
+                b.value(m.bool("mayHaveArrived") == true ? 1 : 0); b.text(m, "failedAt"); b.value(event.position); b.int(m, "attempt")
             }
         case MessageReleased.eventType:
             let final = m.bool("final") == true
             try w.run("""
                 UPDATE {messages} SET status = ?, lease_until = NULL, last_error = ?, at = ?, position = ?
-                WHERE message_id = ? AND status <> 'sent'
+                WHERE message_id = ? AND status <> 'sent' AND attempts <= ?
                 """) { b in
                 b.value(final ? "released" : "queued"); b.text(m, "reason"); b.text(m, "releasedAt"); b.value(event.position)
-                b.text(m, "messageId")
+                b.text(m, "messageId"); b.int(m, "attempt")
             }
         case MessageExpired.eventType:
             try w.run("""

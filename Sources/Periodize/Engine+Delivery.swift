@@ -27,7 +27,7 @@ public struct DeliveryPolicy: Sendable, Equatable {
 
     /// The wait before attempt `attempt + 1`, `fraction` in 0..<1 choosing the jitter.
     func backoff(after attempt: Int, fraction: Double) -> TimeInterval {
-        let base = min(maxRetry, firstRetry * pow(2, Double(max(0, attempt - 1))))
+        let base = min(max(maxRetry, firstRetry), firstRetry * pow(2, Double(max(0, attempt - 1))))
         return base * (1 + 0.5 * fraction)
     }
 }
@@ -137,14 +137,18 @@ extension Engine {
         let outcomeID = Self.clusteredID(on: date, "outcome|\(item.messageID)|\(attempt)")
         let stream = Self.clientStream(item.clientID)
         let attemptID = Self.attemptID(message: item.messageID, attempt: attempt, date: date)
-        /// Appends an outcome (caused by the attempt it ends, or by the queued part when no attempt
-        /// was made); a log busy past its timeout is tried again, the same id each time.
+        /// Appends an outcome, caused by the attempt it ends; a log busy past its timeout is tried
+        /// again, the same id each time. An outcome decided without sending (expired, an earlier
+        /// part not delivered, no attempt left) is stored under the attempt's own id instead: it
+        /// takes the attempt, so it and a worker's claim of that attempt cannot both be stored.
         func record<P: EventPayload>(_ payload: P, claimed: Bool = true) async throws -> Bool {
             var wait: UInt64 = 20_000_000
             for tries in 1...max(1, delivery.outcomeAppendAttempts) {
                 do {
-                    try await append(payload, to: stream, expected: .any, id: outcomeID, causation: claimed ? attemptID : id, actor: .delivery)
-                    return true
+                    let result = try await append(
+                        payload, to: stream, expected: .any, id: claimed ? outcomeID : attemptID, causation: claimed ? attemptID : id, actor: .delivery)
+                    // The same bytes stored already: another worker decided the same, first.
+                    return claimed || !result.alreadyStored
                 } catch let error as EventStoreError where error.code == .eventIDReused {
                     return false
                 } catch let error as EventStoreError where error.code == .locked && tries < delivery.outcomeAppendAttempts {
@@ -186,7 +190,12 @@ extension Engine {
             messageId: item.messageID, clientId: item.clientID, attempt: attempt, workerId: workerID, startedAt: now.iso8601,
             leaseUntil: Timestamp(now.date.addingTimeInterval(delivery.lease)).iso8601, possiblyDuplicated: duplicated)
         do {
-            try await append(claim, to: stream, expected: .any, id: attemptID, causation: id, actor: .delivery)
+            // Stored already with the very same bytes (the same worker id and instant) is someone
+            // else's claim too: only the append that stores it owns the attempt.
+            guard try await !append(claim, to: stream, expected: .any, id: attemptID, causation: id, actor: .delivery).alreadyStored else {
+                report.takenElsewhere += 1
+                return report
+            }
         } catch let error as EventStoreError where error.code == .eventIDReused {
             report.takenElsewhere += 1
             return report
@@ -201,15 +210,16 @@ extension Engine {
         case let contact? where !contact.optedIn: "the client opted out"
         default: nil
         }
+        let unrecorded = "\(item.messageID): attempt \(attempt)'s outcome could not be recorded (its lease will run out and it is taken again)"
         if let reason {
             let released = MessageReleased(messageId: item.messageID, clientId: item.clientID, attempt: attempt, reason: reason, final: true, releasedAt: at)
-            if try await record(released) { report.released += 1 }
+            if try await record(released) { report.released += 1 } else { report.errors.append(unrecorded) }
             return report
         }
         if shouldStop() || Task.isCancelled {
             let released = MessageReleased(
                 messageId: item.messageID, clientId: item.clientID, attempt: attempt, reason: "the worker was shutting down", final: false, releasedAt: at)
-            if try await record(released) { report.released += 1 }
+            if try await record(released) { report.released += 1 } else { report.errors.append(unrecorded) }
             return report
         }
 
@@ -229,6 +239,8 @@ extension Engine {
                 nextAttemptAt: next?.iso8601, undeliverable: last, mayHaveArrived: failure.mayHaveArrived ? true : nil)
             if try await record(failed) {
                 if last { report.undeliverable += 1 } else { report.retrying += 1 }
+            } else {
+                report.errors.append(unrecorded)
             }
             return report
         }
@@ -241,7 +253,7 @@ extension Engine {
         if try await record(sent) {
             report.sent += 1
         } else {
-            report.errors.append("\(item.messageID): the provider took attempt \(attempt) but its outcome could not be recorded (the lease will run out and the next attempt is marked possibly duplicated)")
+            report.errors.append("\(item.messageID): the provider took attempt \(attempt)\(providerID.map { " (\($0))" } ?? "") but its outcome could not be recorded (the lease will run out and the next attempt is marked possibly duplicated)")
         }
         return report
     }

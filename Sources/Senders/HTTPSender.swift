@@ -10,7 +10,8 @@ import FoundationNetworking
 /// that sees a part twice can send it once.
 ///
 /// A 2xx answer is sent (the gateway's `id` or `messageId`, when its JSON body has one, is the
-/// provider's id); a 4xx is permanent (trying again cannot help); a 5xx, a timeout or a
+/// provider's id); a 408, 425 or 429 is retryable, any other 4xx permanent (trying again cannot
+/// help); a 5xx, a timeout or a
 /// connection that fails is retryable. Phone numbers never appear in its errors.
 public struct HTTPSender: MessageSender {
     public let url: URL
@@ -73,10 +74,16 @@ public struct HTTPSender: MessageSender {
         switch status {
         case 200..<300:
             return Self.providerID(in: data)
+        case 408, 425, 429:
+            // Too early, too many, or too slow to send: the gateway asks to be tried later.
+            throw SendFailure("the gateway asked to try later: HTTP \(status)\(Self.detail(data, redacting: phoneNumber))", code: String(status), retryable: true)
         case 400..<500:
             throw SendFailure("the gateway refused the message: HTTP \(status)\(Self.detail(data, redacting: phoneNumber))", code: String(status), retryable: false)
         default:
-            throw SendFailure("the gateway failed: HTTP \(status)\(Self.detail(data, redacting: phoneNumber))", code: String(status), retryable: true)
+            // A gateway timeout behind a proxy may have sent it all the same.
+            throw SendFailure(
+                "the gateway failed: HTTP \(status)\(Self.detail(data, redacting: phoneNumber))", code: String(status), retryable: true,
+                mayHaveArrived: status == 504)
         }
     }
 

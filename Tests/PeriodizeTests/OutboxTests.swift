@@ -197,8 +197,10 @@ struct OutboxTests {
         let folder = TemporaryDirectory()
         let path = folder.path("log.sqlite")
         let sender = ScriptedSender([], delay: .milliseconds(2))
-        let a = try await makeEngine(EngineConfiguration(path: path, smsSegments: 1, sender: sender, workerID: "a"))
-        let b = try await makeEngine(EngineConfiguration(path: path, smsSegments: 1, sender: sender, workerID: "b"))
+        // The same worker id and the same instant: their claims of one attempt are the same bytes,
+        // and still only the append that stores one owns it.
+        let a = try await makeEngine(EngineConfiguration(path: path, smsSegments: 1, sender: sender, workerID: "same"))
+        let b = try await makeEngine(EngineConfiguration(path: path, smsSegments: 1, sender: sender, workerID: "same"))
         for n in 0..<40 {
             try await a.enroll(enrollment("c\(n)", zone: "UTC", hour: 6, days: [1, 2, 3, 4, 5]))
             try await a.createPlan(clientID: "c\(n)", start: LocalDate("2026-03-09"))
