@@ -9,7 +9,7 @@ import Events
 public struct MessagesProjection: Projection {
     public init() {}
     public let name = "messages"
-    public let version = 3
+    public let version = 4
     public let eventTypes: Set<String> = [
         MessageQueued.eventType, DeliveryAttempted.eventType, MessageSent.eventType, MessageFailed.eventType,
         MessageReleased.eventType, MessageExpired.eventType,
@@ -35,6 +35,7 @@ public struct MessagesProjection: Projection {
                 attempts INTEGER NOT NULL,
                 possibly_duplicated INTEGER NOT NULL DEFAULT 0,
                 may_have_arrived INTEGER NOT NULL DEFAULT 0,
+                released_attempts INTEGER NOT NULL DEFAULT 0,
                 last_error TEXT,
                 next_attempt_at TEXT,
                 lease_until TEXT,
@@ -114,10 +115,10 @@ public struct MessagesProjection: Projection {
         case MessageReleased.eventType:
             let final = m.bool("final") == true
             try w.run("""
-                UPDATE {messages} SET status = ?, lease_until = NULL, last_error = ?, at = ?, position = ?
+                UPDATE {messages} SET status = ?, lease_until = NULL, last_error = ?, released_attempts = released_attempts + ?, at = ?, position = ?
                 WHERE message_id = ? AND status <> 'sent' AND attempts <= ?
                 """) { b in
-                b.value(final ? "released" : "queued"); b.text(m, "reason"); b.text(m, "releasedAt"); b.value(event.position)
+                b.value(final ? "released" : "queued"); b.text(m, "reason"); b.value(final ? 0 : 1); b.text(m, "releasedAt"); b.value(event.position)
                 b.text(m, "messageId"); b.int(m, "attempt")
             }
         case MessageExpired.eventType:

@@ -79,6 +79,9 @@ public struct DueDelivery: Sendable, Equatable {
     public var previousPartStatus: String?
     /// The last attempt got no answer in time: the provider may have it.
     public var mayHaveArrived: Bool = false
+    /// Attempts released back to the queue before reaching the provider (a worker stopping):
+    /// they do not count against the attempts allowed.
+    public var releasedAttempts: Int = 0
     public var queuedPosition: Int64
 
     public init(

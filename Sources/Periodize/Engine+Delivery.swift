@@ -175,7 +175,9 @@ extension Engine {
         // The attempt before ended with no outcome (its worker stopped), or with no answer in
         // time: the provider may have the part already.
         let duplicated = item.status == "sending" || item.mayHaveArrived
-        if attempt > delivery.maxAttempts {
+        // Attempts that reached the sender (or may have); released ones do not count.
+        let spent = item.attempts - item.releasedAttempts
+        if spent >= delivery.maxAttempts {
             // The last attempt's worker stopped without an outcome: no attempt is left.
             let failed = MessageFailed(
                 messageId: item.messageID, clientId: item.clientID, kind: item.kind, localDate: item.localDate, provider: sender.provider,
@@ -231,8 +233,8 @@ extension Engine {
         } catch {
             let failure = error as? SendFailure ?? SendFailure("\(error)", retryable: true)
             let finished = Timestamp(clock())
-            let last = !failure.retryable || attempt >= delivery.maxAttempts
-            let next = last ? nil : Timestamp(finished.date.addingTimeInterval(delivery.backoff(after: attempt, fraction: Self.jitter(outcomeID))))
+            let last = !failure.retryable || spent + 1 >= delivery.maxAttempts
+            let next = last ? nil : Timestamp(finished.date.addingTimeInterval(delivery.backoff(after: spent + 1, fraction: Self.jitter(outcomeID))))
             let failed = MessageFailed(
                 messageId: item.messageID, clientId: item.clientID, kind: item.kind, localDate: item.localDate, provider: sender.provider,
                 attempt: attempt, error: failure.message, errorCode: failure.code, retryable: failure.retryable, failedAt: finished.iso8601,

@@ -228,6 +228,8 @@ struct OutboxTests {
         let sender = ScriptedSender([], onSend: { _ in stopping.withLock { $0 = true } })
         var policy = DeliveryPolicy()
         policy.concurrency = 1
+        // One attempt allowed: a release does not use it up.
+        policy.maxAttempts = 1
         let engine = try await makeEngine(EngineConfiguration(path: folder.path("log.sqlite"), smsSegments: 10, sender: sender, delivery: policy))
         for id in ["c1", "c2"] {
             try await engine.enroll(enrollment(id, zone: "UTC", hour: 6))
