@@ -22,12 +22,8 @@ public struct ClientState: Sendable {
     public private(set) var dailyMessages: Set<LocalDate> = []
     /// Local dates (Sundays) that have their weekly overview, queued or sent.
     public private(set) var weeklyMessages: Set<LocalDate> = []
-    /// Failed attempts at each local date's daily message.
-    public private(set) var dailyFailures: [LocalDate: Int] = [:]
     /// Local dates whose daily message failed for good (not to be tried again).
     public private(set) var undeliverable: Set<LocalDate> = []
-    /// Failed attempts at each message, of every kind, by message id.
-    public private(set) var failures: [String: Int] = [:]
     /// Messages of every kind that failed for good, by message id.
     public private(set) var undeliverableMessages: Set<String> = []
     /// The stream's version: the expected version of the next append.
@@ -86,13 +82,13 @@ public struct ClientState: Sendable {
         case MessageFailed.eventType:
             let fields = try event.fields()
             let permanent = fields.bool("retryable") == false
-            if let id = fields.string("messageId") {
-                failures[id, default: 0] += 1
-                if permanent { undeliverableMessages.insert(id) }
-            }
+            // Attempts are counted by the delivery worker (the messages read-model); the state
+            // keeps only what must never be queued again: a failure recorded before the outbox
+            // as permanent.
+            guard permanent else { return }
+            if let id = fields.string("messageId") { undeliverableMessages.insert(id) }
             guard fields.string("kind") == MessageKind.daily.rawValue, let date = fields.string("localDate").flatMap({ LocalDate($0) }) else { return }
-            dailyFailures[date, default: 0] += 1
-            if permanent { undeliverable.insert(date) }
+            undeliverable.insert(date)
         case MessageSent.eventType, MessageQueued.eventType:
             let fields = try event.fields()
             guard fields.string("direction") != MessageDirection.inbound.rawValue,

@@ -142,11 +142,7 @@ struct TickCommand: AsyncParsableCommand {
     @Flag(name: .customLong("queue-only"), help: "Queue the due messages and leave delivering to `periodize deliver`.") var queueOnly = false
 
     func run() async throws {
-        var instant: Date?
-        if let now {
-            guard let parsed = Timestamp(iso8601: now) else { throw CommandFailure(message: "error: --now \(now) is not an ISO 8601 time") }
-            instant = parsed.date
-        }
+        let instant = try parseInstant(now)
         let engine = try await store.openEngine(coach: coachOptions)
         defer { try? engine.close() }
         let tick = try await engine.tick(now: instant, deliver: !queueOnly)
@@ -165,15 +161,18 @@ struct DeliverCommand: AsyncParsableCommand {
     @Option(help: "The time to act as (ISO 8601; default: now).") var now: String?
 
     func run() async throws {
-        var instant: Date?
-        if let now {
-            guard let parsed = Timestamp(iso8601: now) else { throw CommandFailure(message: "error: --now \(now) is not an ISO 8601 time") }
-            instant = parsed.date
-        }
+        let instant = try parseInstant(now)
         let engine = try await store.openEngine()
         defer { try? engine.close() }
         try reportDelivery(try await engine.deliver(at: instant))
     }
+}
+
+/// The `--now` instant, nil for the clock's; a time that is not ISO 8601 is a one-line error.
+func parseInstant(_ text: String?) throws -> Date? {
+    guard let text else { return nil }
+    guard let parsed = Timestamp(iso8601: text) else { throw CommandFailure(message: "error: --now \(text) is not an ISO 8601 time") }
+    return parsed.date
 }
 
 /// Prints what a delivery run did; an attempt or outcome that could not be recorded is an error

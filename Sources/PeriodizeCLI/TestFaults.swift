@@ -1,5 +1,6 @@
 import Foundation
 import Periodize
+import Synchronization
 
 /// The delivery worker's fault hook, for crash tests only: `PERIODIZE_TEST_FAULT=kill-after-accept`
 /// (or `kill-after-accept:N`, after the Nth part) kills this process with SIGKILL right after
@@ -11,20 +12,9 @@ enum TestFaults {
         guard parts[0] == "kill-after-accept", let after = parts.count > 1 ? Int(parts[1]) : 1, after >= 1 else {
             throw CommandFailure(message: "error: PERIODIZE_TEST_FAULT=\(text) is not kill-after-accept or kill-after-accept:N", exitCode: CommandFailure.usage)
         }
-        let accepted = Counter()
+        let accepted = Mutex(0)
         return DeliveryFaults { _ in
-            if accepted.increment() >= after { kill(getpid(), SIGKILL) }
-        }
-    }
-
-    final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = 0
-        func increment() -> Int {
-            lock.lock()
-            defer { lock.unlock() }
-            value += 1
-            return value
+            if accepted.withLock({ $0 += 1; return $0 }) >= after { kill(getpid(), SIGKILL) }
         }
     }
 }
