@@ -48,6 +48,29 @@ let package = Package(
             ],
             path: "Sources/EventLogSQLite",
             swiftSettings: strict),
+        // Personal fields encrypted under per-client data keys (crypto-shredding): the sealing
+        // and opening, the key store's contract, the log wrapper that seals on append.
+        .target(
+            name: "Vault",
+            dependencies: ["EventLog", "Events", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/Vault",
+            swiftSettings: strict),
+        // The data keys in a table of the log's own SQLite file.
+        .target(
+            name: "VaultSQLite",
+            dependencies: [
+                "Vault", "EventLog",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Sources/VaultSQLite",
+            swiftSettings: strict),
+        // Signed checkpoints of the chain's head (Ed25519) and their verification.
+        .target(
+            name: "Checkpoints",
+            dependencies: ["EventLog", "Events", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/Checkpoints",
+            swiftSettings: strict),
         // The coaching domain as pure values: catalog, calendar, SMS text. No I/O.
         .target(name: "Coaching", dependencies: ["Events"], path: "Sources/Coaching", swiftSettings: strict),
         // Coaches backed by language models (Gemini, OpenAI-compatible): prompts, schemas
@@ -85,7 +108,7 @@ let package = Package(
         .target(
             name: "Periodize",
             dependencies: [
-                "Events", "EventLog", "Projections", "Coaching",
+                "Events", "EventLog", "Projections", "Coaching", "Vault", "Checkpoints",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -98,7 +121,9 @@ let package = Package(
             name: "PeriodizeApp",
             dependencies: [
                 "Periodize", "Events", "EventLog", "EventLogSQLite", "Projections", "ReadModelsSQLite", "Coaching", "LLM",
+                "Vault", "VaultSQLite", "Checkpoints",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/PeriodizeApp",
             swiftSettings: strict),
@@ -107,8 +132,9 @@ let package = Package(
         .executableTarget(
             name: "PeriodizeCLI",
             dependencies: [
-                "Periodize", "PeriodizeApp", "Senders", "EventLog", "Events", "Coaching", "LLM", "Projections",
+                "Periodize", "PeriodizeApp", "Senders", "EventLog", "Events", "Coaching", "LLM", "Projections", "Vault", "Checkpoints",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/PeriodizeCLI",
             swiftSettings: strict),
@@ -116,6 +142,7 @@ let package = Package(
             name: "PeriodizeBenchmarks",
             dependencies: [
                 "Periodize", "PeriodizeApp", "TestSupport", "EventLog", "EventLogSQLite", "Events", "Projections", "ReadModelsSQLite", "Coaching", "LLM", "LoopbackProviders",
+                "Vault", "VaultSQLite",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
@@ -157,6 +184,7 @@ let package = Package(
             name: "PeriodizeTests",
             dependencies: [
                 "Periodize", "PeriodizeApp", "Senders", "LoopbackProviders", "Coaching", "Events", "EventLog", "EventLogSQLite", "Projections", "TestSupport",
+                "Vault", "VaultSQLite", "Checkpoints",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

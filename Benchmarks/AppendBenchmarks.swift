@@ -1,6 +1,8 @@
 import Coaching
 import EventLog
 import EventLogSQLite
+import Vault
+import VaultSQLite
 import Events
 import Foundation
 import GRDBSQLite
@@ -76,14 +78,23 @@ enum AppendBenchmarks {
             format: "batched append with the engine's time-ordered ids (UUIDv7): periodize %.0f/s, against random ids %.0f/s, ratio %.2f; against raw SQLite (random ids) %.2f",
             Report.rate(count, orderedTime), Report.rate(count, ourTime), Report.rate(count, orderedTime) / Report.rate(count, ourTime),
             Report.rate(count, orderedTime) / Report.rate(count, rawTime)))
+
+        // The same time-ordered appends with every message body sealed under its client's
+        // key (one key made per stream), against the same appends in the clear.
+        let sealedTime = try await timeBatches(ordered, batch: batch, path: options.folder + "/store-batch-sealed.sqlite", sealed: true)
+        say(String(
+            format: "batched append with personal fields sealed (AES-256-GCM, a key per client): periodize %.0f/s, in the clear %.0f/s, ratio %.2f; against raw SQLite (random ids) %.2f",
+            Report.rate(count, sealedTime), Report.rate(count, orderedTime), Report.rate(count, sealedTime) / Report.rate(count, orderedTime),
+            Report.rate(count, sealedTime) / Report.rate(count, rawTime)))
     }
 
     /// How long the store takes to append `events` in appends of `batch`, one stream each, to
     /// a new log at `path` (removed after).
-    static func timeBatches(_ events: [NewEvent], batch: Int, path: String) async throws -> Duration {
+    static func timeBatches(_ events: [NewEvent], batch: Int, path: String, sealed: Bool = false) async throws -> Duration {
         removeDatabase(path)
         defer { removeDatabase(path) }
-        let store = try SQLiteEventStore(path: path)
+        let raw = try SQLiteEventStore(path: path)
+        let store: any EventStore = sealed ? SealingEventStore(raw, vault: Vault(keys: try SQLiteDataKeyStore(path: path, master: nil))) : raw
         defer { try? store.close() }
         return try await ContinuousClock().measure {
             for start in stride(from: 0, to: events.count, by: batch) {

@@ -20,8 +20,8 @@ enum CoachingBenchmarks {
 
     /// Setup, untimed: `count` clients with plans and first weeks from the rules, appended
     /// directly, one client per append.
-    static func enroll(_ count: Int, path: String, _ makeClient: (Int) -> ClientEnrolled) async throws {
-        let setup = try await makeEngine(EngineConfiguration(path: path, durability: .normal))
+    static func enroll(_ count: Int, path: String, encryption: Bool = true, _ makeClient: (Int) -> ClientEnrolled) async throws {
+        let setup = try await makeEngine(EngineConfiguration(path: path, durability: .normal, encryption: encryption))
         for n in 0..<count {
             let c = makeClient(n)
             let plan = try PlanRules.plan(planId: "p\(n)", client: c, start: LocalDate("2026-03-02")!, weeks: 12, inputs: [1])
@@ -65,16 +65,26 @@ enum CoachingBenchmarks {
     /// enrollment leaves them), all due: each gets the day's workout generated and its daily
     /// message queued, then the queue is drained by the delivery worker with the log-only
     /// sender (claim, send, outcome per part), through the log with synchronous=FULL.
+    ///
+    /// Run twice, personal fields in the clear then sealed, and the two compared.
     static func tick(_ options: Options) async throws {
+        let clear = try await tick(options, encryption: false)
+        let sealed = try await tick(options, encryption: true)
+        say(String(format: "tick over %d clients with personal fields sealed: %.1f s, %.0f events/s; in the clear %.1f s, %.0f events/s; ratio %.2f",
+                   options.clients, sealed.seconds, sealed.rate, clear.seconds, clear.rate, sealed.rate / clear.rate))
+    }
+
+    static func tick(_ options: Options, encryption: Bool) async throws -> (seconds: Double, rate: Double) {
         let count = options.clients
         let path = options.folder + "/tick.sqlite"
         removeDatabase(path)
-        try await enroll(count, path: path) { client($0) }
+        try await enroll(count, path: path, encryption: encryption) { client($0) }
         let enrolledRSS = Report.peakRSSMegabytes()
         var delivery = DeliveryPolicy()
         if let text = ProcessInfo.processInfo.environment["BENCH_DELIVERY_CONCURRENCY"], let concurrency = Int(text) { delivery.concurrency = concurrency }
         let engine = try await makeEngine(EngineConfiguration(
-            path: path, durability: ProcessInfo.processInfo.environment["BENCH_NORMAL"] == nil ? .full : .normal, delivery: delivery))
+            path: path, durability: ProcessInfo.processInfo.environment["BENCH_NORMAL"] == nil ? .full : .normal, delivery: delivery,
+            encryption: encryption))
         let head = try await engine.store.headPosition()
         let clock = ContinuousClock()
         var report: Engine.TickReport?
@@ -92,7 +102,7 @@ enum CoachingBenchmarks {
         let tickRSS = Report.peakRSSMegabytes()
         let appended = try await engine.store.headPosition() - head
         var rows: [RecordedEvent] = []
-        for try await event in engine.store.readAll(from: head + 1, batchSize: 5000) { rows.append(event) }
+        for try await event in engine.store.storedBytes.readAll(from: head + 1, batchSize: 5000) { rows.append(event) }
         try engine.close()
         guard let report, report.failed.isEmpty, report.queued == count, report.delivery.sent >= count, report.delivery.errors.isEmpty else {
             throw BenchError("tick did not send every message: \(String(describing: report))")
@@ -103,10 +113,11 @@ enum CoachingBenchmarks {
         let rawElapsed = try RawSQLite.timeStoring(rows, path: options.folder + "/tick-raw.sqlite", perCommit: rows.count * Engine.tickConcurrency / count)
         let ours = Double(appended) / Report.seconds(elapsed)
         let baseline = Double(rows.count) / Report.seconds(rawElapsed)
-        say(String(format: "tick over %d clients: %.1f s (target <= 60 s; queueing %.1f s, delivering %.1f s), %d messages in %d parts sent, %lld events appended (%.2f per client), %.0f events/s, peak RSS %.0f MB (%.0f MB after enrolling, %.0f MB after queueing); raw SQLite storing the same rows %.0f events/s, ratio %.2f",
+        say(String(format: "tick over %d clients\(encryption ? " (sealed)" : " (in the clear)"): %.1f s (target <= 60 s; queueing %.1f s, delivering %.1f s), %d messages in %d parts sent, %lld events appended (%.2f per client), %.0f events/s, peak RSS %.0f MB (%.0f MB after enrolling, %.0f MB after queueing); raw SQLite storing the same rows %.0f events/s, ratio %.2f",
                    count, Report.seconds(elapsed), Report.seconds(queueing), Report.seconds(delivering), report.queued, report.delivery.sent, appended,
                    Double(appended) / Double(count), ours, tickRSS, enrolledRSS, queueRSS, baseline, ours / baseline))
         removeDatabase(path)
         removeDatabase(options.folder + "/tick-raw.sqlite")
+        return (Report.seconds(elapsed), ours)
     }
 }

@@ -6,6 +6,8 @@ import GRDBSQLite
 import Periodize
 import Projections
 import ReadModelsSQLite
+import Vault
+import VaultSQLite
 
 enum RebuildBenchmark {
     /// Writes a log of about `events` sample coaching events (no read-models kept while
@@ -13,7 +15,10 @@ enum RebuildBenchmark {
     /// count in the rebuild's peak.
     static func makeLog(path: String, shape: String, events: Int) async throws {
         removeDatabase(path)
-        let store = try SQLiteEventStore(path: path, configuration: .init(durability: .normal))
+        let raw = try SQLiteEventStore(path: path, configuration: .init(durability: .normal))
+        // `sealed-...` shapes: the same log with personal fields sealed under per-client keys.
+        let store: any EventStore = shape.hasPrefix("sealed-") ? SealingEventStore(raw, vault: Vault(keys: try SQLiteDataKeyStore(path: path, master: nil))) : raw
+        let shape = shape.hasPrefix("sealed-") ? String(shape.dropFirst("sealed-".count)) : shape
         if shape == "messages" {
             let all = AppendBenchmarks.events(events, seed: 5)
             for start in stride(from: 0, to: all.count, by: 1000) {
@@ -85,7 +90,7 @@ enum RebuildBenchmark {
     /// ceiling: read every row with the C API and insert one row per event.
     /// Each log in its own process, so that each peak RSS is its own rebuild's.
     static func run(_ options: Options) async throws {
-        for shape in ["messages", "mix"] {
+        for shape in ["messages", "mix", "sealed-messages", "sealed-mix"] {
             let child = Process()
             child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
             child.arguments = ["rebuild-shape", shape, "--events", String(options.events)]
@@ -96,7 +101,9 @@ enum RebuildBenchmark {
     }
 
     static func run(_ options: Options, shape: String) async throws {
-        let label = shape == "messages" ? "daily messages (~200 B each)" : "coaching mix (enrollments, plans, weeks, workouts, messages)"
+        let sealed = shape.hasPrefix("sealed-")
+        let label = (shape.hasSuffix("messages") ? "daily messages (~200 B each)" : "coaching mix (enrollments, plans, weeks, workouts, messages)")
+            + (sealed ? ", personal fields sealed" : "")
         let path = options.folder + "/rebuild.sqlite"
         let maker = Process()
         maker.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
@@ -109,7 +116,7 @@ enum RebuildBenchmark {
         let clock = ContinuousClock()
         // The log was written without read-models: create their (empty) live tables, then
         // time a full blue/green rebuild of all of them.
-        let readModels = ReadModels()
+        let readModels = ReadModels(opener: sealed ? Vault(keys: try SQLiteDataKeyStore(path: path, master: nil)) : nil)
         let store = try SQLiteEventStore(path: path, configuration: .init(hook: readModels))
         try await store.database.write { db in _ = try readModels.prepare(db) }
         let head = try await store.headPosition()

@@ -109,6 +109,7 @@ public struct FitnessProfile: Codable, Sendable, Equatable {
 public struct ClientEnrolledV1: LegacyEventPayload {
     public typealias Current = ClientEnrolled
     public static let schemaVersion = 1
+    public static let personalFields = ["name", "phoneNumber", "email", "profile.age", "profile.gender"]
 
     public var id: String
     public var name: String

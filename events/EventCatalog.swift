@@ -16,6 +16,9 @@ public enum DomainEvent: Sendable, Equatable {
     case migrationApplied(MigrationApplied)
     case migrationReverted(MigrationReverted)
     case promptRecorded(PromptRecorded)
+    case clientErased(ClientErased)
+    case checkpointSigned(CheckpointSigned)
+    case logCompacted(LogCompacted)
     /// A type this build does not know. The envelope stays readable; projections skip it.
     case unknown(type: String, schemaVersion: Int)
 }
@@ -85,6 +88,9 @@ public enum EventCatalog {
         case .migrationApplied(let p): try EventCoding.encode(p)
         case .migrationReverted(let p): try EventCoding.encode(p)
         case .promptRecorded(let p): try EventCoding.encode(p)
+        case .clientErased(let p): try EventCoding.encode(p)
+        case .checkpointSigned(let p): try EventCoding.encode(p)
+        case .logCompacted(let p): try EventCoding.encode(p)
         case .unknown: nil
         }
     }
@@ -99,27 +105,43 @@ public enum EventCatalog {
         (P.eventType, P.schemaVersion, try EventCoding.encode(value))
     }
 
+    /// The personal fields of `type` stored at `schemaVersion` (see
+    /// ``EventPayload/personalFields``); none for a type this build does not know.
+    public static func personalFields(type: String, schemaVersion: Int) -> [String] {
+        guard let entry = byType[type] else { return [] }
+        return schemaVersion == entry.current ? entry.personal : entry.legacy.personal[schemaVersion] ?? []
+    }
+
     // MARK: Registry
 
     private struct Entry: Sendable {
         let type: String
         let current: Int
         let decodeCurrent: @Sendable (Data) throws -> DomainEvent
-        let legacy: [Int: @Sendable (Data) throws -> DomainEvent]
+        let personal: [String]
+        let legacy: Legacy
+    }
+
+    /// Older versions of one type: how each decodes and upcasts, and its personal fields.
+    private struct Legacy: Sendable {
+        var decoders: [Int: @Sendable (Data) throws -> DomainEvent] = [:]
+        var personal: [Int: [String]] = [:]
+        var keys: Dictionary<Int, @Sendable (Data) throws -> DomainEvent>.Keys { decoders.keys }
+        subscript(version: Int) -> (@Sendable (Data) throws -> DomainEvent)? { decoders[version] }
     }
 
     private static func entry<P: EventPayload>(
         _: P.Type, _ wrap: @escaping @Sendable (P) -> DomainEvent,
-        legacy: [Int: @Sendable (Data) throws -> DomainEvent] = [:]
+        legacy: Legacy = Legacy()
     ) -> Entry {
         Entry(type: P.eventType, current: P.schemaVersion,
-              decodeCurrent: { wrap(try JSONDecoder().decode(P.self, from: $0)) }, legacy: legacy)
+              decodeCurrent: { wrap(try JSONDecoder().decode(P.self, from: $0)) }, personal: P.personalFields, legacy: legacy)
     }
 
     private static func upcasting<L: LegacyEventPayload>(
         _: L.Type, _ wrap: @escaping @Sendable (L.Current) -> DomainEvent
-    ) -> [Int: @Sendable (Data) throws -> DomainEvent] {
-        [L.schemaVersion: { wrap(try JSONDecoder().decode(L.self, from: $0).upcast()) }]
+    ) -> Legacy {
+        Legacy(decoders: [L.schemaVersion: { wrap(try JSONDecoder().decode(L.self, from: $0).upcast()) }], personal: [L.schemaVersion: L.personalFields])
     }
 
     private static let entries: [Entry] = [
@@ -137,6 +159,9 @@ public enum EventCatalog {
         entry(MigrationApplied.self, DomainEvent.migrationApplied),
         entry(MigrationReverted.self, DomainEvent.migrationReverted),
         entry(PromptRecorded.self, DomainEvent.promptRecorded),
+        entry(ClientErased.self, DomainEvent.clientErased),
+        entry(CheckpointSigned.self, DomainEvent.checkpointSigned),
+        entry(LogCompacted.self, DomainEvent.logCompacted),
     ]
 
     private static let byType: [String: Entry] = Dictionary(uniqueKeysWithValues: entries.map { ($0.type, $0) })

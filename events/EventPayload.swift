@@ -10,8 +10,10 @@ public protocol EventPayload: Codable, Sendable, Equatable {
     static var eventType: String { get }
     /// The schema version this Swift type encodes.
     static var schemaVersion: Int { get }
-    /// Payload fields that hold personal data (dotted JSON paths). They live only in the
-    /// client's own stream so that a per-client key can later encrypt and erase them.
+    /// Payload fields that hold personal data, as paths: `profile.age` is a nested field,
+    /// `decision.attempts[].rawOutput` a field of every element of an array. They live only in
+    /// the client's own stream, where the vault stores them encrypted under that client's key,
+    /// and show as erased once the key is destroyed.
     static var personalFields: [String] { get }
 }
 
@@ -25,8 +27,15 @@ public protocol LegacyEventPayload: Decodable, Encodable, Sendable, Equatable {
     static var schemaVersion: Int { get }
     /// The same fact expressed in the current schema.
     func upcast() -> Current
+    /// Personal fields of this version (see ``EventPayload/personalFields``).
+    static var personalFields: [String] { get }
 }
 
 extension LegacyEventPayload {
     public static var eventType: String { Current.eventType }
+    public static var personalFields: [String] { [] }
 }
+
+/// A model's raw answers in a decision record: personal when they concern one client (they
+/// quote the profile back).
+public let decisionPersonalFields = ["decision.attempts[].rawOutput"]

@@ -4,6 +4,7 @@ import Foundation
 public struct MesocycleBroken: EventPayload {
     public static let eventType = "MesocycleBroken"
     public static let schemaVersion = 2
+    public static let personalFields = decisionPersonalFields
 
     public var planId: String
     public var clientId: String

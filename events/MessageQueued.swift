@@ -9,7 +9,7 @@ import Foundation
 public struct MessageQueued: EventPayload {
     public static let eventType = "MessageQueued"
     public static let schemaVersion = 1
-    public static let personalFields = ["body"]
+    public static let personalFields = ["body"] + decisionPersonalFields
 
     /// This part's id (the event id, lowercased): what attempts and outcomes name.
     public var messageId: String

@@ -4,7 +4,7 @@ import Foundation
 public struct MessageSent: EventPayload {
     public static let eventType = "MessageSent"
     public static let schemaVersion = 2
-    public static let personalFields = ["body"]
+    public static let personalFields = ["body"] + decisionPersonalFields
 
     public var messageId: String
     public var clientId: String
@@ -58,6 +58,7 @@ public enum SMSEncoding: String, Codable, Sendable, CaseIterable { case gsm7, uc
 public struct MessageSentV1: LegacyEventPayload {
     public typealias Current = MessageSent
     public static let schemaVersion = 1
+    public static let personalFields = ["content"]
 
     public var id: String
     public var userId: String

@@ -4,6 +4,8 @@ import Foundation
 public struct PlanCreated: EventPayload {
     public static let eventType = "PlanCreated"
     public static let schemaVersion = 2
+    /// `notes` quote the profile's injuries and travel.
+    public static let personalFields = ["notes"] + decisionPersonalFields
 
     public var planId: String
     public var clientId: String

@@ -4,6 +4,7 @@ import Foundation
 public struct WorkoutGenerated: EventPayload {
     public static let eventType = "WorkoutGenerated"
     public static let schemaVersion = 2
+    public static let personalFields = decisionPersonalFields
 
     public var clientId: String
     public var planId: String?

@@ -1,12 +1,13 @@
 import Events
 
 
-/// `clients`: one row per enrolled client, as last enrolled or updated.
+/// `clients`: one row per enrolled client, as last enrolled or updated; an erased client's row
+/// keeps its schedule and training profile with every personal column read as erased.
 public struct ClientsProjection: Projection {
     public init() {}
     public let name = "clients"
-    public let version = 2
-    public let eventTypes: Set<String> = [ClientEnrolled.eventType, ClientUpdated.eventType]
+    public let version = 3
+    public let eventTypes: Set<String> = [ClientEnrolled.eventType, ClientUpdated.eventType, ClientErased.eventType]
     public let tables = [
         ProjectionTable(
             name: "clients",
@@ -33,7 +34,8 @@ public struct ClientsProjection: Projection {
                 gender TEXT,
                 schema_version INTEGER NOT NULL,
                 enrolled_position INTEGER NOT NULL,
-                updated_position INTEGER NOT NULL
+                updated_position INTEGER NOT NULL,
+                erased_position INTEGER
                 """,
             primaryKey: "client_id",
             indexes: ["is_active, timezone"]),
@@ -41,6 +43,7 @@ public struct ClientsProjection: Projection {
 
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
         if event.type == ClientUpdated.eventType { return try update(event, w) }
+        if event.type == ClientErased.eventType { return try erase(event, w) }
         let c = event.json
         let p = c.object("profile")
         try w.execute("""
@@ -64,6 +67,20 @@ public struct ClientsProjection: Projection {
                 p?.json("trainingDays"), p?.int("sessionMinutes"), p?.string("location"), p?.json("equipment"),
                 p?.json("injuries"), p?.int("age"), p?.string("gender"), event.schemaVersion, event.position, event.position,
             ])
+    }
+
+    /// The personal columns as a replay reads them once the key is gone (a string `[erased]`,
+    /// a list `[]`, a number null), so the live row and a rebuilt one stay equal.
+    func erase(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
+        try w.run("""
+            UPDATE {clients} SET
+                name = '[erased]', phone_number = '[erased]', email = CASE WHEN email IS NULL THEN NULL ELSE '[erased]' END,
+                injuries = '[]', age = NULL, gender = CASE WHEN gender IS NULL THEN NULL ELSE '[erased]' END,
+                opted_in = 0, is_active = 0, erased_position = ?, updated_position = ?
+            WHERE client_id = ?
+            """) { b in
+            b.value(event.position); b.value(event.position); b.text(event.json, "clientId")
+        }
     }
 
     /// Absent fields keep their value; a present profile replaces every profile column.

@@ -5,8 +5,8 @@ import Events
 public struct FitnessPlansProjection: Projection {
     public init() {}
     public let name = "fitness_plans"
-    public let version = 1
-    public let eventTypes: Set<String> = [PlanCreated.eventType]
+    public let version = 2
+    public let eventTypes: Set<String> = [PlanCreated.eventType, ClientErased.eventType]
     public let tables = [
         ProjectionTable(
             name: "fitness_plans",
@@ -32,6 +32,11 @@ public struct FitnessPlansProjection: Projection {
 
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
         let p = event.json
+        if event.type == ClientErased.eventType {
+            // What a replay reads once the key is gone.
+            try w.execute("UPDATE {fitness_plans} SET notes = '[erased]' WHERE client_id = ? AND notes IS NOT NULL", [p.string("clientId")])
+            return
+        }
         try w.execute("UPDATE {fitness_plans} SET is_current = 0 WHERE client_id = ? AND is_current = 1", [p.string("clientId")])
         try w.execute("""
             INSERT OR REPLACE INTO {fitness_plans} (plan_id, client_id, program_type, goal_statement, macrocycle_weeks,

@@ -1,3 +1,4 @@
+import EventLog
 /// Field access into a JSON object by scanning its UTF-8 bytes once, without building a
 /// tree: the replay hot path reads a few fields of each payload and copies nested values
 /// (blocks, days, focus) out as JSON text. Foundation's `JSONDecoder` cost 7-130 µs per
@@ -178,90 +179,5 @@ public struct JSONFields: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    struct Scanner {
-        let bytes: [UInt8]
-        var index: Int
-
-        var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
-
-        mutating func skipSpace() {
-            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 { index += 1 }
-        }
-
-        /// Moves past one string; the index is on its opening quote.
-        mutating func skipString() -> Bool {
-            index += 1
-            while index < bytes.count {
-                switch bytes[index] {
-                case UInt8(ascii: "\""): index += 1; return true
-                case UInt8(ascii: "\\"): index += 2
-                default: index += 1
-                }
-            }
-            return false
-        }
-
-        /// Moves past one value of any kind.
-        mutating func skipValue() -> Bool {
-            guard let first = peek else { return false }
-            switch first {
-            case UInt8(ascii: "\""):
-                return skipString()
-            case UInt8(ascii: "{"), UInt8(ascii: "["):
-                var depth = 0
-                while index < bytes.count {
-                    switch bytes[index] {
-                    case UInt8(ascii: "\""): if !skipString() { return false }; continue
-                    case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-                    case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                        depth -= 1
-                        if depth == 0 { index += 1; return true }
-                    default: break
-                    }
-                    index += 1
-                }
-                return false
-            default:
-                let start = index
-                while index < bytes.count {
-                    switch bytes[index] {
-                    case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x0A, 0x0D, 0x09:
-                        return index > start
-                    default: index += 1
-                    }
-                }
-                return index > start
-            }
-        }
-
-        /// The fields of the object starting at the index; moves past it.
-        mutating func objectFields() -> [(key: Range<Int>, value: Range<Int>)]? {
-            guard peek == UInt8(ascii: "{") else { return nil }
-            index += 1
-            var fields: [(key: Range<Int>, value: Range<Int>)] = []
-            fields.reserveCapacity(16)
-            skipSpace()
-            if peek == UInt8(ascii: "}") { index += 1; return fields }
-            while true {
-                skipSpace()
-                guard peek == UInt8(ascii: "\"") else { return nil }
-                let keyStart = index + 1
-                guard skipString() else { return nil }
-                let key = keyStart..<(index - 1)
-                skipSpace()
-                guard peek == UInt8(ascii: ":") else { return nil }
-                index += 1
-                skipSpace()
-                let valueStart = index
-                guard skipValue() else { return nil }
-                fields.append((key, valueStart..<index))
-                skipSpace()
-                switch peek {
-                case UInt8(ascii: ","): index += 1
-                case UInt8(ascii: "}"): index += 1; return fields
-                default: return nil
-                }
-            }
-        }
-    }
+    typealias Scanner = JSONScan
 }

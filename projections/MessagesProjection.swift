@@ -9,10 +9,10 @@ import Events
 public struct MessagesProjection: Projection {
     public init() {}
     public let name = "messages"
-    public let version = 4
+    public let version = 5
     public let eventTypes: Set<String> = [
         MessageQueued.eventType, DeliveryAttempted.eventType, MessageSent.eventType, MessageFailed.eventType,
-        MessageReleased.eventType, MessageExpired.eventType,
+        MessageReleased.eventType, MessageExpired.eventType, ClientErased.eventType,
     ]
     public let tables = [
         ProjectionTable(
@@ -52,6 +52,9 @@ public struct MessagesProjection: Projection {
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
         let m = event.json
         switch event.type {
+        case ClientErased.eventType:
+            // What a replay reads once the key is gone: every body `[erased]`.
+            try w.run("UPDATE {messages} SET body = '[erased]' WHERE client_id = ? AND body IS NOT NULL") { b in b.text(m, "clientId") }
         case MessageQueued.eventType:
             try w.run("""
                 INSERT INTO {messages} (message_id, group_id, client_id, kind, direction, local_date, body, encoding, segments, part, parts,

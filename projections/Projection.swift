@@ -65,16 +65,20 @@ public struct ProjectedEvent: Sendable {
     /// The current-version payload's fields.
     public let json: JSONFields
 
-    /// Upcasts `envelope`'s payload to the current version when it is older, and scans it.
+    /// Opens `envelope`'s sealed fields (with `opener`), upcasts its payload to the current
+    /// version when it is older, and scans it.
     ///
-    /// - Throws: ``ProjectionError`` naming the position when the payload does not upcast or
-    ///   is not a JSON object.
-    public init(_ envelope: RecordedEvent) throws {
+    /// - Throws: ``ProjectionError`` naming the position when the payload does not open, does
+    ///   not upcast or is not a JSON object.
+    public init(_ envelope: RecordedEvent, opener: (any PayloadOpener)? = nil) throws {
         let current: Data
         do {
-            current = try envelope.currentPayload
-                ?? EventCatalog.currentPayload(type: envelope.type, schemaVersion: envelope.schemaVersion, payload: envelope.payload)
-                ?? envelope.payload
+            if let plain = envelope.currentPayload {
+                current = plain
+            } else {
+                let stored = try opener?.open(envelope.payload) ?? envelope.payload
+                current = try EventCatalog.currentPayload(type: envelope.type, schemaVersion: envelope.schemaVersion, payload: stored) ?? stored
+            }
         } catch {
             throw ProjectionError(.undecodable, "position \(envelope.position): \(error)")
         }
@@ -85,17 +89,16 @@ public struct ProjectedEvent: Sendable {
 
     /// The event on a replay's row: `type` is its type's name, `isCurrent` whether the row's
     /// schema version is the current one (its bytes are then taken as they are).
-    public init(_ row: ReplayRow, type: String, isCurrent: Bool) throws {
-        let payload: [UInt8]
-        if isCurrent {
-            payload = [UInt8](row.payload)
-        } else {
-            do {
-                let stored = Data(row.payload)
+    public init(_ row: ReplayRow, type: String, isCurrent: Bool, opener: (any PayloadOpener)? = nil) throws {
+        var payload: [UInt8]
+        do {
+            payload = try opener?.open(row.payload) ?? [UInt8](row.payload)
+            if !isCurrent {
+                let stored = Data(payload)
                 payload = [UInt8](try EventCatalog.currentPayload(type: type, schemaVersion: row.schemaVersion, payload: stored) ?? stored)
-            } catch {
-                throw ProjectionError(.undecodable, "position \(row.position): \(error)")
             }
+        } catch {
+            throw ProjectionError(.undecodable, "position \(row.position): \(error)")
         }
         try self.init(
             position: row.position, type: type, schemaVersion: row.schemaVersion,

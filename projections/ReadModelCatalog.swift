@@ -49,10 +49,10 @@ public struct Routes: Sendable {
 extension ProjectionWriter {
     /// Applies `events` (in position order) to those of `targets` that read them, scanning each
     /// once.
-    public func apply(_ events: [RecordedEvent], routes: Routes) throws {
+    public func apply(_ events: [RecordedEvent], routes: Routes, opener: (any PayloadOpener)? = nil) throws {
         for envelope in events {
             guard let route = routes.route(for: envelope.type) else { continue }
-            try apply(try ProjectedEvent(envelope), to: route.projections)
+            try apply(try ProjectedEvent(envelope, opener: opener), to: route.projections)
         }
     }
 }

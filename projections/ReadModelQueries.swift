@@ -40,6 +40,9 @@ public protocol ReadModelQueries: Sendable {
     /// the active clients with a current plan.
     func cleanSlateSurvey() async throws -> CleanSlateSurvey
 
+    /// Clients the log records as erased.
+    func erasedClients() async throws -> [String]
+
     /// Clients whose mesocycle was broken down afresh by the migration `id`.
     func clientsRegenerated(byMigration id: String) async throws -> [String]
 
@@ -49,8 +52,8 @@ public protocol ReadModelQueries: Sendable {
     /// A client's archived mesocycles, weeks and workouts, oldest first.
     func archive(of clientID: String) async throws -> [ArchivedTraining]
 
-    /// The prompt stored under SHA-256 `hash`.
-    func prompt(hash: String) async throws -> PromptRecorded?
+    /// The prompt with SHA-256 `hash` about `clientID` (or, in logs from before, shared).
+    func prompt(hash: String, clientID: String) async throws -> PromptRecorded?
 
     /// Workouts and daily messages of the clients whose id starts with `clientPrefix`.
     func trainingSummary(clientPrefix: String) async throws -> TrainingSummary

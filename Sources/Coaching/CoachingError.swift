@@ -5,7 +5,7 @@
 public struct CoachingError: Error, CustomStringConvertible, Sendable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
-            case unknownClient, alreadyEnrolled, noPlan, outsidePlan, invalidInput, conflict, nothingToDo, incomplete
+            case unknownClient, alreadyEnrolled, erased, noPlan, outsidePlan, invalidInput, conflict, nothingToDo, incomplete
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -14,6 +14,8 @@ public struct CoachingError: Error, CustomStringConvertible, Sendable {
         public static let unknownClient = Code(.unknownClient)
         /// The client id is enrolled already.
         public static let alreadyEnrolled = Code(.alreadyEnrolled)
+        /// The client was erased: nothing more is generated, sent or changed for them.
+        public static let erased = Code(.erased)
         /// The client has no plan to coach from.
         public static let noPlan = Code(.noPlan)
         /// The date is outside the client's plan, or has no day plan.

@@ -75,8 +75,10 @@ public struct ImportReport: Sendable, Equatable {
 }
 
 extension EventStore {
-    /// Writes every event, in position order, as JSON Lines (see ``EnvelopeLine``).
+    /// Writes every event, in position order, as JSON Lines (see ``EnvelopeLine``): the stored
+    /// bytes, so that an import reproduces every hash (sealed fields stay sealed).
     public func export(to output: FileHandle, filter: EventFilter = EventFilter()) async throws -> Int {
+        if let wrapper = self as? any WrappingEventStore { return try await wrapper.stored.export(to: output, filter: filter) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let counter = Counter()

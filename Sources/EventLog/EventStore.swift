@@ -52,7 +52,19 @@ public protocol EventStore: Sendable {
     func close() throws
 }
 
+/// A store in front of another that changes events on their way out (the vault opens sealed
+/// fields): `stored` reaches the bytes as they are stored.
+public protocol WrappingEventStore: EventStore {
+    var stored: any EventStore { get }
+}
+
 extension EventStore {
+    /// The store that holds the bytes, past any wrapper.
+    public var storedBytes: any EventStore {
+        if let wrapper = self as? any WrappingEventStore { return wrapper.stored.storedBytes }
+        return self
+    }
+
     @discardableResult
     public func append(_ event: NewEvent, to stream: String, expected: ExpectedVersion) async throws -> AppendResult {
         try await append([event], to: stream, expected: expected)

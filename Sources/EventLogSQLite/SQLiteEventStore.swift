@@ -23,8 +23,16 @@ public final class SQLiteEventStore: EventStore {
         /// Runs inside every append's transaction after its events are inserted (inline
         /// projections). An error aborts that append.
         public var hook: (any AppendHook)?
+        /// `PRAGMA secure_delete`: deleted and overwritten content is zeroed in the file rather
+        /// than left in free space (for logs whose read-models hold personal data that an
+        /// erasure overwrites).
+        public var secureDelete: Bool
 
-        public init(durability: Durability = .full, busyTimeout: TimeInterval = 10, clock: @escaping @Sendable () -> Date = { Date() }, hook: (any AppendHook)? = nil) {
+        public init(
+            durability: Durability = .full, busyTimeout: TimeInterval = 10, clock: @escaping @Sendable () -> Date = { Date() },
+            hook: (any AppendHook)? = nil, secureDelete: Bool = false
+        ) {
+            self.secureDelete = secureDelete
             self.durability = durability
             self.busyTimeout = busyTimeout
             self.clock = clock
@@ -53,8 +61,10 @@ public final class SQLiteEventStore: EventStore {
         config.busyMode = .timeout(configuration.busyTimeout)
         config.label = "periodize"
         let synchronous = configuration.durability == .full ? "FULL" : "NORMAL"
+        let secureDelete = configuration.secureDelete
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            if secureDelete { try db.execute(sql: "PRAGMA secure_delete = ON") }
         }
         do {
             database = try DatabasePool(path: path, configuration: config)

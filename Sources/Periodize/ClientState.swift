@@ -26,6 +26,9 @@ public struct ClientState: Sendable {
     public private(set) var undeliverable: Set<LocalDate> = []
     /// Messages of every kind that failed for good, by message id.
     public private(set) var undeliverableMessages: Set<String> = []
+    /// The client's erasure, once erased.
+    public private(set) var erasure: ClientErased?
+    public private(set) var erasurePosition: Int64?
     /// The stream's version: the expected version of the next append.
     public private(set) var version: Int64 = 0
     /// The clean-slate migration in force: training outside its current view is left out.
@@ -89,6 +92,11 @@ public struct ClientState: Sendable {
             if let id = fields.string("messageId") { undeliverableMessages.insert(id) }
             guard fields.string("kind") == MessageKind.daily.rawValue, let date = fields.string("localDate").flatMap({ LocalDate($0) }) else { return }
             undeliverable.insert(date)
+        case ClientErased.eventType:
+            if case .clientErased(let erased) = try event.decoded() {
+                erasure = erased
+                erasurePosition = event.position
+            }
         case MessageSent.eventType, MessageQueued.eventType:
             let fields = try event.fields()
             guard fields.string("direction") != MessageDirection.inbound.rawValue,

@@ -83,7 +83,7 @@ extension Engine {
 
     /// Stores the pending prompts, then appends the pending events and folds them into `state`.
     private func append(_ pending: PendingEvents, to clientID: String, _ state: inout ClientState) async throws -> AppendResult {
-        for prompt in pending.prompts { try await record(prompt) }
+        for prompt in pending.prompts { try await record(prompt, about: clientID, &state) }
         guard !pending.events.isEmpty else { return AppendResult(positions: [], streamVersion: state.version, alreadyStored: true) }
         let expected: ExpectedVersion = switch pending.expected {
         case .stateVersion: .exact(state.version)
@@ -98,20 +98,29 @@ extension Engine {
         return result
     }
 
-    /// Stores a prompt's text once, in stream `$prompts`, under an event id derived from its
-    /// hash: recording it again appends nothing.
-    func record(_ prompt: PromptRecorded) async throws {
-        try await append(prompt, to: Self.promptsStream, expected: .any, id: Self.promptEventID(hash: prompt.hash), actor: .coach)
+    /// Stores a prompt's text on the client's stream (under their key), under an event id
+    /// derived from the client and the hash: recording it again appends nothing. A prompt
+    /// quotes the profile, so one shared store would keep one client's words beside another's.
+    func record(_ prompt: PromptRecorded, about clientID: String, _ state: inout ClientState) async throws {
+        var prompt = prompt
+        prompt.clientId = clientID
+        let event = try newEvent(prompt, id: Self.promptEventID(hash: prompt.hash, clientID: clientID), actor: .coach)
+        let result = try await store.append([event], to: Self.clientStream(clientID), expected: .exact(state.version))
+        guard !result.alreadyStored, let position = result.positions.first else { return }
+        try state.evolve(StreamEvent(event, decoded: .promptRecorded(prompt), position: position, streamVersion: result.streamVersion))
     }
 
-    /// The event id of the prompt with SHA-256 `hash`.
-    public static func promptEventID(hash: String) -> UUID {
-        nameBasedID("prompt|\(hash)")
+    /// The event id of the prompt with SHA-256 `hash` about `clientID`.
+    public static func promptEventID(hash: String, clientID: String) -> UUID {
+        nameBasedID("prompt|\(clientID)|\(hash)")
     }
 
     /// The client in `state`, or an `unknownClient` error.
     func requireClient(_ state: ClientState, _ clientID: String) throws -> ClientEnrolled {
         guard let client = state.client else { throw CoachingError(.unknownClient, "unknown client \(clientID)") }
+        if let erasure = state.erasure {
+            throw CoachingError(.erased, "client \(clientID) was erased at \(erasure.erasedAt) (\(erasure.reason)): nothing more is done for them")
+        }
         return client
     }
 }

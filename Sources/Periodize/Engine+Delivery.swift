@@ -37,9 +37,15 @@ public struct DeliveryPolicy: Sendable, Equatable {
 public struct DeliveryFaults: Sendable {
     /// Called after the sender accepted a part and before its `MessageSent` is appended.
     public var afterProviderAccepted: @Sendable (OutgoingMessage) async -> Void
+    /// Called after `ClientErased` is appended and before the client's key is destroyed.
+    public var afterErasureRecorded: (@Sendable (String) async -> Void)?
 
-    public init(afterProviderAccepted: @escaping @Sendable (OutgoingMessage) async -> Void) {
+    public init(
+        afterProviderAccepted: @escaping @Sendable (OutgoingMessage) async -> Void = { _ in },
+        afterErasureRecorded: (@Sendable (String) async -> Void)? = nil
+    ) {
         self.afterProviderAccepted = afterProviderAccepted
+        self.afterErasureRecorded = afterErasureRecorded
     }
 }
 

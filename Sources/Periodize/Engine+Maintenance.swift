@@ -2,6 +2,7 @@ import EventLog
 import Events
 import Foundation
 import Projections
+import Vault
 
 /// What `verify` found.
 public struct VerifyReport: Sendable {
@@ -44,9 +45,10 @@ extension Engine {
     public func verify(progress: (@Sendable (String, Int64, Int64) -> Void)? = nil) async throws -> VerifyReport {
         let chain = try await store.verifyChain(progress: progress.map { p in { @Sendable in p("chain", $0, 0) } })
         var undecodable: [(Int64, String)] = []
-        for try await event in store.readAll(from: 1, batchSize: 5000) {
+        for try await event in store.storedBytes.readAll(from: 1, batchSize: 5000) {
             do {
-                _ = try EventCatalog.decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload)
+                let payload = try vault?.open(event.payload) ?? event.payload
+                _ = try EventCatalog.decode(type: event.type, schemaVersion: event.schemaVersion, payload: payload)
             } catch {
                 undecodable.append((event.position, "\(error)"))
                 if undecodable.count >= 20 { break }

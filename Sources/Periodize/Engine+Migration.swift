@@ -164,8 +164,8 @@ extension Engine {
     }
 
     /// The prompt stored under `hash`, from the read-models.
-    public func prompt(hash: String) async throws -> PromptRecorded? {
-        try await readModels.prompt(hash: hash)
+    public func prompt(hash: String, clientID: String) async throws -> PromptRecorded? {
+        try await readModels.prompt(hash: hash, clientID: clientID)
     }
 }
 

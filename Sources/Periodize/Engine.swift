@@ -4,6 +4,7 @@ import Events
 import Foundation
 import Logging
 import Projections
+import Vault
 
 /// The one entry point: the CLI, any server and the tests all drive Periodize through it.
 ///
@@ -25,6 +26,9 @@ public final class Engine: Sendable {
     public let workerID: String
     /// Test-only fault hooks of the delivery worker.
     public let faults: DeliveryFaults?
+    /// The clients' data keys and the sealing of personal fields; nil for a log opened without
+    /// them (erasure is then refused).
+    public let vault: Vault?
     /// The clock for anything the domain dates (local today, `sentAt`).
     public let clock: @Sendable () -> Date
     /// Event ids for appends made by the engine.
@@ -36,12 +40,13 @@ public final class Engine: Sendable {
     public init(
         store: any EventStore, readModels: any ReadModelQueries & ReadModelMaintenance, coach: any Coach = RuleCoach(),
         sender: any MessageSender = LogOnlySender(), delivery: DeliveryPolicy = DeliveryPolicy(), workerID: String = Engine.defaultWorkerID,
-        faults: DeliveryFaults? = nil, clock: @escaping @Sendable () -> Date = { Date() },
+        faults: DeliveryFaults? = nil, vault: Vault? = nil, clock: @escaping @Sendable () -> Date = { Date() },
         ids: @escaping @Sendable () -> UUID = { UUID() }, smsSegments: Int = 3, logger: Logger = Logger(label: "periodize")
     ) {
         self.delivery = delivery
         self.workerID = workerID
         self.faults = faults
+        self.vault = vault
         self.store = store
         self.readModels = readModels
         self.coach = coach
@@ -107,4 +112,6 @@ public struct EventActor: RawRepresentable, Hashable, Sendable, ExpressibleByStr
     public static let migration: EventActor = "migration"
     public static let coach: EventActor = "coach"
     public static let importLegacy: EventActor = "import-legacy"
+    public static let erase: EventActor = "erase"
+    public static let checkpoint: EventActor = "checkpoint"
 }

@@ -1,4 +1,5 @@
 import Coaching
+import Crypto
 import EventLog
 import EventLogSQLite
 import Foundation
@@ -6,7 +7,10 @@ import LLM
 import Logging
 import Periodize
 import Projections
+import Checkpoints
 import ReadModelsSQLite
+import Vault
+import VaultSQLite
 
 /// Everything that picks the parts of an engine: where the log is and how hard it syncs, the
 /// coach, the sender, the clocks and id generator. ``makeEngine(_:logger:progress:)`` builds
@@ -40,14 +44,29 @@ public struct EngineConfiguration: Sendable {
     public var coach: LLMCoach?
     /// The checks every model-made artefact passes.
     public var validator: ArtefactValidator
+    /// Personal fields stored encrypted under per-client keys (on by default; off only to
+    /// measure what it costs).
+    public var encryption: Bool
+    /// Wraps the data keys at rest (`PERIODIZE_MASTER_KEY`); nil keeps them unwrapped in the
+    /// key table.
+    public var masterKey: SymmetricKey?
+    /// Signs a checkpoint of the chain every `checkpointEvery` events appended through the
+    /// engine (and on demand); nil writes none.
+    public var signer: CheckpointSigner?
+    public var checkpointEvery: Int64
 
     public init(
         path: String, durability: Durability = .full, busyTimeout: TimeInterval = 10,
         clock: @escaping @Sendable () -> Date = { Date() }, durationClock: any Clock<Duration> = ContinuousClock(),
         ids: (@Sendable () -> UUID)? = nil, smsSegments: Int = 3, sender: any MessageSender = LogOnlySender(),
         delivery: DeliveryPolicy = DeliveryPolicy(), workerID: String = Engine.defaultWorkerID, faults: DeliveryFaults? = nil,
-        coach: LLMCoach? = nil, validator: ArtefactValidator = ArtefactValidator()
+        coach: LLMCoach? = nil, validator: ArtefactValidator = ArtefactValidator(), encryption: Bool = true, masterKey: SymmetricKey? = nil,
+        signer: CheckpointSigner? = nil, checkpointEvery: Int64 = 1000
     ) {
+        self.signer = signer
+        self.checkpointEvery = checkpointEvery
+        self.encryption = encryption
+        self.masterKey = masterKey
         self.delivery = delivery
         self.workerID = workerID
         self.faults = faults
@@ -74,15 +93,36 @@ public func makeEngine(
     _ configuration: EngineConfiguration, logger: Logger = Logger(label: "periodize"),
     progress: (@Sendable (String, Int64, Int64) -> Void)? = nil
 ) async throws -> Engine {
+    var vault: Vault?
+    if configuration.encryption {
+        // The log's file first (created, or checked to be a Periodize log), then its key table.
+        try SQLiteEventStore(path: configuration.path, configuration: .init(durability: configuration.durability, busyTimeout: configuration.busyTimeout)).close()
+        vault = Vault(keys: try SQLiteDataKeyStore(
+            path: configuration.path, master: configuration.masterKey, busyTimeout: configuration.busyTimeout, clock: configuration.clock))
+    }
     let readModels = try await SQLiteReadModelStore.open(
         path: configuration.path,
-        configuration: .init(durability: configuration.durability, busyTimeout: configuration.busyTimeout, clock: configuration.clock),
+        configuration: .init(
+            durability: configuration.durability, busyTimeout: configuration.busyTimeout, clock: configuration.clock,
+            secureDelete: configuration.encryption),
+        readModels: ReadModels(opener: vault),
         onStale: { stale in logger.info("rebuilding read-models of another version", metadata: ["read-models": "\(stale.joined(separator: ","))"]) },
         progress: progress)
     let coach: any Coach = configuration.coach.map { ModelCoach($0, validator: configuration.validator, clock: configuration.durationClock) }
         ?? RuleCoach(clock: configuration.durationClock)
-    return Engine(
-        store: readModels.store, readModels: readModels, coach: coach, sender: configuration.sender,
-        delivery: configuration.delivery, workerID: configuration.workerID, faults: configuration.faults, clock: configuration.clock,
-        ids: configuration.ids, smsSegments: configuration.smsSegments, logger: logger)
+    var store: any EventStore = vault.map { SealingEventStore(readModels.store, vault: $0) } ?? readModels.store
+    if let signer = configuration.signer {
+        store = CheckpointingEventStore(store, signer: signer, every: configuration.checkpointEvery, clock: configuration.clock)
+    }
+    let engine = Engine(
+        store: store, readModels: readModels, coach: coach, sender: configuration.sender,
+        delivery: configuration.delivery, workerID: configuration.workerID, faults: configuration.faults, vault: vault,
+        clock: configuration.clock, ids: configuration.ids, smsSegments: configuration.smsSegments, logger: logger)
+    do {
+        try await engine.finishErasures()
+    } catch {
+        try? engine.close()
+        throw error
+    }
+    return engine
 }

@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import Periodize
 import Projections
+import Checkpoints
 
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,8 +12,28 @@ struct VerifyCommand: AsyncParsableCommand {
         discussion: "Exits 3 and names the first bad position when the log was edited, or the read-models that differ.")
 
     @OptionGroup var store: StoreOptions
+    @Option(help: ArgumentHelp("A head written down earlier: the chain must hold this hash at this position (repeatable).", valueName: "POSITION:HASH"))
+    var expect: [String] = []
+    @Option(help: ArgumentHelp("Check every checkpoint signed by this Ed25519 public key (64 hex digits).", valueName: "PUBLIC_KEY"))
+    var key: String?
+    @Option(name: .customLong("max-age"), help: ArgumentHelp("With --key: fail when the newest checkpoint is older than this (90s, 30m, 24h, 7d).", valueName: "AGE"))
+    var maxAge: String?
 
     func run() async throws {
+        let expectations = try expect.map(Self.parseExpectation)
+        let verifier = try key.map { text in
+            guard let verifier = CheckpointVerifier(publicKey: text) else {
+                throw CommandFailure(message: "error: --key \(text) is not an Ed25519 public key (64 hex digits or base64)", exitCode: CommandFailure.usage)
+            }
+            return verifier
+        }
+        let bound = try maxAge.map { text in
+            guard let seconds = Self.parseAge(text) else {
+                throw CommandFailure(message: "error: --max-age \(text) is not an age such as 90s, 30m, 24h or 7d", exitCode: CommandFailure.usage)
+            }
+            return seconds
+        }
+        if bound != nil, verifier == nil { throw CommandFailure(message: "error: --max-age needs --key", exitCode: CommandFailure.usage) }
         let engine = try await store.openEngine()
         defer { try? engine.close() }
         let report = try await engine.verify { stage, done, total in Terminal.progress(stage, done, total) }
@@ -24,7 +45,29 @@ struct VerifyCommand: AsyncParsableCommand {
         if let first = report.undecodable.first {
             throw CommandFailure(message: "verify failed: position \(first.position): payload does not decode: \(first.reason)", exitCode: 3)
         }
-        print("chain: \(chain.eventCount) events, intact; head \(chain.headPosition) \(chain.headHash.hexString)")
+        print("chain: \(chain.eventCount) events, intact")
+        print("head \(chain.headPosition) \(chain.headHash.hexString)")
+        for (position, hash) in expectations {
+            guard let stored = try await engine.hash(at: position) else {
+                throw CommandFailure(message: "verify failed: --expect \(position): the log ends at \(chain.headPosition) (cut short?)", exitCode: 3)
+            }
+            guard stored.hexString == hash else {
+                throw CommandFailure(message: "verify failed: --expect \(position): the chain holds \(stored.hexString) there, not \(hash): the log was rewritten", exitCode: 3)
+            }
+            print("expected head \(position) \(hash): holds")
+        }
+        if let verifier {
+            let checked = try await engine.store.checkCheckpoints(verifier)
+            if let failure = checked.failure { throw CommandFailure(message: "verify failed: checkpoint: \(failure)", exitCode: 3) }
+            guard let newest = checked.newest, let signedAt = Timestamp(iso8601: newest.signedAt) else {
+                throw CommandFailure(message: "verify failed: no checkpoint signed by \(verifier.publicKeyHex) (\(checked.otherKeys) by other keys)", exitCode: 3)
+            }
+            let age = engine.clock().timeIntervalSince1970 - Double(signedAt.milliseconds) / 1000
+            print("checkpoints: \(checked.checked) signed by \(verifier.publicKeyHex.prefix(16))..., all hold; newest at position \(newest.position), \(newest.signedAt) (\(Int(age)) s ago); \(checked.unsigned) events after it")
+            if let bound, age > bound {
+                throw CommandFailure(message: "verify failed: the newest checkpoint (position \(newest.position), \(newest.signedAt)) is older than --max-age \(maxAge!): checkpoints stopped, or the tail was cut off with them", exitCode: 3)
+            }
+        }
         guard let models = report.readModels else { return }
         if !models.lagging.isEmpty {
             throw CommandFailure(message: "verify failed: read-models behind the log: \(models.lagging.joined(separator: ", "))", exitCode: 3)
@@ -33,6 +76,24 @@ struct VerifyCommand: AsyncParsableCommand {
             throw CommandFailure(message: "verify failed: read-models differ from a fresh rebuild: \(models.mismatched.joined(separator: ", ")) (run `periodize rebuild --diff`)", exitCode: 3)
         }
         print("read-models: \(models.fresh.count) match a fresh rebuild at position \(models.position); checksum \(models.freshChecksum)")
+    }
+}
+
+extension VerifyCommand {
+    static func parseExpectation(_ text: String) throws -> (Int64, String) {
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let position = Int64(parts[0]), position >= 1, parts[1].count == 64, let hash = Data(hexString: parts[1]) else {
+            throw CommandFailure(message: "error: --expect \(text) is not POSITION:HASH (a position and 64 hex digits, as `verify` prints the head)", exitCode: CommandFailure.usage)
+        }
+        return (position, hash.hexString)
+    }
+
+    /// Seconds in `90s`, `30m`, `24h`, `7d` or a bare number of seconds.
+    static func parseAge(_ text: String) -> Double? {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
+        if let last = text.last, let unit = units[last], let value = Double(text.dropLast()), value > 0 { return value * unit }
+        if let value = Double(text), value > 0 { return value }
+        return nil
     }
 }
 

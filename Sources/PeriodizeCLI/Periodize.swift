@@ -7,6 +7,9 @@ import Periodize
 import PeriodizeApp
 import Projections
 import Senders
+import Checkpoints
+import Crypto
+import Vault
 
 @main
 struct PeriodizeCommand: AsyncParsableCommand {
@@ -20,7 +23,8 @@ struct PeriodizeCommand: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, EventsCommand.self, VerifyCommand.self, RebuildCommand.self, ReplayCommand.self, StatsCommand.self,
             EnrollCommand.self, UpdateCommand.self, PlanCommand.self, BreakdownCommand.self, DailyCommand.self, TickCommand.self, DeliverCommand.self, PregenerateCommand.self, ShowCommand.self,
-            AuditCommand.self, ImportLegacyCommand.self, MigrateCommand.self, DebugCommand.self,
+            AuditCommand.self, ImportLegacyCommand.self, MigrateCommand.self, EraseCommand.self, CheckpointCommand.self, CompactCommand.self,
+            DebugCommand.self,
         ])
 
     /// Runs the command; errors of ours become one line on stderr and a non-zero exit.
@@ -71,6 +75,10 @@ extension CommandFailure {
             self.init(message: "error: \(error.description)", exitCode: Self.usage)
         case let error as SenderConfigurationError:
             self.init(message: "error: \(error.description)", exitCode: Self.usage)
+        case let error as VaultError:
+            self.init(message: "error: \(error.message)")
+        case let error as CheckpointError:
+            self.init(message: "error: \(error.message)", exitCode: Self.usage)
         default:
             return nil
         }
@@ -101,15 +109,36 @@ struct StoreOptions: ParsableArguments {
     /// Opens the engine; `coach` adds a model coach (commands that generate pass theirs). A
     /// sender or coach setting that is missing or malformed stops it before the log is opened.
     func openEngine(coach: CoachOptions? = nil) async throws -> Engine {
-        let llm = try coach?.makeCoach()
-        let senders = try SenderConfiguration.resolve(
-            environment: ProcessInfo.processInfo.environment, overrides: ["PERIODIZE_SENDER": sender, "PERIODIZE_SENDER_URL": senderURL])
-        let configuration = EngineConfiguration(
-            path: db, durability: durability, smsSegments: smsSegments, sender: senders.makeSender(), delivery: senders.delivery,
-            faults: try TestFaults.fromEnvironment(), coach: llm)
-        return try await makeEngine(configuration, progress: { stage, done, total in
+        try await makeEngine(try configuration(coach: coach), progress: { stage, done, total in
             Terminal.progress("\(stage)", done, total)
         })
+    }
+
+    /// The engine's configuration from the flags and the environment; a malformed value stops
+    /// the command before anything is opened (exit 64, naming the variable).
+    func configuration(coach: CoachOptions? = nil) throws -> EngineConfiguration {
+        let environment = ProcessInfo.processInfo.environment
+        let llm = try coach?.makeCoach()
+        let senders = try SenderConfiguration.resolve(
+            environment: environment, overrides: ["PERIODIZE_SENDER": sender, "PERIODIZE_SENDER_URL": senderURL])
+        var master: SymmetricKey?
+        if let text = environment[MasterKey.variable], !text.isEmpty {
+            guard let key = MasterKey.parse(text) else {
+                throw CommandFailure(message: "error: \(MasterKey.variable) is not a 32-byte key (64 hex digits or base64)", exitCode: CommandFailure.usage)
+            }
+            master = key
+        }
+        let signer = try CheckpointSigner.fromEnvironment(environment)
+        var every: Int64 = 1000
+        if let text = environment["PERIODIZE_CHECKPOINT_EVERY"], !text.isEmpty {
+            guard let value = Int64(text), value >= 1 else {
+                throw CommandFailure(message: "error: PERIODIZE_CHECKPOINT_EVERY=\(text) is not a whole number of events, 1 or more", exitCode: CommandFailure.usage)
+            }
+            every = value
+        }
+        return EngineConfiguration(
+            path: db, durability: durability, smsSegments: smsSegments, sender: senders.makeSender(), delivery: senders.delivery,
+            faults: try TestFaults.fromEnvironment(), coach: llm, masterKey: master, signer: signer, checkpointEvery: every)
     }
 }
 

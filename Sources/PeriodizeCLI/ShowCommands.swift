@@ -15,10 +15,10 @@ func printJSON<T: Encodable>(_ value: T) throws {
 struct ShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a client's plan, week, workout, messages, or archived training.")
 
-    enum What: String, ExpressibleByArgument, CaseIterable { case plan, week, workout, messages, archive }
+    enum What: String, ExpressibleByArgument, CaseIterable { case client, plan, week, workout, messages, archive }
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: "plan, week, workout, messages, or archive (training a migration took out of the current view).") var what: What
+    @Argument(help: "client, plan, week, workout, messages, or archive (training a migration took out of the current view).") var what: What
     @Argument var client: String
     @Option(help: "The client's local date (default: today there).") var date: String?
     @Flag(help: "JSON with the seed's field names.") var json = false
@@ -31,6 +31,14 @@ struct ShowCommand: AsyncParsableCommand {
         guard let enrolled = history.client else { throw CommandFailure(message: "error: unknown client \(client)") }
         let date = try day ?? engine.localToday(for: enrolled)
         switch what {
+        case .client:
+            if json { return try printJSON(enrolled) }
+            let p = enrolled.profile
+            print("\(enrolled.clientId): \(enrolled.name), \(enrolled.phoneNumber)\(enrolled.email.map { ", \($0)" } ?? ""); \(enrolled.timezone), daily message at \(enrolled.preferredSendHour):00")
+            print("  \(p.primaryGoal.rawValue), \(p.skillLevel.rawValue), days \(p.trainingDays.map(String.init).joined(separator: ",")), \(p.sessionMinutes) min, \(p.location.rawValue)\(p.age.map { ", age \($0)" } ?? "")\(p.gender.map { ", \($0)" } ?? "")")
+            for injury in p.injuries { print("  injury: \(injury.area) (\(injury.status.rawValue))\(injury.notes.map { ": \($0)" } ?? "")") }
+            if let travel = p.travel { print("  travel: \(travel)") }
+            if let erasure = history.erasure { print("erased at \(erasure.erasedAt): \(erasure.reason)") }
         case .plan:
             guard let plan = history.plan else { throw CommandFailure(message: "error: client \(client) has no plan") }
             if json { return try printJSON(plan) }
@@ -146,7 +154,7 @@ struct AuditCommand: AsyncParsableCommand {
             throw CommandFailure(message: "error: the \(artefact.rawValue) at position \(position) has no decision record (\(artefact == .message ? "the formatter wrote it" : "imported"))")
         }
         var prompt: PromptRecorded?
-        if let hash = decision.promptHash { prompt = try await engine.prompt(hash: hash) }
+        if let hash = decision.promptHash { prompt = try await engine.prompt(hash: hash, clientID: client) }
         let cause = try await engine.migrationCause(ofEventAt: position)
         if json { return try printJSON(Audit(artefact: artefact.rawValue, position: position, causedBy: cause, decision: decision, prompt: prompt)) }
         print("\(title), event at position \(position)")

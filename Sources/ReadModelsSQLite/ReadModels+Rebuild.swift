@@ -180,6 +180,7 @@ extension ReadModels {
         through: Int64, batchSize: Int = 40_000, batchBytes: Int = 16 << 20, progress: (@Sendable (Int64, Int64) -> Void)? = nil
     ) async throws -> Int64 {
         let routes = Routes(targets)
+        let opener = opener
         // The reading side reads each batch, scans the payloads and runs the projections
         // against a recording writer; the writing side only binds and steps.
         @Sendable func load(_ from: Int64, into tape: StatementTape) async throws -> ReplayBatch {
@@ -191,7 +192,7 @@ extension ReadModels {
                     batch.last = row.position
                     guard let index = routes.index(of: row.type) else { return true }
                     let route = routes.all[index]
-                    let event = try ProjectedEvent(row, type: route.type, isCurrent: row.schemaVersion == route.currentVersion)
+                    let event = try ProjectedEvent(row, type: route.type, isCurrent: row.schemaVersion == route.currentVersion, opener: opener)
                     try writer.apply(event, to: route.projections)
                     return batch.tape.byteCount < batchBytes
                 }

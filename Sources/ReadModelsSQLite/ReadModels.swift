@@ -10,12 +10,16 @@ import Projections
 /// build into any namespace or file (rebuild, verify, point in time).
 public final class ReadModels: AppendHook {
     public let projections: [any Projection]
+    /// Opens sealed personal fields before projections read them (the vault); nil for a log
+    /// without one.
+    public let opener: (any PayloadOpener)?
 
     /// Every read-model Periodize keeps.
     public static var all: [any Projection] { ReadModelCatalog.all }
 
-    public init(_ projections: [any Projection] = ReadModels.all) {
+    public init(_ projections: [any Projection] = ReadModels.all, opener: (any PayloadOpener)? = nil) {
         self.projections = projections
+        self.opener = opener
     }
 
     public func projection(named name: String) -> (any Projection)? {
@@ -116,7 +120,7 @@ public final class ReadModels: AppendHook {
             current.append(projection)
         }
         guard !current.isEmpty else { return }
-        try writer.apply(events, routes: Routes(current))
+        try writer.apply(events, routes: Routes(current), opener: opener)
         let statement = try db.cachedStatement(sql: "UPDATE projection_checkpoints SET position = ? WHERE name = ?")
         for projection in current {
             try statement.execute(arguments: [last, projection.name])
@@ -133,7 +137,7 @@ public final class ReadModels: AppendHook {
             for envelope in batch {
                 let interested = targets.filter { $0.checkpoint < envelope.position && $0.projection.eventTypes.contains(envelope.type) }
                 guard !interested.isEmpty else { continue }
-                let event = try ProjectedEvent(envelope)
+                let event = try ProjectedEvent(envelope, opener: opener)
                 try writer.apply(event, to: interested.map { $0.projection })
             }
             next = last.position + 1

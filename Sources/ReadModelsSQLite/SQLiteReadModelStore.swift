@@ -185,6 +185,10 @@ public final class SQLiteReadModelStore: ReadModelQueries, ReadModelMaintenance 
         }
     }
 
+    public func erasedClients() async throws -> [String] {
+        try await read { db in try String.fetchAll(db, sql: "SELECT client_id FROM clients WHERE erased_position IS NOT NULL ORDER BY client_id") }
+    }
+
     public func clientsRegenerated(byMigration id: String) async throws -> [String] {
         try await read { db in
             try String.fetchAll(db, sql: "SELECT DISTINCT client_id FROM mesocycles WHERE caused_by = ?", arguments: [id])
@@ -216,10 +220,13 @@ public final class SQLiteReadModelStore: ReadModelQueries, ReadModelMaintenance 
         }
     }
 
-    public func prompt(hash: String) async throws -> PromptRecorded? {
+    public func prompt(hash: String, clientID: String) async throws -> PromptRecorded? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT hash, template, system, user FROM prompts WHERE hash = ?", arguments: [hash]).map {
-                PromptRecorded(hash: $0[0], template: $0[1], system: $0[2], user: $0[3])
+            try Row.fetchOne(db, sql: """
+                SELECT hash, client_id, template, system, user FROM prompts WHERE hash = ? AND client_id IN (?, '')
+                ORDER BY client_id DESC LIMIT 1
+                """, arguments: [hash, clientID]).map {
+                PromptRecorded(hash: $0[0], clientId: ($0[1] as String).isEmpty ? nil : $0[1], template: $0[2], system: $0[3], user: $0[4])
             }
         }
     }
@@ -278,6 +285,13 @@ public final class SQLiteReadModelStore: ReadModelQueries, ReadModelMaintenance 
                 defer { try? db.execute(sql: "DETACH DATABASE source") }
                 try db.inTransaction(.immediate) {
                     try db.execute(sql: "INSERT INTO main.events SELECT * FROM source.events WHERE position <= ?", arguments: [last])
+                    // The data keys travel with the log: the copy opens what the log sealed.
+                    for table in Self.companionTables where try Bool.fetchOne(
+                        db, sql: "SELECT count(*) > 0 FROM source.sqlite_master WHERE type = 'table' AND name = ?", arguments: [table]) == true {
+                        let definition = try String.fetchOne(db, sql: "SELECT sql FROM source.sqlite_master WHERE name = ?", arguments: [table])!
+                        try db.execute(sql: definition.replacingOccurrences(of: "CREATE TABLE ", with: "CREATE TABLE IF NOT EXISTS main."))
+                        try db.execute(sql: "INSERT OR REPLACE INTO main.\(table) SELECT * FROM source.\(table)")
+                    }
                     try db.execute(sql: """
                         UPDATE main.log_head SET position = ?, hash = coalesce((SELECT hash FROM main.events WHERE position = ?), zeroblob(32))
                         WHERE id = 1
@@ -291,6 +305,9 @@ public final class SQLiteReadModelStore: ReadModelQueries, ReadModelMaintenance 
             throw error
         }
     }
+
+    /// Tables kept beside the log that a copy of it takes along (the vault's data keys).
+    static let companionTables = ["vault_keys", "vault_meta"]
 
     public func stats() async throws -> LogStats {
         let path = store.path

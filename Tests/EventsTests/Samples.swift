@@ -109,6 +109,12 @@ enum Samples {
             DomainEvent.migrationApplied),
         sample(MigrationReverted(migrationId: "mig-1", name: "clean-slate", reason: "coaches asked for the old weeks back"), DomainEvent.migrationReverted),
         sample(PromptRecorded(hash: "3f1c0a", template: "daily-workout@1", system: "You are a coach.", user: "Write today's workout: Lower Strength, heavy."), DomainEvent.promptRecorded),
+        sample(ClientErased(clientId: "c-1", reason: "deletion request #12", erasedAt: "2026-03-20T09:00:00.000Z"), DomainEvent.clientErased),
+        sample(CheckpointSigned(position: 1200, hash: String(repeating: "ab", count: 32), signedAt: "2026-03-20T09:00:00.000Z",
+                                publicKey: String(repeating: "cd", count: 32), signature: String(repeating: "ef", count: 64)), DomainEvent.checkpointSigned),
+        sample(LogCompacted(sourcePosition: 1201, sourceHash: String(repeating: "ab", count: 32), position: 1201, hash: String(repeating: "12", count: 32),
+                            fieldsEncrypted: 40, compactedAt: "2026-03-20T09:05:00.000Z", publicKey: String(repeating: "cd", count: 32),
+                            signature: String(repeating: "ef", count: 64)), DomainEvent.logCompacted),
     ]
 
     static let legacy: [Sample] = [
@@ -146,6 +152,9 @@ enum Samples {
         case .migrationApplied(let p): p
         case .migrationReverted(let p): p
         case .promptRecorded(let p): p
+        case .clientErased(let p): p
+        case .checkpointSigned(let p): p
+        case .logCompacted(let p): p
         case .unknown(let type, _): type
         }
     }

@@ -87,9 +87,9 @@ struct FailureHandlingTests {
             let text = decision.attempts.dropLast().map { ($0.error ?? "") + $0.validationErrors.joined(separator: " ") }.joined(separator: " ")
             #expect(text.contains(reason), "\(text)")
         }
-        // The prompt is in the log once, by its hash.
+        // The prompt is in the log once, by its hash, on the client's stream.
         let hash = try #require(decision.promptHash)
-        let prompt = try #require(try await engine.prompt(hash: hash))
+        let prompt = try #require(try await engine.prompt(hash: hash, clientID: "c1"))
         #expect(prompt.user.contains("Theme: \(workout.theme)"))
         #expect(server.received.first?.prompt == prompt.user)
         // A repair sends the conversation so far and the problems.

@@ -40,13 +40,18 @@ struct ModelCoachFlowTests {
         #expect(broken.decision?.promptTemplate == "mesocycle@1")
         let workout = try #require(try history.workout(on: LocalDate("2026-03-11")!)?.event)
         #expect(workout.blocks.map(\.name) == ["Warm-up", "Main work", "Cooldown"])
-        // Two clients with the same profile send the same prompts: each is stored once.
+        // Two clients with the same profile send the same prompts: each client's is stored on
+        // their own stream, under their key, so that erasing one leaves the other's.
         let prompts = try await engine.database.read { db in
             try Row.fetchAll(db, sql: "SELECT template, count(*) FROM prompts GROUP BY template ORDER BY template").map { "\($0[0] as String)=\($0[1] as Int)" }
         }
-        #expect(prompts == ["daily-workout@1=1", "mesocycle@1=1", "plan@1=1"])
-        let promptEvents = try await engine.store.readStream(Engine.promptsStream, from: 1)
+        #expect(prompts == ["daily-workout@1=2", "mesocycle@1=2", "plan@1=2"])
+        let promptEvents = try await engine.store.readStream(Engine.clientStream("c1"), from: 1).filter { $0.type == PromptRecorded.eventType }
         #expect(promptEvents.count == 3)
+        let clearText = try await engine.database.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE CAST(payload AS TEXT) LIKE '%Theme: Full Body Strength%'")
+        }
+        #expect(clearText == 0, "prompts and the model's answers are sealed in the log")
         let calls = server.received.count
         #expect(calls == 6, "two plans, two breakdowns, two workouts")
         let stats = try await engine.stats()
@@ -77,6 +82,18 @@ struct ModelCoachFlowTests {
         let audit = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect((audit["prompt"] as? [String: Any])?["template"] as? String == "plan@1")
         #expect(((audit["decision"] as? [String: Any])?["attempts"] as? [Any])?.count == 1)
+
+        // Erasing c1 erases their prompts and the model's answers; c2's stay.
+        let erased = try await periodize(["erase", "c1", "--db", db, "--reason", "request 3"])
+        #expect(erased.status == 0, "\(erased.stderr)")
+        for (client, readable) in [("c1", false), ("c2", true)] {
+            let full = try await periodize(["audit", client, "--db", db, "--date", "2026-03-11", "--full"])
+            #expect(full.status == 0, "\(full.stderr)")
+            #expect(full.stdout.contains("Theme: Full Body Strength") == readable, "\(client)'s prompt text")
+            #expect(full.stdout.contains("[erased]") != readable, "\(client)'s prompt and raw answer")
+        }
+        let verified = try await periodize(["verify", "--db", db])
+        #expect(verified.status == 0, "\(verified.stderr)")
     }
 
     @Test func aMissingKeyStopsTheCommandAtStart() async throws {

@@ -6,7 +6,7 @@ import ReadModelsSQLite
 extension Engine {
     /// The SQLite log behind this engine (tests look at its tables directly).
     public var sqliteStore: SQLiteEventStore {
-        guard let store = store as? SQLiteEventStore else { preconditionFailure("the engine's log is not SQLite") }
+        guard let store = store.storedBytes as? SQLiteEventStore else { preconditionFailure("the engine's log is not SQLite") }
         return store
     }
 

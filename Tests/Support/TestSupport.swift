@@ -130,6 +130,11 @@ public final class ManualClock: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         return now
     }
+
+    public func set(_ date: Date) {
+        lock.lock(); defer { lock.unlock() }
+        now = date
+    }
 }
 
 /// Reads pipes with `read(2)`, retrying on EINTR (Foundation's `FileHandle` traps on it, and

@@ -1,0 +1,127 @@
+import ArgumentParser
+import Checkpoints
+import EventLog
+import Foundation
+import Periodize
+import PeriodizeApp
+
+struct EraseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "erase",
+        abstract: "Erase a client: record the erasure, then destroy their data key.",
+        discussion: """
+            From then on every personal field of theirs reads as erased (show, audit, events,
+            rebuilds and replays); their training history stays. Fields stored before
+            encryption stay in the clear until `periodize compact --into NEW` and the old
+            file's deletion.
+            """)
+
+    @OptionGroup var store: StoreOptions
+    @Argument var client: String
+    @Option(help: "Why (kept in the log, not personal: a ticket number, not the person's words).") var reason: String
+
+    func run() async throws {
+        let engine = try await store.openEngine()
+        defer { try? engine.close() }
+        let report = try await engine.erase(clientID: client, reason: reason)
+        print("\(report.alreadyErased ? "already erased" : "erased") \(report.clientID) (event at position \(report.position)); data key destroyed")
+        if report.plaintextEvents > 0 {
+            print("warning: \(report.plaintextEvents) events of \(client) were stored before encryption: their personal fields stay in \(store.db) until `periodize compact --into NEW` and the old file's deletion")
+        }
+    }
+}
+
+struct CheckpointCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checkpoint",
+        abstract: "Sign the chain's head now (Ed25519, key from PERIODIZE_SIGNING_KEY or PERIODIZE_SIGNING_KEY_FILE).",
+        subcommands: [Sign.self, KeyGen.self, List.self],
+        defaultSubcommand: Sign.self)
+
+    struct Sign: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "sign", abstract: "Sign the chain's head now and keep the checkpoint in the log.")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let configuration = try store.configuration()
+            guard configuration.signer != nil else {
+                throw CheckpointError("no signing key: set \(CheckpointSigner.keyVariable) or \(CheckpointSigner.keyFileVariable) (make one with `periodize checkpoint keygen`)")
+            }
+            let engine = try await makeEngine(configuration)
+            defer { try? engine.close() }
+            let checkpoint = try await engine.checkpoint()
+            print("checkpoint \(checkpoint.position) \(checkpoint.hash) signed at \(checkpoint.signedAt) by \(checkpoint.publicKey)")
+        }
+    }
+
+    struct KeyGen: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "keygen", abstract: "Make a signing key: the private key into a file (mode 0600), the public key printed.")
+        @Option(help: "Where to write the private key (it must not exist).") var out: String
+
+        func run() throws {
+            guard !FileManager.default.fileExists(atPath: out) else {
+                throw CommandFailure(message: "error: \(out) already exists", exitCode: CommandFailure.usage)
+            }
+            let key = CheckpointSigner.generate()
+            guard FileManager.default.createFile(atPath: out, contents: Data((key.privateKey + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw CommandFailure(message: "error: cannot write \(out)")
+            }
+            print("public key \(key.publicKey)")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Every checkpoint in the log (JSON Lines with --json, to keep elsewhere).")
+        @OptionGroup var store: StoreOptions
+        @Flag var json = false
+
+        func run() async throws {
+            let engine = try await store.openEngine()
+            defer { try? engine.close() }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            for (_, checkpoint) in try await engine.checkpoints() {
+                if json {
+                    print(String(decoding: try encoder.encode(checkpoint), as: UTF8.self))
+                } else {
+                    print("\(checkpoint.position)\t\(checkpoint.hash)\t\(checkpoint.signedAt)\t\(checkpoint.publicKey)")
+                }
+            }
+        }
+    }
+}
+
+struct CompactCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compact",
+        abstract: "Copy the log into a new file with every personal field encrypted and a chain of its own, bound to the old head by a signed statement.",
+        discussion: """
+            For logs with events from before encryption: their personal fields are encrypted in
+            the copy (an erased client's are written as erased). The copy ends with a
+            `LogCompacted` event signed with PERIODIZE_SIGNING_KEY. Delete the old file (and its
+            backups) afterwards: it still holds the plaintext.
+            """)
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "The new file (it must not exist).") var into: String
+
+    func run() async throws {
+        let configuration = try store.configuration()
+        guard let signer = configuration.signer else {
+            throw CheckpointError("compact signs its statement: set \(CheckpointSigner.keyVariable) or \(CheckpointSigner.keyFileVariable)")
+        }
+        guard !FileManager.default.fileExists(atPath: into) else {
+            throw CommandFailure(message: "error: \(into) already exists; compact writes a new file", exitCode: CommandFailure.usage)
+        }
+        let engine = try await makeEngine(configuration)
+        defer { try? engine.close() }
+        let report = try await compactLog(engine, configuration: configuration, signer: signer, into: into) { done in
+            Terminal.progress("compact", Int64(done), 0)
+        }
+        Terminal.done()
+        print("compacted \(report.events) events into \(into): \(report.fieldsEncrypted) personal fields encrypted, \(report.fieldsErased) of erased clients written as erased")
+        print("old head \(report.sourcePosition) \(report.sourceHash)")
+        print("new head \(report.position) \(report.hash) (LogCompacted at \(report.statementPosition))")
+    }
+}

@@ -1,0 +1,109 @@
+import EventLog
+import Events
+import Foundation
+
+/// The log with personal fields encrypted: appends to a client's stream (`client-<id>`) seal
+/// the fields each event type declares personal under that client's key before the store
+/// sees them; reads open them again (or show them as erased once the key is destroyed).
+/// Everything the chain covers is the stored, sealed bytes, so the chain never depends on a
+/// key: `verifyChain`, exports and imports go to the stored bytes as they are.
+///
+/// The appender's plaintext rides along as ``NewEvent/currentPayload`` so the inline
+/// read-models need not open what was just sealed.
+public final class SealingEventStore: WrappingEventStore {
+    public let stored: any EventStore
+    public let vault: Vault
+
+    public init(_ stored: any EventStore, vault: Vault) {
+        self.stored = stored
+        self.vault = vault
+    }
+
+    /// The client a stream holds personal data of: `client-<id>` -> `<id>`.
+    public static func owner(of stream: String) -> String? {
+        stream.hasPrefix("client-") ? String(stream.dropFirst("client-".count)) : nil
+    }
+
+    /// `events` as they are stored on `stream`.
+    public func sealed(_ events: [NewEvent], on stream: String) throws -> [NewEvent] {
+        guard let owner = Self.owner(of: stream) else { return events }
+        return try events.map { event in
+            let fields = EventCatalog.personalFields(type: event.type, schemaVersion: event.schemaVersion)
+            guard !fields.isEmpty else { return event }
+            let result = try vault.seal(event.payload, fields: fields, owner: owner, eventID: event.eventID)
+            guard result.sealed > 0 else { return event }
+            var copy = event
+            copy.payload = result.payload
+            if copy.currentPayload == nil, EventCatalog.currentVersions[event.type] == event.schemaVersion {
+                copy.currentPayload = event.payload
+            }
+            return copy
+        }
+    }
+
+    /// `event` with its personal fields opened (its hash is the stored bytes', unchanged). An
+    /// erased client's fields stored in the clear (before encryption) read as erased too.
+    public func opened(_ event: RecordedEvent) throws -> RecordedEvent {
+        var plain = try vault.open(event.payload).map { Data($0) }
+        if let owner = Self.owner(of: event.streamID), try vault.isErased(owner: owner) {
+            let fields = EventCatalog.personalFields(type: event.type, schemaVersion: event.schemaVersion)
+            if !fields.isEmpty {
+                let redacted = Vault.redact(plain ?? event.payload, fields: fields)
+                if redacted.redacted > 0 { plain = redacted.payload }
+            }
+        }
+        guard let plain else { return event }
+        return RecordedEvent(
+            position: event.position, streamID: event.streamID, streamVersion: event.streamVersion, eventID: event.eventID,
+            type: event.type, schemaVersion: event.schemaVersion, payload: plain, metadata: event.metadata,
+            previousHash: event.previousHash, hash: event.hash)
+    }
+
+    // MARK: EventStore
+
+    @discardableResult
+    public func append(_ events: [NewEvent], to stream: String, expected: ExpectedVersion) async throws -> AppendResult {
+        try await stored.append(try sealed(events, on: stream), to: stream, expected: expected)
+    }
+
+    @discardableResult
+    public func appendAll(_ batches: [(stream: String, events: [NewEvent], expected: ExpectedVersion)]) async throws -> [AppendResult] {
+        try await stored.appendAll(try batches.map { (stream: $0.stream, events: try sealed($0.events, on: $0.stream), expected: $0.expected) })
+    }
+
+    public func readStream(_ stream: String, from version: Int64) async throws -> [RecordedEvent] {
+        try await stored.readStream(stream, from: version).map(opened)
+    }
+
+    public func readAll(from position: Int64, batchSize: Int) -> EventLogSequence {
+        let stored = stored
+        return EventLogSequence(start: position, batchSize: batchSize) { [self] from, limit in
+            for try await batch in stored.readAll(from: from, batchSize: limit).batches {
+                return try batch.map(opened)
+            }
+            return []
+        }
+    }
+
+    public func headPosition() async throws -> Int64 { try await stored.headPosition() }
+
+    public func streamVersion(_ stream: String) async throws -> Int64 { try await stored.streamVersion(stream) }
+
+    public func forEachEvent(matching filter: EventFilter, _ body: @escaping @Sendable (RecordedEvent) throws -> Void) async throws {
+        try await stored.forEachEvent(matching: filter) { [self] event in try body(try opened(event)) }
+    }
+
+    public func lastPosition(recordedAtOrBefore timestamp: Timestamp) async throws -> Int64 {
+        try await stored.lastPosition(recordedAtOrBefore: timestamp)
+    }
+
+    public func verifyChain(progress: (@Sendable (Int64) -> Void)?) async throws -> ChainReport {
+        try await stored.verifyChain(progress: progress)
+    }
+
+    public func importEvents(from path: String, progress: (@Sendable (Int) -> Void)?) async throws -> ImportReport {
+        try await stored.importEvents(from: path, progress: progress)
+    }
+
+    public func close() throws { try stored.close() }
+}
