@@ -200,26 +200,14 @@ public final class CheckpointingEventStore: WrappingEventStore {
     }
 
     public func readAll(from position: Int64, batchSize: Int) -> EventLogSequence { stored.readAll(from: position, batchSize: batchSize) }
-    public func headPosition() async throws -> Int64 { try await stored.headPosition() }
-    public func streamVersion(_ stream: String) async throws -> Int64 { try await stored.streamVersion(stream) }
 
     public func forEachEvent(matching filter: EventFilter, _ body: @escaping @Sendable (RecordedEvent) throws -> Void) async throws {
         try await stored.forEachEvent(matching: filter, body)
     }
 
-    public func lastPosition(recordedAtOrBefore timestamp: Timestamp) async throws -> Int64 {
-        try await stored.lastPosition(recordedAtOrBefore: timestamp)
-    }
 
-    public func verifyChain(progress: (@Sendable (Int64) -> Void)?) async throws -> ChainReport {
-        try await stored.verifyChain(progress: progress)
-    }
 
-    public func importEvents(from path: String, progress: (@Sendable (Int) -> Void)?) async throws -> ImportReport {
-        try await stored.importEvents(from: path, progress: progress)
-    }
 
-    public func close() throws { try stored.close() }
 }
 
 /// What checking the checkpoints against a public key found.

@@ -58,6 +58,26 @@ public protocol WrappingEventStore: EventStore {
     var stored: any EventStore { get }
 }
 
+/// What a wrapper leaves as the store behind it does it.
+extension WrappingEventStore {
+    public func headPosition() async throws -> Int64 { try await stored.headPosition() }
+    public func streamVersion(_ stream: String) async throws -> Int64 { try await stored.streamVersion(stream) }
+
+    public func lastPosition(recordedAtOrBefore timestamp: Timestamp) async throws -> Int64 {
+        try await stored.lastPosition(recordedAtOrBefore: timestamp)
+    }
+
+    public func verifyChain(progress: (@Sendable (Int64) -> Void)?) async throws -> ChainReport {
+        try await stored.verifyChain(progress: progress)
+    }
+
+    public func importEvents(from path: String, progress: (@Sendable (Int) -> Void)?) async throws -> ImportReport {
+        try await stored.importEvents(from: path, progress: progress)
+    }
+
+    public func close() throws { try stored.close() }
+}
+
 extension EventStore {
     /// The store that holds the bytes, past any wrapper.
     public var storedBytes: any EventStore {

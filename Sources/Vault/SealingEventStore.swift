@@ -85,25 +85,13 @@ public final class SealingEventStore: WrappingEventStore {
         }
     }
 
-    public func headPosition() async throws -> Int64 { try await stored.headPosition() }
 
-    public func streamVersion(_ stream: String) async throws -> Int64 { try await stored.streamVersion(stream) }
 
     public func forEachEvent(matching filter: EventFilter, _ body: @escaping @Sendable (RecordedEvent) throws -> Void) async throws {
         try await stored.forEachEvent(matching: filter) { [self] event in try body(try opened(event)) }
     }
 
-    public func lastPosition(recordedAtOrBefore timestamp: Timestamp) async throws -> Int64 {
-        try await stored.lastPosition(recordedAtOrBefore: timestamp)
-    }
 
-    public func verifyChain(progress: (@Sendable (Int64) -> Void)?) async throws -> ChainReport {
-        try await stored.verifyChain(progress: progress)
-    }
 
-    public func importEvents(from path: String, progress: (@Sendable (Int) -> Void)?) async throws -> ImportReport {
-        try await stored.importEvents(from: path, progress: progress)
-    }
 
-    public func close() throws { try stored.close() }
 }
