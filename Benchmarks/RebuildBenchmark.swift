@@ -42,7 +42,8 @@ enum RebuildBenchmark {
 
     /// Times a full rebuild of the log at `path` alone (no baseline), for profiling.
     static func rebuildOnly(path: String) async throws {
-        let readModels = ReadModels()
+        let sealed = try await SQLiteEventStore(path: path).database.read { db in try db.tableExists("vault_keys") }
+        let readModels = ReadModels(opener: sealed ? Vault(keys: try SQLiteDataKeyStore(path: path, master: nil)) : nil)
         let store = try SQLiteEventStore(path: path, configuration: .init(hook: readModels))
         try await store.database.write { db in _ = try readModels.prepare(db) }
         let head = try await store.headPosition()

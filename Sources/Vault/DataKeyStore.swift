@@ -53,6 +53,11 @@ public protocol DataKeyStore: Sendable {
     /// Erasures begun and not finished.
     func pendingErasures() throws -> [PendingErasure]
     func isErased(owner: String) throws -> Bool
+    /// How many keys were destroyed so far (cheap: asked every second to notice erasures by
+    /// other processes).
+    func erasedCount() throws -> Int
+    /// Every destroyed key's owner and id.
+    func erasedKeys() throws -> [(owner: String, id: Int64)]
 }
 
 /// A vault failure: a code to match on and one line for people.

@@ -18,11 +18,15 @@ import Synchronization
 public final class Vault: PayloadOpener {
     public let keys: any DataKeyStore
     private let cache = Mutex<Cache>(Cache())
+    /// How often keys cached here are checked against erasures made by other processes.
+    public let erasureCheckInterval: Duration
 
     private struct Cache {
         var byID: [Int64: Entry] = [:]
         var byOwner: [String: Int64] = [:]
         var erased: [String: Bool] = [:]
+        var checkedAt: ContinuousClock.Instant?
+        var erasedCount = 0
     }
 
     /// A key ready to use: its two derived keys, or nothing once erased.
@@ -31,18 +35,62 @@ public final class Vault: PayloadOpener {
         let derived: Derived?
     }
 
+    /// The keys derived from a data key (HKDF-SHA256): one encrypts, one makes nonces. Opening
+    /// needs only the first, so the second is derived when a sealing first needs it.
     struct Derived: Sendable {
+        let material: SymmetricKey
         let encryption: SymmetricKey
-        let nonce: SymmetricKey
+        let nonce: SymmetricKey?
 
-        init(_ key: DataKey) {
+        init(_ key: DataKey, sealing: Bool = false) {
+            material = key.material
             encryption = HKDF<SHA256>.deriveKey(inputKeyMaterial: key.material, info: Data("periodize-vault-v1 encryption".utf8), outputByteCount: 32)
-            nonce = HKDF<SHA256>.deriveKey(inputKeyMaterial: key.material, info: Data("periodize-vault-v1 nonce".utf8), outputByteCount: 32)
+            nonce = sealing ? Self.nonceKey(key.material) : nil
+        }
+
+        private init(material: SymmetricKey, encryption: SymmetricKey, nonce: SymmetricKey) {
+            self.material = material
+            self.encryption = encryption
+            self.nonce = nonce
+        }
+
+        static func nonceKey(_ material: SymmetricKey) -> SymmetricKey {
+            HKDF<SHA256>.deriveKey(inputKeyMaterial: material, info: Data("periodize-vault-v1 nonce".utf8), outputByteCount: 32)
+        }
+
+        /// These keys with the nonce key derived.
+        var forSealing: Derived {
+            nonce == nil ? Derived(material: material, encryption: encryption, nonce: Self.nonceKey(material)) : self
         }
     }
 
-    public init(keys: any DataKeyStore) {
+    public init(keys: any DataKeyStore, erasureCheckInterval: Duration = .seconds(1)) {
         self.keys = keys
+        self.erasureCheckInterval = erasureCheckInterval
+    }
+
+    /// Another process may have destroyed a key this one holds: at most once per
+    /// `erasureCheckInterval`, count the destroyed keys, and when the count moved, forget
+    /// every destroyed one. An erasure is thus in force in every process within that interval.
+    private func noticeErasures() throws {
+        let now = ContinuousClock.now
+        let due = cache.withLock { cache -> Bool in
+            guard cache.checkedAt.map({ now - $0 >= erasureCheckInterval }) ?? true else { return false }
+            cache.checkedAt = now
+            return true
+        }
+        guard due else { return }
+        let count = try keys.erasedCount()
+        guard cache.withLock({ $0.erasedCount != count }) else { return }
+        let erased = try keys.erasedKeys()
+        cache.withLock { cache in
+            cache.erasedCount = count
+            for (owner, id) in erased {
+                cache.byID[id] = Entry(id: id, derived: nil)
+                cache.byOwner[owner] = id
+                cache.erased[owner] = true
+            }
+        }
     }
 
     /// Reads every key into memory (before a rebuild, which opens many owners' fields).
@@ -77,6 +125,7 @@ public final class Vault: PayloadOpener {
     /// Whether the owner's key was destroyed (asked of the key store once per owner and
     /// process, then remembered).
     public func isErased(owner: String) throws -> Bool {
+        try noticeErasures()
         if let known = cache.withLock({ $0.erased[owner] }) { return known }
         let erased = try keys.isErased(owner: owner)
         cache.withLock { $0.erased[owner] = erased }
@@ -84,12 +133,16 @@ public final class Vault: PayloadOpener {
     }
 
     private func sealingKey(owner: String) throws -> (id: Int64, derived: Derived) {
+        try noticeErasures()
         if let found = cache.withLock({ cache in cache.byOwner[owner].flatMap { cache.byID[$0] } }) {
             guard let derived = found.derived else { throw VaultError(.erased, "client \(owner) was erased: nothing personal can be stored for them") }
-            return (found.id, derived)
+            if derived.nonce != nil { return (found.id, derived) }
+            let sealing = derived.forSealing
+            cache.withLock { cache in cache.byID[found.id] = Entry(id: found.id, derived: sealing) }
+            return (found.id, sealing)
         }
         let key = try keys.key(for: owner)
-        let derived = Derived(key)
+        let derived = Derived(key, sealing: true)
         cache.withLock { cache in
             cache.byID[key.id] = Entry(id: key.id, derived: derived)
             cache.byOwner[owner] = key.id
@@ -98,6 +151,7 @@ public final class Vault: PayloadOpener {
     }
 
     private func openingKey(id: Int64) throws -> Derived? {
+        try noticeErasures()
         if let found = cache.withLock({ $0.byID[id] }) { return found.derived }
         guard let state = try keys.key(id: id) else {
             throw VaultError(.unknownKey, "a sealed field names data key \(id), which this log's key table does not hold (were the keys restored with the log?)")
@@ -156,19 +210,31 @@ public final class Vault: PayloadOpener {
         let occurrence: Int
     }
 
+    typealias Component = (key: [UInt8], each: Bool)
+
+    /// Field paths split into components, once per list of fields (one list per event type).
+    private static let parsedPaths = Mutex<[[String]: [[Component]]]>([:])
+
+    private static func components(_ fields: [String]) -> [[Component]] {
+        if let found = parsedPaths.withLock({ $0[fields] }) { return found }
+        let parsed = fields.map { path in
+            path.split(separator: ".").map { part -> Component in
+                part.hasSuffix("[]") ? (key: Array(part.dropLast(2).utf8), each: true) : (key: Array(part.utf8), each: false)
+            }
+        }
+        parsedPaths.withLock { $0[fields] = parsed }
+        return parsed
+    }
+
     static func plaintextSpans(_ bytes: [UInt8], fields: [String]) -> [Span] {
         var spans: [Span] = []
         var scanner = JSONScan(bytes: bytes, index: 0)
         scanner.skipSpace()
-        let start = scanner.index
-        guard scanner.skipValue() else { return [] }
-        let whole = start..<scanner.index
-        for path in fields {
-            let components = path.split(separator: ".").map { part in
-                part.hasSuffix("[]") ? (key: Array(part.dropLast(2).utf8), each: true) : (key: Array(part.utf8), each: false)
-            }
+        // The payload's own fields are scanned once for every path.
+        guard let top = scanner.objectFields() else { return [] }
+        for (path, components) in zip(fields, components(fields)) where !components.isEmpty {
             var found: [Range<Int>] = []
-            locate(bytes, whole, components[...], &found)
+            locate(bytes, top, components[...], &found)
             for (occurrence, range) in found.enumerated() {
                 guard let kind = kind(of: bytes[range.lowerBound]), !isToken(bytes, at: range.lowerBound) else { continue }
                 spans.append(Span(range: range, kind: kind, path: path, occurrence: occurrence))
@@ -177,19 +243,25 @@ public final class Vault: PayloadOpener {
         return spans
     }
 
-    /// The value ranges at `components` under the value at `range`.
-    private static func locate(_ bytes: [UInt8], _ range: Range<Int>, _ components: ArraySlice<(key: [UInt8], each: Bool)>, _ found: inout [Range<Int>]) {
-        guard let first = components.first else { found.append(range); return }
-        var scanner = JSONScan(bytes: bytes, index: range.lowerBound)
-        guard let fields = scanner.objectFields() else { return }
-        guard let field = fields.first(where: { bytes[$0.key].elementsEqual(first.key) }) else { return }
+    /// The value ranges at `components` (not empty) under an object whose fields are `fields`.
+    private static func locate(
+        _ bytes: [UInt8], _ fields: [(key: Range<Int>, value: Range<Int>)], _ components: ArraySlice<Component>, _ found: inout [Range<Int>]
+    ) {
+        guard let first = components.first,
+              let field = fields.first(where: { bytes[$0.key].elementsEqual(first.key) }) else { return }
         let rest = components.dropFirst()
+        func descend(_ range: Range<Int>) {
+            guard !rest.isEmpty else { found.append(range); return }
+            var scanner = JSONScan(bytes: bytes, index: range.lowerBound)
+            guard let inner = scanner.objectFields() else { return }
+            locate(bytes, inner, rest, &found)
+        }
         if first.each {
             var inner = JSONScan(bytes: bytes, index: field.value.lowerBound)
             guard let elements = inner.arrayElements() else { return }
-            for element in elements { locate(bytes, element, rest, &found) }
+            for element in elements { descend(element) }
         } else {
-            locate(bytes, field.value, rest, &found)
+            descend(field.value)
         }
     }
 
@@ -214,20 +286,21 @@ public final class Vault: PayloadOpener {
     private func sealValue(
         _ plaintext: ArraySlice<UInt8>, kind: UInt8, keyID: Int64, key: Derived, eventID: UUID, path: String, occurrence: Int
     ) throws -> [UInt8] {
-        var material = [UInt8]()
-        material.reserveCapacity(plaintext.count + path.utf8.count + 24)
-        withUnsafeBytes(of: eventID.uuid) { material.append(contentsOf: $0) }
-        material.append(contentsOf: path.utf8)
-        material.append(0)
-        withUnsafeBytes(of: UInt32(occurrence).bigEndian) { material.append(contentsOf: $0) }
-        material.append(contentsOf: plaintext)
-        let mac = HMAC<SHA256>.authenticationCode(for: material, using: key.nonce)
-        let nonce = try AES.GCM.Nonce(data: Data(mac).prefix(12))
-        let box = try AES.GCM.seal(Array(plaintext), using: key.encryption, nonce: nonce, authenticating: Self.aad(keyID))
+        var header = [UInt8]()
+        header.reserveCapacity(path.utf8.count + 21)
+        withUnsafeBytes(of: eventID.uuid) { header.append(contentsOf: $0) }
+        header.append(contentsOf: path.utf8)
+        header.append(0)
+        withUnsafeBytes(of: UInt32(occurrence).bigEndian) { header.append(contentsOf: $0) }
+        var mac = HMAC<SHA256>(key: key.nonce ?? Derived.nonceKey(key.material))
+        mac.update(data: header)
+        mac.update(data: plaintext)
+        let nonce = try AES.GCM.Nonce(data: Data(mac.finalize()).prefix(12))
+        let box = try AES.GCM.seal(plaintext, using: key.encryption, nonce: nonce, authenticating: Self.aad(keyID))
         var token = Self.tokenPrefix
         token.append(contentsOf: "\(keyID):".utf8)
         token.append(kind)
-        token.append(contentsOf: box.combined!.base64EncodedString().utf8)
+        token.append(contentsOf: box.combined!.base64EncodedData())
         token.append(UInt8(ascii: "\""))
         return token
     }

@@ -183,6 +183,16 @@ public final class SQLiteDataKeyStore: DataKeyStore {
         }
     }
 
+    public func erasedCount() throws -> Int {
+        try run { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM vault_keys WHERE erased_at IS NOT NULL") ?? 0 }
+    }
+
+    public func erasedKeys() throws -> [(owner: String, id: Int64)] {
+        try run { db in
+            try Row.fetchAll(db, sql: "SELECT owner, key_id FROM vault_keys WHERE erased_at IS NOT NULL").map { ($0[0], $0[1]) }
+        }
+    }
+
     /// Copies every key row into the file at `path` (a replay or compaction target).
     public func copyKeys(into path: String) throws {
         try run { db in

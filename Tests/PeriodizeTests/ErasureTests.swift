@@ -206,6 +206,24 @@ struct ErasureTests {
         #expect(verify.status == 0, "\(verify.stderr)")
     }
 
+    @Test func anErasureByAnotherProcessIsInForceHereWithinASecond() async throws {
+        let folder = TemporaryDirectory()
+        let path = folder.path("log.sqlite")
+        let engine = try await makeEngine(EngineConfiguration(path: path))
+        defer { try? engine.close() }
+        try await engine.enroll(enrollment("c1"))
+        #expect(try await engine.history(of: "c1").client?.name == "Avery Chen", "c1's key is now cached in this process")
+        let erased = try await PeriodizeBinary.runInBackground(["erase", "c1", "--reason", "ticket 8", "--db", path])
+        #expect(erased.status == 0, "\(erased.stderr)")
+        try await Task.sleep(for: .milliseconds(1100))
+        let vault = try #require(engine.vault)
+        #expect(try vault.isErased(owner: "c1"))
+        let update = try engine.newEvent(ClientUpdated(clientId: "c1", name: "Avery Again"))
+        await #expect(throws: VaultError.self) { try await engine.store.append(update, to: Engine.clientStream("c1"), expected: .any) }
+        let events = try await engine.store.readStream(Engine.clientStream("c1"))
+        #expect(String(decoding: events[0].payload, as: UTF8.self).contains("\"name\":\"[erased]\""), "this process reads it erased too")
+    }
+
     @Test func aMissingOrWrongMasterKeyStopsWithOneLine() async throws {
         let folder = TemporaryDirectory()
         let path = folder.path("log.sqlite")
