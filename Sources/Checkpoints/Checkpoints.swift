@@ -108,6 +108,8 @@ public struct CheckpointVerifier: Sendable {
 
 /// The stream that holds checkpoints.
 public let checkpointsStream = "$checkpoints"
+/// The stream that holds a compacted log's `LogCompacted` statement.
+public let compactionStream = "$log"
 
 /// The log, writing a signed checkpoint of its head after every `every` events appended
 /// through it (and on demand, ``checkpoint(at:)``).
@@ -220,6 +222,11 @@ public struct CheckpointReport: Sendable {
     public var failure: String?
     /// Events after the newest checkpoint (not covered by any signature).
     public var unsigned: Int64 = 0
+    /// Checkpoints copied from the log this one was compacted from: they vouch for that
+    /// log's chain, which the signed `LogCompacted` binds to this one.
+    public var ofSourceLog: Int = 0
+    /// `LogCompacted` statements whose signature and hash hold.
+    public var compactions: Int = 0
 
     public init() {}
 }
@@ -231,8 +238,33 @@ extension EventStore {
     public func checkCheckpoints(_ verifier: CheckpointVerifier) async throws -> CheckpointReport {
         var report = CheckpointReport()
         let raw = storedBytes
+        func storedHash(at position: Int64) async throws -> Data? {
+            for try await at in raw.readAll(from: position, batchSize: 1) { return at.position == position ? at.hash : nil }
+            return nil
+        }
+        // A compacted log starts with a copy of the old one: the statement that binds the two
+        // is checked, and the old log's checkpoints are left to it.
+        var copiedThrough: Int64 = 0
+        for event in try await raw.readStream(compactionStream, from: 1) {
+            guard let compaction = try? EventCoding.decode(LogCompacted.self, from: event.payload) else {
+                report.failure = "position \(event.position): a compaction statement that does not decode"
+                return report
+            }
+            guard compaction.publicKey == verifier.publicKeyHex else { report.otherKeys += 1; continue }
+            guard verifier.holds(compaction) else {
+                report.failure = "position \(event.position): the compaction statement has a signature that does not hold"
+                return report
+            }
+            guard try await storedHash(at: compaction.position)?.hexString == compaction.hash else {
+                report.failure = "position \(compaction.position): the chain does not pass through the head the compaction statement signed"
+                return report
+            }
+            report.compactions += 1
+            copiedThrough = max(copiedThrough, compaction.position)
+        }
         for event in try await raw.readStream(checkpointsStream, from: 1) {
             guard report.failure == nil else { break }
+            if event.position <= copiedThrough { report.ofSourceLog += 1; continue }
             guard let checkpoint = try? EventCoding.decode(CheckpointSigned.self, from: event.payload) else {
                 report.failure = "position \(event.position): a checkpoint that does not decode"
                 continue
@@ -242,11 +274,7 @@ extension EventStore {
                 report.failure = "position \(event.position): the checkpoint of position \(checkpoint.position) has a signature that does not hold"
                 continue
             }
-            var stored: Data?
-            for try await at in raw.readAll(from: checkpoint.position, batchSize: 1) {
-                if at.position == checkpoint.position { stored = at.hash }
-                break
-            }
+            let stored = try await storedHash(at: checkpoint.position)
             guard let stored, stored.hexString == checkpoint.hash else {
                 report.failure = "position \(checkpoint.position): the chain does not pass through the checkpoint signed at \(checkpoint.signedAt) (hash \(stored?.hexString ?? "missing"), signed \(checkpoint.hash))"
                 continue

@@ -96,7 +96,9 @@ public func compactLog(
         let statement = LogCompacted(
             sourcePosition: sourceHead.0, sourceHash: sourceHead.1.hexString, position: imported.headPosition, hash: newHash,
             fieldsEncrypted: encrypted, compactedAt: at, publicKey: signer.publicKeyHex, signature: try signer.sign(message))
-        let appended = try await engine.append(statement, to: "$log", expected: .noStream, actor: "compact")
+        let appended = try await engine.append(statement, to: compactionStream, expected: .noStream, actor: "compact")
+        // The new chain's first checkpoint, over everything copied and the statement.
+        try await CheckpointingEventStore(engine.store, signer: signer, every: .max, clock: configuration.clock).checkpoint()
         return CompactionReport(
             events: count, fieldsEncrypted: encrypted, fieldsErased: erased, sourcePosition: sourceHead.0, sourceHash: sourceHead.1.hexString,
             position: imported.headPosition, hash: newHash, statementPosition: appended.positions[0])

@@ -212,5 +212,9 @@ struct IntegrityTests {
         #expect(try #require(CheckpointVerifier(publicKey: Self.publicKey)).holds(compaction))
         #expect(compaction.sourceHash == oldHead.headHash.hexString && compaction.hash == compacted.hash)
         #expect(try await copy.hash(at: compaction.position)?.hexString == compaction.hash)
+        // The old log's checkpoints vouch for the old chain; the statement and a first
+        // checkpoint of the new chain vouch for this one.
+        let checked = try await copy.store.checkCheckpoints(try #require(CheckpointVerifier(publicKey: Self.publicKey)))
+        #expect(checked.failure == nil && checked.compactions == 1 && checked.checked == 1 && checked.newest?.position == compacted.statementPosition)
     }
 }
