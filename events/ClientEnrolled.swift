@@ -120,6 +120,9 @@ public struct ClientEnrolledV1: LegacyEventPayload {
     public var isActive: Bool
     public var createdAt: String
     public var profile: Profile?
+    /// Derived from the phone number when imported (`+1`: imperial), so that it outlives the
+    /// phone number's erasure; absent in logs imported before.
+    public var units: Units?
 
     public struct Profile: Codable, Sendable, Equatable {
         public var fitnessGoals: String
@@ -140,8 +143,9 @@ public struct ClientEnrolledV1: LegacyEventPayload {
 
     public init(
         id: String, name: String, phoneNumber: String, email: String?, timezone: String,
-        preferredSendHour: Int, isActive: Bool, createdAt: String, profile: Profile?
+        preferredSendHour: Int, isActive: Bool, createdAt: String, profile: Profile?, units: Units? = nil
     ) {
+        self.units = units
         self.id = id
         self.name = name
         self.phoneNumber = phoneNumber
@@ -161,7 +165,7 @@ public struct ClientEnrolledV1: LegacyEventPayload {
         return ClientEnrolled(
             clientId: id, name: name, phoneNumber: phoneNumber, email: email, timezone: timezone,
             preferredSendHour: preferredSendHour,
-            units: phoneNumber.hasPrefix("+1") ? .imperial : .metric,
+            units: units ?? Self.units(phoneNumber: phoneNumber),
             optedIn: true, isActive: isActive,
             profile: FitnessProfile(
                 fitnessGoals: goals,
@@ -175,6 +179,11 @@ public struct ClientEnrolledV1: LegacyEventPayload {
                 injuries: [],
                 age: profile?.age,
                 gender: profile?.gender))
+    }
+
+    /// The units a legacy client gets: imperial for a `+1` number, metric otherwise.
+    public static func units(phoneNumber: String) -> Units {
+        phoneNumber.hasPrefix("+1") ? .imperial : .metric
     }
 
     static func daysPerWeek(_ frequency: RepCount) -> Int {

@@ -36,6 +36,6 @@ extension LegacyEventPayload {
     public static var personalFields: [String] { [] }
 }
 
-/// A model's raw answers in a decision record: personal when they concern one client (they
-/// quote the profile back).
-public let decisionPersonalFields = ["decision.attempts[].rawOutput"]
+/// A decision record's personal parts: the rules that fired name the client's injuries and
+/// travel, and a model's raw answers quote the profile back.
+public let decisionPersonalFields = ["decision.rules", "decision.attempts[].rawOutput"]

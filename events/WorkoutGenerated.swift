@@ -4,7 +4,8 @@ import Foundation
 public struct WorkoutGenerated: EventPayload {
     public static let eventType = "WorkoutGenerated"
     public static let schemaVersion = 2
-    public static let personalFields = decisionPersonalFields
+    /// `modifications` name the injuries the workout works around.
+    public static let personalFields = ["modifications"] + decisionPersonalFields
 
     public var clientId: String
     public var planId: String?

@@ -8,10 +8,13 @@ import Events
 public struct GenerationAuditProjection: Projection {
     public init() {}
     public let name = "generation_audit"
-    public let version = 4
+    public let version = 5
     /// A model-written SMS carries its decision on its `MessageQueued` (on `MessageSent` in logs
     /// from before the outbox).
-    public let eventTypes: Set<String> = [PlanCreated.eventType, MesocycleBroken.eventType, WorkoutGenerated.eventType, MessageSent.eventType, MessageQueued.eventType]
+    public let eventTypes: Set<String> = [
+        PlanCreated.eventType, MesocycleBroken.eventType, WorkoutGenerated.eventType, MessageSent.eventType, MessageQueued.eventType,
+        ClientErased.eventType,
+    ]
     public let tables = [
         ProjectionTable(
             name: "generation_audit",
@@ -46,6 +49,11 @@ public struct GenerationAuditProjection: Projection {
 
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
         let j = event.json
+        if event.type == ClientErased.eventType {
+            // The rules that fired name injuries and travel: what a replay reads once the key is gone.
+            try w.run("UPDATE {generation_audit} SET rules = '[]' WHERE client_id = ?") { b in b.text(j, "clientId") }
+            return
+        }
         guard let d = j.object("decision") else { return }
         let artefact: String
         switch event.type {

@@ -6,8 +6,8 @@ import Events
 public struct WorkoutsProjection: Projection {
     public init() {}
     public let name = "workouts"
-    public let version = 1
-    public let eventTypes: Set<String> = TrainingArchive.eventTypes.union([WorkoutGenerated.eventType])
+    public let version = 2
+    public let eventTypes: Set<String> = TrainingArchive.eventTypes.union([WorkoutGenerated.eventType, ClientErased.eventType])
     public let tables = [
         ProjectionTable(
             name: "workouts",
@@ -37,6 +37,11 @@ public struct WorkoutsProjection: Projection {
         restore: "UPDATE {workouts} SET archived_by = NULL WHERE archived_by = ?")
 
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
+        if event.type == ClientErased.eventType {
+            // The swaps name the injuries worked around: what a replay reads once the key is gone.
+            try w.run("UPDATE {workouts} SET modifications = '[]' WHERE client_id = ?") { b in b.text(event.json, "clientId") }
+            return
+        }
         guard event.type == WorkoutGenerated.eventType else {
             return try TrainingArchive.apply(event, Self.archive, w)
         }

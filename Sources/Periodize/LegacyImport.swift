@@ -314,7 +314,8 @@ struct LegacyExport: Sendable {
             let enrolled = ClientEnrolledV1(
                 id: user.id, name: user.name, phoneNumber: user.phoneNumber, email: user.email, timezone: user.timezone,
                 preferredSendHour: user.preferredSendHour, isActive: user.isActive, createdAt: user.createdAt,
-                profile: profile.map { .init(fitnessGoals: $0.fitnessGoals, skillLevel: $0.skillLevel, exerciseFrequency: $0.exerciseFrequency, gender: $0.gender, age: $0.age) })
+                profile: profile.map { .init(fitnessGoals: $0.fitnessGoals, skillLevel: $0.skillLevel, exerciseFrequency: $0.exerciseFrequency, gender: $0.gender, age: $0.age) },
+                units: ClientEnrolledV1.units(phoneNumber: user.phoneNumber))
             events.append(try newEvent(enrolled, id("users", user.id), user.createdAt))
             for plan in (plansBy[user.id] ?? []).sorted(by: { $0.createdAt < $1.createdAt }) {
                 events.append(try newEvent(plan, id("fitnessPlans", plan.id), plan.createdAt))
@@ -367,7 +368,11 @@ extension Engine {
             clients: export.users.count, profiles: export.profiles.count, plans: export.plans.count, mesocycles: export.mesocycles.count,
             weeks: export.microcycles.count, workouts: export.workouts.count, messages: export.messages.count)
         let before = try await store.headPosition()
-        try await store.appendAll(streams.map { (stream: $0.stream, events: $0.events, expected: ExpectedVersion.any) })
+        // An erased client's history was imported before; it is not imported again.
+        let importing = try streams.filter { stream in
+            try !(vault?.isErased(owner: String(stream.stream.dropFirst("client-".count))) ?? false)
+        }
+        try await store.appendAll(importing.map { (stream: $0.stream, events: $0.events, expected: ExpectedVersion.any) })
         report.appended = Int(try await store.headPosition() - before)
         report.alreadyStored = streams.reduce(0) { $0 + $1.events.count } - report.appended
         return report

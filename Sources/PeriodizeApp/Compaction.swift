@@ -35,6 +35,9 @@ public func compactLog(
         throw VaultError(.storage, "compact needs a log opened with its data keys")
     }
     guard !FileManager.default.fileExists(atPath: path) else { throw EventStoreError(.invalidArgument, "\(path) already exists; compact writes a new file") }
+    guard try keys.pendingErasures().isEmpty else {
+        throw VaultError(.storage, "an erasure is under way in \(source.store.storedBytes is SQLiteEventStore ? "this log" : "the log"): run compact once it is finished")
+    }
     let raw = source.store.storedBytes
     let lines = path + ".lines"
     FileManager.default.createFile(atPath: lines, contents: nil)
@@ -79,6 +82,10 @@ public func compactLog(
             if count % 10_000 == 0 { progress?(count) }
         }
         try output.close()
+        // Compacting is for a log nothing writes to meanwhile (stop the service and cron first).
+        guard try await raw.headPosition() == sourceHead.0 else {
+            throw EventStoreError(.invalidArgument, "the log grew while it was being copied: stop every process that writes to it, then compact again")
+        }
         // The new file, its key table filled from this one's, then the copy imported.
         var target = configuration
         target.path = path
@@ -96,7 +103,7 @@ public func compactLog(
         let statement = LogCompacted(
             sourcePosition: sourceHead.0, sourceHash: sourceHead.1.hexString, position: imported.headPosition, hash: newHash,
             fieldsEncrypted: encrypted, compactedAt: at, publicKey: signer.publicKeyHex, signature: try signer.sign(message))
-        let appended = try await engine.append(statement, to: compactionStream, expected: .noStream, actor: "compact")
+        let appended = try await engine.append(statement, to: compactionStream, expected: .any, actor: "compact")
         // The new chain's first checkpoint, over everything copied and the statement.
         try await CheckpointingEventStore(engine.store, signer: signer, every: .max, clock: configuration.clock).checkpoint()
         return CompactionReport(

@@ -99,8 +99,9 @@ struct CompactCommand: AsyncParsableCommand {
         discussion: """
             For logs with events from before encryption: their personal fields are encrypted in
             the copy (an erased client's are written as erased). The copy ends with a
-            `LogCompacted` event signed with PERIODIZE_SIGNING_KEY. Delete the old file (and its
-            backups) afterwards: it still holds the plaintext.
+            `LogCompacted` event signed with PERIODIZE_SIGNING_KEY. Stop every process that writes
+            to the log first (it fails if the log grows during the copy). Delete the old file (and
+            its backups) afterwards: it still holds the plaintext.
             """)
 
     @OptionGroup var store: StoreOptions

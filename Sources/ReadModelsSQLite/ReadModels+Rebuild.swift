@@ -181,6 +181,7 @@ extension ReadModels {
     ) async throws -> Int64 {
         let routes = Routes(targets)
         let opener = opener
+        try opener?.prepareForReplay()
         // The reading side reads each batch, scans the payloads and runs the projections
         // against a recording writer; the writing side only binds and steps.
         @Sendable func load(_ from: Int64, into tape: StatementTape) async throws -> ReplayBatch {

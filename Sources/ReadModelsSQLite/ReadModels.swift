@@ -107,6 +107,7 @@ public final class ReadModels: AppendHook {
     /// from the log first; one at another version is left for its rebuild.
     public func apply(_ events: [RecordedEvent], after previousHead: Int64, in db: Database) throws {
         guard let last = events.last?.position else { return }
+        try refuseSealedFieldsOfErasedClients(events, db)
         let checkpoints = try Self.checkpoints(db)
         let writer = ProjectionWriter(player: SQLiteStatementPlayer(db: db, prefix: ""))
         var current: [any Projection] = []
@@ -124,6 +125,21 @@ public final class ReadModels: AppendHook {
         let statement = try db.cachedStatement(sql: "UPDATE projection_checkpoints SET position = ? WHERE name = ?")
         for projection in current {
             try statement.execute(arguments: [last, projection.name])
+        }
+    }
+
+    /// An erased client's personal fields are written as erased, never sealed under a key that
+    /// is gone: an append that sealed them before it could know (another process erased the
+    /// client meanwhile) is refused here, inside the transaction that serializes it after the
+    /// erasure, so the live read-models never hold what a rebuild could not open.
+    private func refuseSealedFieldsOfErasedClients(_ events: [RecordedEvent], _ db: Database) throws {
+        guard let opener else { return }
+        for event in events where event.streamID.hasPrefix("client-") && opener.holdsSealedFields(event.payload) {
+            guard try db.tableExists("clients") else { return }
+            let client = String(event.streamID.dropFirst("client-".count))
+            let erased = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT erased_position FROM clients WHERE client_id = ?"), arguments: [client])
+            if erased != nil { throw ErasedClientAppend(clientID: client) }
         }
     }
 

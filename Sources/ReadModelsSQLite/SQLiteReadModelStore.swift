@@ -223,9 +223,11 @@ public final class SQLiteReadModelStore: ReadModelQueries, ReadModelMaintenance 
     public func prompt(hash: String, clientID: String) async throws -> PromptRecorded? {
         try await read { db in
             try Row.fetchOne(db, sql: """
-                SELECT hash, client_id, template, system, user FROM prompts WHERE hash = ? AND client_id IN (?, '')
+                SELECT hash, client_id, template, system, user FROM prompts
+                WHERE hash = ? AND (client_id = ? OR (client_id = ''
+                    AND NOT EXISTS (SELECT 1 FROM clients WHERE client_id = ? AND erased_position IS NOT NULL)))
                 ORDER BY client_id DESC LIMIT 1
-                """, arguments: [hash, clientID]).map {
+                """, arguments: [hash, clientID, clientID]).map {
                 PromptRecorded(hash: $0[0], clientId: ($0[1] as String).isEmpty ? nil : $0[1], template: $0[2], system: $0[3], user: $0[4])
             }
         }

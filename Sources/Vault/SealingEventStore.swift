@@ -24,20 +24,48 @@ public final class SealingEventStore: WrappingEventStore {
         stream.hasPrefix("client-") ? String(stream.dropFirst("client-".count)) : nil
     }
 
-    /// `events` as they are stored on `stream`.
+    /// `events` as they are stored on `stream`: personal fields sealed, or, for a client who
+    /// was erased, written as erased (what their sealed fields read as now).
     public func sealed(_ events: [NewEvent], on stream: String) throws -> [NewEvent] {
         guard let owner = Self.owner(of: stream) else { return events }
+        let erased = try vault.isErased(owner: owner)
         return try events.map { event in
             let fields = EventCatalog.personalFields(type: event.type, schemaVersion: event.schemaVersion)
             guard !fields.isEmpty else { return event }
-            let result = try vault.seal(event.payload, fields: fields, owner: owner, eventID: event.eventID)
-            guard result.sealed > 0 else { return event }
             var copy = event
+            if erased {
+                let result = Vault.redact(event.payload, fields: fields)
+                guard result.redacted > 0 else { return event }
+                copy.payload = result.payload
+                copy.currentPayload = nil
+                return copy
+            }
+            let result: (payload: Data, sealed: Int)
+            do {
+                result = try vault.seal(event.payload, fields: fields, owner: owner, eventID: event.eventID)
+            } catch let error as VaultError where error.code == .erased {
+                // Erased since the check above.
+                return try sealed([event], on: stream)[0]
+            }
+            guard result.sealed > 0 else { return event }
             copy.payload = result.payload
             if copy.currentPayload == nil, EventCatalog.currentVersions[event.type] == event.schemaVersion {
                 copy.currentPayload = event.payload
             }
             return copy
+        }
+    }
+
+    /// Appends `batches` sealed; when the log refuses them because a client was erased since
+    /// they were sealed, seals them again (now written as erased) and appends once more.
+    private func appendSealed<R>(
+        _ batches: [(stream: String, events: [NewEvent])], _ append: ([[NewEvent]]) async throws -> R
+    ) async throws -> R {
+        do {
+            return try await append(try batches.map { try sealed($0.events, on: $0.stream) })
+        } catch let refused as ErasedClientAppend {
+            vault.forget(owner: refused.clientID)
+            return try await append(try batches.map { try sealed($0.events, on: $0.stream) })
         }
     }
 
@@ -63,12 +91,14 @@ public final class SealingEventStore: WrappingEventStore {
 
     @discardableResult
     public func append(_ events: [NewEvent], to stream: String, expected: ExpectedVersion) async throws -> AppendResult {
-        try await stored.append(try sealed(events, on: stream), to: stream, expected: expected)
+        try await appendSealed([(stream, events)]) { sealed in try await stored.append(sealed[0], to: stream, expected: expected) }
     }
 
     @discardableResult
     public func appendAll(_ batches: [(stream: String, events: [NewEvent], expected: ExpectedVersion)]) async throws -> [AppendResult] {
-        try await stored.appendAll(try batches.map { (stream: $0.stream, events: try sealed($0.events, on: $0.stream), expected: $0.expected) })
+        try await appendSealed(batches.map { ($0.stream, $0.events) }) { sealed in
+            try await stored.appendAll(zip(batches, sealed).map { (stream: $0.stream, events: $1, expected: $0.expected) })
+        }
     }
 
     public func readStream(_ stream: String, from version: Int64) async throws -> [RecordedEvent] {

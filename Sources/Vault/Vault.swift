@@ -93,6 +93,13 @@ public final class Vault: PayloadOpener {
         }
     }
 
+    public func holdsSealedFields(_ payload: Data) -> Bool {
+        payload.range(of: Data(Self.tokenPrefix)) != nil
+    }
+
+    /// Reads every key into memory in one query (a replay opens every client's fields).
+    public func prepareForReplay() throws { try preload() }
+
     /// Reads every key into memory (before a rebuild, which opens many owners' fields).
     public func preload() throws {
         let all = try keys.allKeys()
@@ -109,7 +116,8 @@ public final class Vault: PayloadOpener {
             }
         }
         cache.withLock { cache in
-            cache.byID.merge(entries) { _, new in new }
+            // A key known here to be destroyed stays destroyed.
+            cache.byID.merge(entries) { old, new in old.derived == nil ? old : new }
             cache.byOwner.merge(owners) { _, new in new }
         }
     }
@@ -143,10 +151,14 @@ public final class Vault: PayloadOpener {
         }
         let key = try keys.key(for: owner)
         let derived = Derived(key, sealing: true)
-        cache.withLock { cache in
+        let destroyed = cache.withLock { cache -> Bool in
+            // Destroyed here while the key was read: it stays destroyed.
+            if cache.erased[owner] == true || (cache.byID[key.id].map { $0.derived == nil } ?? false) { return true }
             cache.byID[key.id] = Entry(id: key.id, derived: derived)
             cache.byOwner[owner] = key.id
+            return false
         }
+        if destroyed { throw VaultError(.erased, "client \(owner) was erased: nothing personal can be stored for them") }
         return (key.id, derived)
     }
 
@@ -161,8 +173,11 @@ public final class Vault: PayloadOpener {
         case .live(let key): entry = Entry(id: id, derived: Derived(key))
         case .erased: entry = Entry(id: id, derived: nil)
         }
-        cache.withLock { cache in cache.byID[id] = entry }
-        return entry.derived
+        return cache.withLock { cache in
+            if let known = cache.byID[id], known.derived == nil { return nil }
+            cache.byID[id] = entry
+            return entry.derived
+        }
     }
 
     // MARK: Sealing
@@ -172,6 +187,11 @@ public final class Vault: PayloadOpener {
     /// they were and no key is made). Values already sealed are left as they are.
     public func seal(_ payload: Data, fields: [String], owner: String, eventID: UUID) throws -> (payload: Data, sealed: Int) {
         let bytes = [UInt8](payload)
+        var scanner = JSONScan(bytes: bytes, index: 0)
+        scanner.skipSpace()
+        guard scanner.peek == UInt8(ascii: "{") else {
+            throw VaultError(.storage, "a payload with personal fields is not a JSON object: nothing is stored rather than store it in the clear")
+        }
         let spans = Self.plaintextSpans(bytes, fields: fields)
         guard !spans.isEmpty else { return (payload, 0) }
         let key = try sealingKey(owner: owner)
@@ -279,8 +299,11 @@ public final class Vault: PayloadOpener {
 
     static let tokenPrefix = Array("\"~pz1:".utf8)
 
+    /// Whether a whole sealed token starts at `index` (a value that only starts like one is
+    /// sealed like any other).
     private static func isToken(_ bytes: [UInt8], at index: Int) -> Bool {
-        bytes.count - index >= tokenPrefix.count && bytes[index..<(index + tokenPrefix.count)].elementsEqual(tokenPrefix)
+        guard bytes.count - index >= tokenPrefix.count, bytes[index..<(index + tokenPrefix.count)].elementsEqual(tokenPrefix) else { return false }
+        return bytes.withUnsafeBufferPointer { parseToken($0, index + tokenPrefix.count) != nil }
     }
 
     private func sealValue(
@@ -330,7 +353,10 @@ public final class Vault: PayloadOpener {
             if let key = try openingKey(id: token.keyID) {
                 guard let box = try? AES.GCM.SealedBox(combined: token.sealed),
                       let plain = try? AES.GCM.open(box, using: key.encryption, authenticating: Self.aad(token.keyID)) else {
-                    throw VaultError(.tampered, "a sealed field under data key \(token.keyID) does not open: its bytes were changed")
+                    // Not a value this vault sealed (text that only looks like one, or bytes
+                    // changed, which the hash chain shows): read as it is stored.
+                    i += 1
+                    continue
                 }
                 result.append(contentsOf: plain)
             } else {

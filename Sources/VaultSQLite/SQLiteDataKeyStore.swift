@@ -165,9 +165,22 @@ public final class SQLiteDataKeyStore: DataKeyStore {
                     """, arguments: [Int64(clock().timeIntervalSince1970 * 1000), owner])
                 return .commit
             }
-            // The old page with the key is still in the WAL: copy it back and empty the WAL.
-            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
         }
+        try emptyWAL()
+    }
+
+    /// Copies the WAL back into the file and truncates it, so that the pages written before an
+    /// erasure (the key, the read-models' rows before they were overwritten) are gone from
+    /// it. Readers holding an old snapshot keep the WAL; it is tried for a few seconds.
+    ///
+    /// - Throws: ``VaultError`` `.storage` when readers kept it past that.
+    public func emptyWAL(attempts: Int = 20) throws {
+        for attempt in 1...max(1, attempts) {
+            let busy = try run { db in try Int.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") ?? 1 }
+            if busy == 0 { return }
+            if attempt < attempts { Thread.sleep(forTimeInterval: 0.25) }
+        }
+        throw VaultError(.storage, "\(path): the WAL could not be emptied (readers hold it): the erased client's old pages stay in \(path)-wal until `periodize erase` is run again with no reader open")
     }
 
     public func pendingErasures() throws -> [PendingErasure] {

@@ -98,6 +98,18 @@ struct ErasureTests {
             try Int.fetchOne(db, sql: "SELECT count(*) FROM workouts WHERE client_id = 'c1'")!
         }
         #expect(after == before[0] as Int, "the training history stays")
+        // The swaps and the rules that fired name the injury: erased with the rest.
+        let named = try await engine.database.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT (SELECT count(*) FROM workouts WHERE client_id = 'c1' AND modifications != '[]')
+                     + (SELECT count(*) FROM generation_audit WHERE client_id = 'c1' AND rules != '[]')
+                """)!
+        }
+        #expect(named == 0)
+        let kept = try await engine.database.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM workouts WHERE client_id = 'c2' AND modifications != '[]'")!
+        }
+        #expect(kept > 0, "c2's knee still shapes c2's workouts")
         let state = try await engine.history(of: "c1")
         #expect(state.client?.name == Erased.text && state.client?.phoneNumber == Erased.text && state.client?.profile.age == nil)
         #expect(state.client?.profile.injuries == [] && state.client?.profile.trainingDays == [1, 3, 5])
@@ -218,10 +230,49 @@ struct ErasureTests {
         try await Task.sleep(for: .milliseconds(1100))
         let vault = try #require(engine.vault)
         #expect(try vault.isErased(owner: "c1"))
+        // What is still appended for them (a late outcome, say) is written as erased, never sealed
+        // under the destroyed key nor stored in the clear.
         let update = try engine.newEvent(ClientUpdated(clientId: "c1", name: "Avery Again"))
-        await #expect(throws: VaultError.self) { try await engine.store.append(update, to: Engine.clientStream("c1"), expected: .any) }
+        try await engine.store.append(update, to: Engine.clientStream("c1"), expected: .any)
+        let stored = try #require(try await engine.store.storedBytes.readStream(Engine.clientStream("c1")).last)
+        #expect(String(decoding: stored.payload, as: UTF8.self).contains("\"name\":\"[erased]\""))
         let events = try await engine.store.readStream(Engine.clientStream("c1"))
         #expect(String(decoding: events[0].payload, as: UTF8.self).contains("\"name\":\"[erased]\""), "this process reads it erased too")
+    }
+
+    @Test func aClientErasedByAnotherProcessWhileTheirSMSIsInFlightGetsItRecordedAsErased() async throws {
+        let folder = TemporaryDirectory()
+        let path = folder.path("log.sqlite")
+        // The provider takes the SMS while another process erases the client: the outcome is
+        // sealed here under a key that is gone by the time it is appended.
+        let sender = ScriptedSender([], onSend: { message in
+            guard message.body.contains("Avery") || true else { return }
+            _ = try? await PeriodizeBinary.runInBackground(["erase", "c1", "--reason", "ticket 9", "--db", path])
+        })
+        let engine = try await makeEngine(EngineConfiguration(path: path, sender: sender))
+        defer { try? engine.close() }
+        try await engine.enroll(enrollment("c1", zone: "UTC", hour: 6))
+        try await engine.createPlan(clientID: "c1", start: LocalDate("2026-03-09"))
+        let report = try await engine.tick(now: date("2026-03-10T07:00:00Z"))
+        #expect(report.queued == 1 && report.delivery.sent == 1 && report.delivery.errors.isEmpty, "\(report)")
+        let rows = try await engine.database.read { db in
+            try Row.fetchAll(db, sql: "SELECT status, body FROM messages WHERE client_id = 'c1'").map { "\($0[0] as String):\($0[1] as String)" }
+        }
+        #expect(rows == ["sent:[erased]"])
+        #expect(try await engine.verify().isValid, "the live rows are what a rebuild reads with the key gone")
+    }
+
+    @Test func anErasedLegacyClientKeepsTheUnitsTheirNumberGaveThem() async throws {
+        let folder = TemporaryDirectory()
+        let engine = try await CleanSlateTests.open(folder)
+        defer { try? engine.close() }
+        try await engine.importLegacy(directory: LegacyFixture.folder.path)
+        _ = try await engine.erase(clientID: "u-ana", reason: "ticket 10")
+        let units = try await engine.database.read { db in try String.fetchOne(db, sql: "SELECT units FROM clients WHERE client_id = 'u-ana'") }
+        #expect(units == "imperial")
+        #expect(try await engine.verify().isValid)
+        let again = try await engine.importLegacy(directory: LegacyFixture.folder.path)
+        #expect(again.appended == 0, "an erased client's history is not imported again")
     }
 
     @Test func aMissingOrWrongMasterKeyStopsWithOneLine() async throws {
