@@ -22,15 +22,8 @@ public struct CheckpointSigner: Sendable {
 
     /// A private key from its text: 32 bytes as 64 hex digits or base64.
     public init?(text: String) {
-        guard let raw = Self.bytes(text), let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw) else { return nil }
+        guard let raw = Data(keyText: text), let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw) else { return nil }
         self.key = key
-    }
-
-    static func bytes(_ text: String) -> Data? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.count == 64, let bytes = Data(hexString: trimmed) { return bytes }
-        if let bytes = Data(base64Encoded: trimmed), bytes.count == 32 { return bytes }
-        return nil
     }
 
     /// A new private key, as the text `init(text:)` reads.
@@ -89,7 +82,7 @@ public struct CheckpointVerifier: Sendable {
 
     /// A public key from 64 hex digits or base64; nil for anything else.
     public init?(publicKey text: String) {
-        guard let raw = CheckpointSigner.bytes(text), let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else { return nil }
+        guard let raw = Data(keyText: text), let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else { return nil }
         self.key = key
     }
 

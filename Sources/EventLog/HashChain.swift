@@ -74,6 +74,19 @@ extension Data {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// A 32-byte key written as 64 hex digits or as base64 (surrounding whitespace ignored);
+    /// nil for anything else.
+    public init?(keyText text: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.count == 64, let bytes = Data(hexString: trimmed) {
+            self = bytes
+        } else if let bytes = Data(base64Encoded: trimmed), bytes.count == 32 {
+            self = bytes
+        } else {
+            return nil
+        }
+    }
+
     /// Parses lower- or upper-case hexadecimal; nil for anything else.
     public init?(hexString: String) {
         let chars = Array(hexString.utf8)

@@ -92,10 +92,7 @@ public enum MasterKey {
 
     /// The key in `text`, or nil when it is not 32 bytes in hex or base64.
     public static func parse(_ text: String) -> SymmetricKey? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.count == 64, let bytes = Data(hexString: trimmed) { return SymmetricKey(data: bytes) }
-        if let bytes = Data(base64Encoded: trimmed), bytes.count == 32 { return SymmetricKey(data: bytes) }
-        return nil
+        Data(keyText: text).map { SymmetricKey(data: $0) }
     }
 
     /// Wraps a data key's bytes for `owner` (AES-256-GCM, a random nonce, the owner bound in).
