@@ -51,6 +51,20 @@ public struct LogOnlySender: MessageSender {
 
 /// A message a provider did not take.
 public struct SendFailure: Error, CustomStringConvertible, Sendable {
+    /// What the provider said about the recipient or the sender, beyond "failed".
+    public enum Reason: String, Sendable {
+        /// Nothing more than the message and code say.
+        case other
+        /// The recipient opted out at the provider (Twilio 21610): nothing is sent to them
+        /// until they opt back in.
+        case recipientOptedOut
+        /// The number is invalid or cannot receive SMS (Twilio 21211, 21614).
+        case invalidRecipient
+        /// The provider refused our credentials (Twilio 20003, HTTP 401): no message is at
+        /// fault, and sending must stop until the configuration is fixed.
+        case badCredentials
+    }
+
     public let message: String
     public let code: String?
     /// False when trying again cannot help (the number opted out, say).
@@ -58,12 +72,14 @@ public struct SendFailure: Error, CustomStringConvertible, Sendable {
     /// True when the provider may have taken the message all the same (no answer in time):
     /// the next attempt is marked possibly duplicated.
     public let mayHaveArrived: Bool
+    public let reason: Reason
 
-    public init(_ message: String, code: String? = nil, retryable: Bool, mayHaveArrived: Bool = false) {
+    public init(_ message: String, code: String? = nil, retryable: Bool, mayHaveArrived: Bool = false, reason: Reason = .other) {
         self.message = message
         self.code = code
         self.retryable = retryable
         self.mayHaveArrived = mayHaveArrived
+        self.reason = reason
     }
 
     public var description: String { message }

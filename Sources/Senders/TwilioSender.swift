@@ -1,0 +1,134 @@
+import Foundation
+import Periodize
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Twilio Programmable Messaging: `POST {base}/2010-04-01/Accounts/{sid}/Messages.json`, HTTP
+/// Basic auth (the account sid and auth token, or an API key sid and secret), form-encoded `To`,
+/// `From` or `MessagingServiceSid`, `Body` and `StatusCallback`; each part of a split message is
+/// its own request. Twilio's error codes become failures of a kind the delivery worker acts on
+/// (``SendFailure/Reason``): 21610 the recipient opted out, 21211 / 21614 a number that cannot
+/// receive SMS (both permanent), 20003 / HTTP 401 bad credentials, 429 / 20429, 5xx, timeouts
+/// and connection failures retryable (a 5xx or a timeout may have been taken all the same).
+public struct TwilioSender: MessageSender {
+    public struct Credentials: Sendable, Equatable {
+        /// The account the messages are sent from (`AC...`): part of the URL.
+        public var accountSID: String
+        /// The Basic auth user and password: the account sid and auth token, or an API key
+        /// sid (`SK...`) and its secret.
+        public var user: String
+        public var password: String
+
+        public init(accountSID: String, user: String, password: String) {
+            self.accountSID = accountSID
+            self.user = user
+            self.password = password
+        }
+    }
+
+    /// Where messages come from: a number, or a messaging service.
+    public enum Origin: Sendable, Equatable {
+        case from(String)
+        case messagingService(String)
+    }
+
+    public let baseURL: URL
+    public let credentials: Credentials
+    public let origin: Origin
+    /// Twilio posts each message's status here (`PERIODIZE_PUBLIC_URL` + `/twilio/status`).
+    public let statusCallback: URL?
+    public let timeout: TimeInterval
+    private let session: URLSession
+
+    public static let defaultBaseURL = URL(string: "https://api.twilio.com")!
+
+    public init(baseURL: URL = TwilioSender.defaultBaseURL, credentials: Credentials, origin: Origin, statusCallback: URL?, timeout: TimeInterval = 10) {
+        self.baseURL = baseURL
+        self.credentials = credentials
+        self.origin = origin
+        self.statusCallback = statusCallback
+        self.timeout = timeout
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = timeout
+        configuration.timeoutIntervalForResource = timeout
+        configuration.urlCache = nil
+        session = URLSession(configuration: configuration)
+    }
+
+    public var provider: String { "twilio" }
+
+    /// The Messages resource of the account.
+    public var messagesURL: URL {
+        baseURL.appendingPathComponent("2010-04-01/Accounts/\(credentials.accountSID)/Messages.json")
+    }
+
+    /// `application/x-www-form-urlencoded` of `fields`, in order.
+    static func form(_ fields: [(String, String)]) -> Data {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let text = fields.map { name, value in
+            "\(name.addingPercentEncoding(withAllowedCharacters: allowed) ?? name)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
+        }.joined(separator: "&")
+        return Data(text.utf8)
+    }
+
+    public func send(_ message: OutgoingMessage) async throws -> String? {
+        var fields = [("To", message.phoneNumber)]
+        switch origin {
+        case .from(let number): fields.append(("From", number))
+        case .messagingService(let sid): fields.append(("MessagingServiceSid", sid))
+        }
+        fields.append(("Body", message.body))
+        if let statusCallback { fields.append(("StatusCallback", statusCallback.absoluteString)) }
+        var request = URLRequest(url: messagesURL, timeoutInterval: timeout)
+        request.httpMethod = "POST"
+        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        request.setValue("Basic " + Data("\(credentials.user):\(credentials.password)".utf8).base64EncodedString(), forHTTPHeaderField: "Authorization")
+        request.httpBody = Self.form(fields)
+        let data: Data
+        let response: URLResponse
+        do {
+            (data, response) = try await session.data(for: request)
+        } catch let error as URLError where error.code == .timedOut {
+            throw SendFailure("Twilio did not answer within \(HTTPSender.seconds(timeout))", code: "timeout", retryable: true, mayHaveArrived: true)
+        } catch {
+            throw SendFailure("Twilio could not be reached (\(HTTPSender.describe(error)))", code: "unreachable", retryable: true)
+        }
+        guard let http = response as? HTTPURLResponse else {
+            throw SendFailure("Twilio's answer is not HTTP", code: "protocol", retryable: true)
+        }
+        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        if (200..<300).contains(http.statusCode) {
+            guard let sid = object?["sid"] as? String, !sid.isEmpty else {
+                // Taken (2xx) but without a sid: it may well go out; do not send it again blindly.
+                throw SendFailure("Twilio answered HTTP \(http.statusCode) without a message sid", code: String(http.statusCode), retryable: true, mayHaveArrived: true)
+            }
+            return sid
+        }
+        throw Self.failure(status: http.statusCode, code: (object?["code"] as? Int), message: object?["message"] as? String, redacting: message.phoneNumber)
+    }
+
+    /// The failure an error answer stands for.
+    static func failure(status: Int, code: Int?, message: String?, redacting phoneNumber: String) -> SendFailure {
+        var text = "Twilio refused the message: HTTP \(status)"
+        if let code { text += ", error \(code)" }
+        if let message, !message.isEmpty { text += ": " + message.replacingOccurrences(of: phoneNumber, with: "+***") }
+        let label = code.map(String.init) ?? String(status)
+        switch (status, code) {
+        case (_, 21610):
+            return SendFailure(text, code: label, retryable: false, reason: .recipientOptedOut)
+        case (_, 21211), (_, 21614):
+            return SendFailure(text, code: label, retryable: false, reason: .invalidRecipient)
+        case (401, _), (_, 20003):
+            return SendFailure(text, code: label, retryable: false, reason: .badCredentials)
+        case (429, _), (_, 20429):
+            return SendFailure(text, code: label, retryable: true)
+        case (500..<600, _):
+            // Twilio may have taken it before failing: the next attempt asks first.
+            return SendFailure(text, code: label, retryable: true, mayHaveArrived: true)
+        default:
+            return SendFailure(text, code: label, retryable: false)
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import LoopbackProviders
+import Periodize
+import Senders
+import Testing
+
+/// The Twilio sender against an in-test Twilio on 127.0.0.1 speaking the Messages API: the
+/// request as Twilio documents it, and each class of error answer.
+@Suite("Twilio sender")
+struct TwilioSenderTests {
+    static let credentials = TwilioSender.Credentials(accountSID: "AC0123456789abcdef", user: "AC0123456789abcdef", password: "s3cret-token")
+
+    func sender(_ twilio: LoopbackServer, origin: TwilioSender.Origin = .from("+15005550006"), timeout: TimeInterval = 2) -> TwilioSender {
+        TwilioSender(
+            baseURL: URL(string: twilio.baseURL)!, credentials: Self.credentials, origin: origin,
+            statusCallback: URL(string: "https://coach.example.com/twilio/status"), timeout: timeout)
+    }
+
+    static let message = OutgoingMessage(body: "Today: Squat 3x5 @ RPE 8 & rows. Reply DONE when finished.", phoneNumber: "+15551234567", messageID: UUID())
+
+    /// The form fields of a received request, decoded.
+    static func form(_ received: LoopbackServer.Received) -> [String: String] {
+        var fields: [String: String] = [:]
+        for pair in String(decoding: received.body, as: UTF8.self).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+            fields[parts[0]] = parts.count > 1 ? parts[1] : ""
+        }
+        return fields
+    }
+
+    @Test func aMessageIsPostedAsTwilioDocumentsItAndItsSidKept() async throws {
+        let twilio = try await LoopbackServer.start { _ in
+            LoopbackServer.Reply(status: 201, json: ["sid": "SM0123456789abcdef0123456789abcdef", "status": "queued", "num_segments": "1"])
+        }
+        defer { Task { await twilio.stop() } }
+        let sid = try await sender(twilio).send(Self.message)
+        #expect(sid == "SM0123456789abcdef0123456789abcdef")
+        let request = try #require(twilio.received.first)
+        #expect(request.path == "/2010-04-01/Accounts/AC0123456789abcdef/Messages.json")
+        #expect(request.headers["authorization"] == "Basic " + Data("AC0123456789abcdef:s3cret-token".utf8).base64EncodedString())
+        #expect(request.headers["content-type"] == "application/x-www-form-urlencoded")
+        let form = Self.form(request)
+        #expect(form == [
+            "To": "+15551234567", "From": "+15005550006", "Body": Self.message.body,
+            "StatusCallback": "https://coach.example.com/twilio/status",
+        ])
+        // A messaging service instead of a number.
+        _ = try await sender(twilio, origin: .messagingService("MG0123")).send(Self.message)
+        let second = Self.form(twilio.received[1])
+        #expect(second["MessagingServiceSid"] == "MG0123" && second["From"] == nil)
+    }
+
+    @Test(arguments: [
+        (400, 21610, SendFailure.Reason.recipientOptedOut, false, false),
+        (400, 21211, .invalidRecipient, false, false),
+        (400, 21614, .invalidRecipient, false, false),
+        (401, 20003, .badCredentials, false, false),
+        (429, 20429, .other, true, false),
+        (500, 20500, .other, true, true),
+        (503, 0, .other, true, true),
+        (400, 21408, .other, false, false),
+    ])
+    func eachErrorClassIsToldApart(status: Int, code: Int, reason: SendFailure.Reason, retryable: Bool, mayHaveArrived: Bool) async throws {
+        let twilio = try await LoopbackServer.start { _ in
+            var body: [String: Any] = ["message": "The 'To' number +15551234567 is not reachable", "status": status, "more_info": "https://www.twilio.com/docs/errors/\(code)"]
+            if code != 0 { body["code"] = code }
+            return LoopbackServer.Reply(status: status, json: body)
+        }
+        defer { Task { await twilio.stop() } }
+        let failure = await #expect(throws: SendFailure.self) { _ = try await sender(twilio).send(Self.message) }
+        #expect(failure?.reason == reason && failure?.retryable == retryable && failure?.mayHaveArrived == mayHaveArrived, "\(String(describing: failure))")
+        #expect(failure?.message.contains("+15551234567") == false, "no phone number in errors")
+        #expect(failure?.message.contains("s3cret") == false, "no secret in errors")
+    }
+
+    @Test func aTimeoutMayHaveArrivedAndAnUnreachableTwilioHasNot() async throws {
+        let slow = try await LoopbackServer.start { _ in LoopbackServer.Reply(json: ["sid": "SMlate"], delay: .seconds(3)) }
+        let started = ContinuousClock.now
+        let late = await #expect(throws: SendFailure.self) { _ = try await sender(slow, timeout: 1).send(Self.message) }
+        #expect(ContinuousClock.now - started >= .milliseconds(900), "it waited for the timeout")
+        #expect(late?.retryable == true && late?.mayHaveArrived == true && late?.code == "timeout", "\(String(describing: late))")
+        await slow.stop()
+        let gone = TwilioSender(baseURL: URL(string: "http://127.0.0.1:1")!, credentials: Self.credentials, origin: .from("+15005550006"), statusCallback: nil, timeout: 1)
+        let unreachable = await #expect(throws: SendFailure.self) { _ = try await gone.send(Self.message) }
+        #expect(unreachable?.retryable == true && unreachable?.mayHaveArrived == false)
+    }
+}
