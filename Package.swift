@@ -129,6 +129,12 @@ let package = Package(
             swiftSettings: strict),
         // Message senders that reach something outside the process: a generic HTTP gateway.
         .target(name: "Senders", dependencies: ["Periodize"], path: "Sources/Senders", swiftSettings: strict),
+        // Twilio both ways: the Messages API sender and its error classes, the webhook signature.
+        .target(
+            name: "Twilio",
+            dependencies: ["Periodize", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/Twilio",
+            swiftSettings: strict),
         .executableTarget(
             name: "PeriodizeCLI",
             dependencies: [
@@ -184,7 +190,7 @@ let package = Package(
             name: "PeriodizeTests",
             dependencies: [
                 "Periodize", "PeriodizeApp", "Senders", "LoopbackProviders", "Coaching", "Events", "EventLog", "EventLogSQLite", "Projections", "TestSupport",
-                "Vault", "VaultSQLite", "Checkpoints",
+                "Vault", "VaultSQLite", "Checkpoints", "Twilio",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -1,7 +1,7 @@
 import Foundation
 import LoopbackProviders
 import Periodize
-import Senders
+import Twilio
 import Testing
 
 /// The Twilio sender against an in-test Twilio on 127.0.0.1 speaking the Messages API: the
@@ -83,5 +83,39 @@ struct TwilioSenderTests {
         let gone = TwilioSender(baseURL: URL(string: "http://127.0.0.1:1")!, credentials: Self.credentials, origin: .from("+15005550006"), statusCallback: nil, timeout: 1)
         let unreachable = await #expect(throws: SendFailure.self) { _ = try await gone.send(Self.message) }
         #expect(unreachable?.retryable == true && unreachable?.mayHaveArrived == false)
+    }
+}
+
+/// Twilio's documented signature vectors, and what must not pass.
+@Suite("Twilio webhook signature")
+struct TwilioSignatureTests {
+    static let url = "https://mycompany.com/myapp.php?foo=1&bar=2"
+    static let parameters: [(name: String, value: String)] = [
+        ("CallSid", "CA1234567890ABCDE"), ("Caller", "+12349013030"), ("Digits", "1234"), ("From", "+12349013030"), ("To", "+18005551212"),
+    ]
+
+    @Test func theDocumentedVectorsHold() {
+        #expect(TwilioSignature.compute(url: Self.url, parameters: Self.parameters, authToken: "12345") == "0/KCTR6DLpKmkAf8muzZqo1nDgQ=")
+        let second = Self.parameters.map { $0.name == "Caller" || $0.name == "From" ? ($0.name, "+14158675310") : $0 }
+        #expect(TwilioSignature.compute(url: Self.url, parameters: second, authToken: "12345") == "GvWf1cFY/Q7PnoempGyD5oXAezc=")
+        #expect(TwilioSignature.isValid("0/KCTR6DLpKmkAf8muzZqo1nDgQ=", url: Self.url, parameters: Self.parameters.reversed(), authToken: "12345"),
+                "the order parameters arrive in does not matter")
+    }
+
+    @Test func aMissingWrongOrReplayedSignatureFails() {
+        let good = "0/KCTR6DLpKmkAf8muzZqo1nDgQ="
+        #expect(!TwilioSignature.isValid(nil, url: Self.url, parameters: Self.parameters, authToken: "12345"))
+        #expect(!TwilioSignature.isValid("0/KCTR6DLpKmkAf8muzZqo1nDgQ", url: Self.url, parameters: Self.parameters, authToken: "12345"))
+        #expect(!TwilioSignature.isValid(good, url: Self.url, parameters: Self.parameters, authToken: "54321"), "another token")
+        #expect(!TwilioSignature.isValid(good, url: "https://mycompany.com/other.php?foo=1&bar=2", parameters: Self.parameters, authToken: "12345"),
+                "replayed to another URL")
+        #expect(!TwilioSignature.isValid(good, url: Self.url, parameters: Self.parameters + [("NewField", "x")], authToken: "12345"),
+                "a parameter added")
+    }
+
+    @Test func formBodiesAreReadAsTwilioSendsThem() {
+        let fields = TwilioSignature.formParameters(Data("Body=Done%2C+RPE+9+%F0%9F%92%AA&From=%2B15551234567&Empty=".utf8))
+        #expect(fields.map(\.name) == ["Body", "From", "Empty"])
+        #expect(fields.map(\.value) == ["Done, RPE 9 💪", "+15551234567", ""])
     }
 }

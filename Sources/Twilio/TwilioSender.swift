@@ -91,9 +91,9 @@ public struct TwilioSender: MessageSender {
         do {
             (data, response) = try await session.data(for: request)
         } catch let error as URLError where error.code == .timedOut {
-            throw SendFailure("Twilio did not answer within \(HTTPSender.seconds(timeout))", code: "timeout", retryable: true, mayHaveArrived: true)
+            throw SendFailure("Twilio did not answer within \(Self.seconds(timeout))", code: "timeout", retryable: true, mayHaveArrived: true)
         } catch {
-            throw SendFailure("Twilio could not be reached (\(HTTPSender.describe(error)))", code: "unreachable", retryable: true)
+            throw SendFailure("Twilio could not be reached (\(Self.describe(error)))", code: "unreachable", retryable: true)
         }
         guard let http = response as? HTTPURLResponse else {
             throw SendFailure("Twilio's answer is not HTTP", code: "protocol", retryable: true)
@@ -107,6 +107,14 @@ public struct TwilioSender: MessageSender {
             return sid
         }
         throw Self.failure(status: http.statusCode, code: (object?["code"] as? Int), message: object?["message"] as? String, redacting: message.phoneNumber)
+    }
+
+    static func describe(_ error: any Error) -> String {
+        (error as? URLError).map { "URL error \($0.code.rawValue)" } ?? "\(type(of: error))"
+    }
+
+    static func seconds(_ interval: TimeInterval) -> String {
+        interval == interval.rounded() ? "\(Int(interval)) s" : String(format: "%.1f s", interval)
     }
 
     /// The failure an error answer stands for.
