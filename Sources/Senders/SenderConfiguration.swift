@@ -45,8 +45,8 @@ public struct SenderConfiguration: Sendable, Equatable {
             configuration.kind = kind
         }
         if let text = value("PERIODIZE_SENDER_TIMEOUT_S") {
-            guard let seconds = Double(text), (0.1...300).contains(seconds) else {
-                throw SenderConfigurationError("PERIODIZE_SENDER_TIMEOUT_S=\(text) must be a number of seconds from 0.1 to 300")
+            guard let seconds = Double(text), (1...300).contains(seconds) else {
+                throw SenderConfigurationError("PERIODIZE_SENDER_TIMEOUT_S=\(text) must be a number of seconds from 1 to 300 (FoundationNetworking fires shorter timeouts at once)")
             }
             configuration.timeout = seconds
         }

@@ -114,7 +114,7 @@ struct HTTPSenderTests {
     @Test func aGatewayThatDoesNotAnswerInTimeIsARetryableFailure() async throws {
         try await withGateway({ _ in .init(json: ["id": "late"], delay: .seconds(3)) }) { gateway in
             let folder = TemporaryDirectory()
-            let engine = try await engine(folder, gateway: gateway, timeout: 0.5)
+            let engine = try await engine(folder, gateway: gateway, timeout: 1)
             defer { try? engine.close() }
             try await enrolled(engine, 1)
             let report = try await engine.tick(now: date("2026-03-09T07:00:00Z"))
