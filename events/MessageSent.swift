@@ -24,12 +24,19 @@ public struct MessageSent: EventPayload {
     public var decision: DecisionRecord?
     /// The delivery attempt that handed it to the provider (messages sent through the queue).
     public var attempt: Int?
+    /// The provider's status when it took the part (Twilio: `queued`, `accepted`, ...).
+    public var providerStatus: String?
+    /// The segments the provider counts (Twilio's `num_segments`), when it says.
+    public var providerSegments: Int?
 
     public init(
         messageId: String, clientId: String, kind: MessageKind, direction: MessageDirection = .outbound,
         localDate: LocalDate?, body: String, encoding: SMSEncoding?, segments: Int?, provider: String,
-        providerMessageId: String? = nil, sentAt: String, decision: DecisionRecord? = nil, attempt: Int? = nil
+        providerMessageId: String? = nil, sentAt: String, decision: DecisionRecord? = nil, attempt: Int? = nil,
+        providerStatus: String? = nil, providerSegments: Int? = nil
     ) {
+        self.providerStatus = providerStatus
+        self.providerSegments = providerSegments
         self.attempt = attempt
         self.decision = decision
         self.messageId = messageId

@@ -233,9 +233,9 @@ extension Engine {
 
         let message = OutgoingMessage(
             body: item.body, phoneNumber: contact!.phoneNumber, messageID: id, groupID: UUID(uuidString: item.groupID), part: item.part, parts: item.parts)
-        let providerID: String?
+        let receipt: SendReceipt
         do {
-            providerID = try await sender.send(message)
+            receipt = try await sender.sendWithReceipt(message)
         } catch {
             let failure = error as? SendFailure ?? SendFailure("\(error)", retryable: true)
             let finished = Timestamp(clock())
@@ -256,8 +256,9 @@ extension Engine {
         let measure = SMSText.measure(item.body)
         let sent = MessageSent(
             messageId: item.messageID, clientId: item.clientID, kind: item.kind, localDate: item.localDate, body: item.body,
-            encoding: measure.encoding, segments: measure.segments, provider: sender.provider, providerMessageId: providerID,
-            sentAt: Timestamp(clock()).iso8601, attempt: attempt)
+            encoding: measure.encoding, segments: measure.segments, provider: sender.provider, providerMessageId: receipt.providerMessageID,
+            sentAt: Timestamp(clock()).iso8601, attempt: attempt, providerStatus: receipt.status, providerSegments: receipt.segments)
+        let providerID = receipt.providerMessageID
         if try await record(sent) {
             report.sent += 1
         } else {

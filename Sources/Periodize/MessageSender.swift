@@ -18,6 +18,35 @@ public protocol MessageSender: Sendable {
 }
 
 /// One message part as a provider receives it.
+/// What a provider said when it took a message part.
+public struct SendReceipt: Sendable, Equatable {
+    /// The provider's id for it (Twilio's `SM...` sid).
+    public var providerMessageID: String?
+    /// The provider's status at that moment (Twilio: `queued`, `accepted`, `sending`, ...).
+    public var status: String?
+    /// The segments the provider counts (Twilio's `num_segments`).
+    public var segments: Int?
+
+    public init(providerMessageID: String?, status: String? = nil, segments: Int? = nil) {
+        self.providerMessageID = providerMessageID
+        self.status = status
+        self.segments = segments
+    }
+}
+
+extension MessageSender {
+    /// Sends and says what the provider answered; by default only the id `send` returns.
+    public func sendWithReceipt(_ message: OutgoingMessage) async throws -> SendReceipt {
+        if let detailed = self as? any ReceiptingSender { return try await detailed.deliver(message) }
+        return SendReceipt(providerMessageID: try await send(message))
+    }
+}
+
+/// A sender that reports more than an id: the provider's status and segment count.
+public protocol ReceiptingSender: MessageSender {
+    func deliver(_ message: OutgoingMessage) async throws -> SendReceipt
+}
+
 public struct OutgoingMessage: Sendable, Equatable {
     public var body: String
     public var phoneNumber: String

@@ -11,7 +11,7 @@ import FoundationNetworking
 /// (``SendFailure/Reason``): 21610 the recipient opted out, 21211 / 21614 a number that cannot
 /// receive SMS (both permanent), 20003 / HTTP 401 bad credentials, 429 / 20429, 5xx, timeouts
 /// and connection failures retryable (a 5xx or a timeout may have been taken all the same).
-public struct TwilioSender: MessageSender {
+public struct TwilioSender: ReceiptingSender {
     public struct Credentials: Sendable, Equatable {
         /// The account the messages are sent from (`AC...`): part of the URL.
         public var accountSID: String
@@ -74,6 +74,11 @@ public struct TwilioSender: MessageSender {
     }
 
     public func send(_ message: OutgoingMessage) async throws -> String? {
+        try await deliver(message).providerMessageID
+    }
+
+    /// Sends one part; the receipt carries Twilio's `sid`, `status` and `num_segments`.
+    public func deliver(_ message: OutgoingMessage) async throws -> SendReceipt {
         var fields = [("To", message.phoneNumber)]
         switch origin {
         case .from(let number): fields.append(("From", number))
@@ -104,7 +109,9 @@ public struct TwilioSender: MessageSender {
                 // Taken (2xx) but without a sid: it may well go out; do not send it again blindly.
                 throw SendFailure("Twilio answered HTTP \(http.statusCode) without a message sid", code: String(http.statusCode), retryable: true, mayHaveArrived: true)
             }
-            return sid
+            // Twilio writes num_segments as a string.
+            let segments = (object?["num_segments"] as? String).flatMap { Int($0) } ?? (object?["num_segments"] as? Int)
+            return SendReceipt(providerMessageID: sid, status: object?["status"] as? String, segments: segments)
         }
         throw Self.failure(status: http.statusCode, code: (object?["code"] as? Int), message: object?["message"] as? String, redacting: message.phoneNumber)
     }

@@ -1,8 +1,11 @@
+import Events
 import Foundation
 import LoopbackProviders
 import Periodize
+import PeriodizeApp
 import Twilio
 import Testing
+import TestSupport
 
 /// The Twilio sender against an in-test Twilio on 127.0.0.1 speaking the Messages API: the
 /// request as Twilio documents it, and each class of error answer.
@@ -33,8 +36,8 @@ struct TwilioSenderTests {
             LoopbackServer.Reply(status: 201, json: ["sid": "SM0123456789abcdef0123456789abcdef", "status": "queued", "num_segments": "1"])
         }
         defer { Task { await twilio.stop() } }
-        let sid = try await sender(twilio).send(Self.message)
-        #expect(sid == "SM0123456789abcdef0123456789abcdef")
+        let receipt = try await sender(twilio).deliver(Self.message)
+        #expect(receipt == SendReceipt(providerMessageID: "SM0123456789abcdef0123456789abcdef", status: "queued", segments: 1))
         let request = try #require(twilio.received.first)
         #expect(request.path == "/2010-04-01/Accounts/AC0123456789abcdef/Messages.json")
         #expect(request.headers["authorization"] == "Basic " + Data("AC0123456789abcdef:s3cret-token".utf8).base64EncodedString())
@@ -48,6 +51,24 @@ struct TwilioSenderTests {
         _ = try await sender(twilio, origin: .messagingService("MG0123")).send(Self.message)
         let second = Self.form(twilio.received[1])
         #expect(second["MessagingServiceSid"] == "MG0123" && second["From"] == nil)
+    }
+
+    @Test func theDeliveryWorkerRecordsTwiliosSidStatusAndSegments() async throws {
+        let twilio = try await LoopbackServer.start { received in
+            LoopbackServer.Reply(status: 201, json: ["sid": "SM\(received.index)", "status": "accepted", "num_segments": "2"])
+        }
+        defer { Task { await twilio.stop() } }
+        let folder = TemporaryDirectory()
+        let engine = try await makeEngine(EngineConfiguration(path: folder.path("log.sqlite"), sender: sender(twilio)))
+        defer { try? engine.close() }
+        try await engine.enroll(enrollment("c1", zone: "UTC", hour: 6))
+        try await engine.createPlan(clientID: "c1", start: LocalDate("2026-03-09"))
+        let report = try await engine.tick(now: date("2026-03-10T07:00:00Z"))
+        #expect(report.delivery.sent >= 1 && report.delivery.errors.isEmpty, "\(report)")
+        let sent = try await engine.store.readStream(Engine.clientStream("c1")).filter { $0.type == MessageSent.eventType }
+        let first = try EventCoding.decode(MessageSent.self, from: try #require(sent.first).payload)
+        #expect(first.provider == "twilio" && first.providerMessageId == "SM0" && first.providerStatus == "accepted" && first.providerSegments == 2)
+        #expect(Self.form(twilio.received[0])["To"] == "+15551234567")
     }
 
     @Test(arguments: [
