@@ -4,6 +4,7 @@ import EventLog
 import Events
 import Foundation
 import Projections
+import Synchronization
 
 /// How the delivery worker tries: attempts, backoff, lease.
 public struct DeliveryPolicy: Sendable, Equatable {
@@ -69,6 +70,9 @@ extension Engine {
         public var possiblyDuplicated = 0
         /// Parts whose attempt or outcome could not be recorded, with why.
         public var errors: [String] = []
+        /// Why the worker stopped sending before the queue was drained: the provider refused
+        /// our credentials (no part is marked failed for it; they wait in the queue).
+        public var stopped: String?
 
         public init() {}
 
@@ -81,6 +85,7 @@ extension Engine {
             takenElsewhere += other.takenElsewhere
             possiblyDuplicated += other.possiblyDuplicated
             errors += other.errors
+            stopped = stopped ?? other.stopped
         }
     }
 
@@ -100,7 +105,11 @@ extension Engine {
     public func deliver(at instant: Date? = nil, limit: Int = 1_000, shouldStop: @escaping @Sendable () -> Bool = { false }) async throws -> DeliveryReport {
         var report = DeliveryReport()
         let clock: @Sendable () -> Date = { instant ?? self.clock() }
-        while !shouldStop() {
+        // Set when the provider refuses our credentials: nothing more is sent in this run.
+        let halted = Halted()
+        let stopping: @Sendable () -> Bool = { shouldStop() || halted.reason.withLock { $0 != nil } }
+        let halt: @Sendable (String) -> Void = { reason in halted.reason.withLock { $0 = $0 ?? reason } }
+        while !stopping() {
             let now = Timestamp(clock())
             let due = try await readModels.dueDeliveries(at: now, limit: limit)
             guard !due.isEmpty else { break }
@@ -116,7 +125,7 @@ extension Engine {
                 var report = DeliveryReport()
                 for item in items {
                     do {
-                        report.merge(try await self.deliverOne(item, clock: clock, shouldStop: shouldStop))
+                        report.merge(try await self.deliverOne(item, clock: clock, shouldStop: stopping, halt: halt))
                     } catch {
                         report.errors.append("\(item.messageID): \(error)")
                     }
@@ -128,11 +137,22 @@ extension Engine {
             if round.sent + round.retrying + round.undeliverable + round.expired + round.released == 0 { break }
         }
         report.errors.sort()
+        if let reason = halted.reason.withLock({ $0 }) {
+            report.stopped = reason
+            logger.critical("delivery stopped: the provider refused our credentials", metadata: ["provider": "\(sender.provider)", "reason": "\(reason)"])
+        }
         return report
     }
 
+    /// Why a delivery run stopped sending, shared by the parts in flight.
+    final class Halted: Sendable {
+        let reason = Mutex<String?>(nil)
+    }
+
     /// One attempt at one part: claim, check the client, send, record the outcome.
-    func deliverOne(_ item: DueDelivery, clock: @Sendable () -> Date, shouldStop: @Sendable () -> Bool) async throws -> DeliveryReport {
+    func deliverOne(
+        _ item: DueDelivery, clock: @Sendable () -> Date, shouldStop: @Sendable () -> Bool, halt: @Sendable (String) -> Void = { _ in }
+    ) async throws -> DeliveryReport {
         var report = DeliveryReport()
         guard let id = UUID(uuidString: item.messageID) else {
             throw CoachingError(.invalidInput, "queued message id \(item.messageID) is not a UUID")
@@ -238,6 +258,16 @@ extension Engine {
             receipt = try await sender.sendWithReceipt(message)
         } catch {
             let failure = error as? SendFailure ?? SendFailure("\(error)", retryable: true)
+            if failure.reason == .badCredentials {
+                // No message is at fault: the part goes back to the queue, this attempt not
+                // counted, and the worker stops until the configuration is fixed.
+                halt(failure.message)
+                let released = MessageReleased(
+                    messageId: item.messageID, clientId: item.clientID, attempt: attempt,
+                    reason: "the provider refused our credentials: \(failure.message)", final: false, releasedAt: Timestamp(clock()).iso8601)
+                if try await record(released) { report.released += 1 } else { report.errors.append(unrecorded) }
+                return report
+            }
             let finished = Timestamp(clock())
             let last = !failure.retryable || spent + 1 >= delivery.maxAttempts
             let next = last ? nil : Timestamp(finished.date.addingTimeInterval(delivery.backoff(after: spent + 1, fraction: Self.jitter(outcomeID))))

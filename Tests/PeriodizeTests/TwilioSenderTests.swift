@@ -4,6 +4,7 @@ import LoopbackProviders
 import Periodize
 import PeriodizeApp
 import Twilio
+import Synchronization
 import Testing
 import TestSupport
 
@@ -69,6 +70,37 @@ struct TwilioSenderTests {
         let first = try EventCoding.decode(MessageSent.self, from: try #require(sent.first).payload)
         #expect(first.provider == "twilio" && first.providerMessageId == "SM0" && first.providerStatus == "accepted" && first.providerSegments == 2)
         #expect(Self.form(twilio.received[0])["To"] == "+15551234567")
+    }
+
+    @Test func badCredentialsStopTheWorkerAndMarkNothingFailed() async throws {
+        let fixed = Mutex(false)
+        let twilio = try await LoopbackServer.start { received in
+            if fixed.withLock({ $0 }) { return LoopbackServer.Reply(status: 201, json: ["sid": "SM\(received.index)", "status": "queued"]) }
+            return LoopbackServer.Reply(status: 401, json: ["code": 20003, "message": "Authenticate", "status": 401])
+        }
+        defer { Task { await twilio.stop() } }
+        let folder = TemporaryDirectory()
+        var oneAtATime = DeliveryPolicy()
+        oneAtATime.concurrency = 1
+        let engine = try await makeEngine(EngineConfiguration(path: folder.path("log.sqlite"), sender: sender(twilio), delivery: oneAtATime))
+        defer { try? engine.close() }
+        for n in 0..<3 {
+            try await engine.enroll(enrollment("c\(n)", zone: "UTC", hour: 6))
+            try await engine.createPlan(clientID: "c\(n)", start: LocalDate("2026-03-09"))
+        }
+        let first = try await engine.tick(now: date("2026-03-10T07:00:00Z"))
+        #expect(first.queued == 3 && first.delivery.sent == 0 && first.delivery.retrying == 0 && first.delivery.undeliverable == 0, "\(first)")
+        #expect(first.delivery.stopped?.contains("20003") == true)
+        #expect(twilio.received.count == 1, "it stopped sending after the first refusal")
+        var failed = 0
+        for n in 0..<3 {
+            failed += try await engine.store.readStream(Engine.clientStream("c\(n)")).filter { $0.type == MessageFailed.eventType }.count
+        }
+        #expect(failed == 0, "nothing is marked failed for our own credentials")
+        // Fixed: the same parts go out, none counted as an attempt lost.
+        fixed.withLock { $0 = true }
+        let second = try await engine.deliver(at: date("2026-03-10T07:05:00Z"))
+        #expect(second.sent == 3 && second.stopped == nil, "\(second)")
     }
 
     @Test(arguments: [
