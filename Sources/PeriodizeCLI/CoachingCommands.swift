@@ -176,12 +176,16 @@ func parseInstant(_ text: String?) throws -> Date? {
 }
 
 /// Prints what a delivery run did; an attempt or outcome that could not be recorded is an error
-/// line each and exit 1 (as is `failed`, an earlier part of the command that failed).
+/// line each and exit 1 (as is `failed`, an earlier part of the command that failed, and a
+/// provider that refused our credentials).
 func reportDelivery(_ delivery: Engine.DeliveryReport, failed: Bool = false) throws {
     print("deliver: \(delivery.sent) sent, \(delivery.retrying) to retry, \(delivery.undeliverable) undeliverable, \(delivery.expired) expired, "
         + "\(delivery.released) released, \(delivery.takenElsewhere) taken by another worker, \(delivery.possiblyDuplicated) possibly duplicated")
     for error in delivery.errors { FileHandle.standardError.write(Data("periodize: \(error)\n".utf8)) }
-    if failed || !delivery.errors.isEmpty { throw ExitCode(1) }
+    if let stopped = delivery.stopped {
+        FileHandle.standardError.write(Data("periodize: delivery stopped, the provider refused our credentials (fix the configuration; the messages wait in the queue): \(stopped)\n".utf8))
+    }
+    if failed || !delivery.errors.isEmpty || delivery.stopped != nil { throw ExitCode(1) }
 }
 
 struct UpdateCommand: AsyncParsableCommand {
