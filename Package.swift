@@ -132,7 +132,7 @@ let package = Package(
         // Twilio both ways: the Messages API sender and its error classes, the webhook signature.
         .target(
             name: "Twilio",
-            dependencies: ["Periodize", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Periodize", "Senders", .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/Twilio",
             swiftSettings: strict),
         .executableTarget(

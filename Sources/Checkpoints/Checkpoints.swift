@@ -72,6 +72,11 @@ public struct CheckpointSigner: Sendable {
 public struct CheckpointError: Error, CustomStringConvertible, Sendable {
     public let message: String
     public init(_ message: String) { self.message = message }
+
+    /// `what` needs a signing key and none was configured.
+    public static func noSigningKey(_ what: String) -> CheckpointError {
+        CheckpointError("\(what) needs a signing key: set \(CheckpointSigner.keyVariable) or \(CheckpointSigner.keyFileVariable) (make one with `periodize checkpoint keygen`)")
+    }
     public var description: String { message }
 }
 

@@ -28,7 +28,7 @@ extension Engine {
     /// - Throws: ``CheckpointError`` when no signing key was configured.
     public func checkpoint() async throws -> CheckpointSigned {
         guard let checkpointing else {
-            throw CheckpointError("no signing key: set \(CheckpointSigner.keyVariable) or \(CheckpointSigner.keyFileVariable) (make one with `periodize checkpoint keygen`)")
+            throw CheckpointError.noSigningKey("a checkpoint")
         }
         guard let made = try await checkpointing.checkpoint(at: clock()) else { throw CheckpointError("the log is empty: nothing to sign") }
         return made

@@ -36,7 +36,7 @@ public func compactLog(
     }
     guard !FileManager.default.fileExists(atPath: path) else { throw EventStoreError(.invalidArgument, "\(path) already exists; compact writes a new file") }
     guard try keys.pendingErasures().isEmpty else {
-        throw VaultError(.storage, "an erasure is under way in \(source.store.storedBytes is SQLiteEventStore ? "this log" : "the log"): run compact once it is finished")
+        throw VaultError(.storage, "an erasure is under way in this log: run compact once it is finished")
     }
     let raw = source.store.storedBytes
     let lines = path + ".lines"

@@ -45,7 +45,7 @@ struct CheckpointCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = try store.configuration()
             guard configuration.signer != nil else {
-                throw CheckpointError("no signing key: set \(CheckpointSigner.keyVariable) or \(CheckpointSigner.keyFileVariable) (make one with `periodize checkpoint keygen`)")
+                throw CheckpointError.noSigningKey("a checkpoint")
             }
             let engine = try await makeEngine(configuration)
             defer { try? engine.close() }
@@ -110,7 +110,7 @@ struct CompactCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try store.configuration()
         guard let signer = configuration.signer else {
-            throw CheckpointError("compact signs its statement: set \(CheckpointSigner.keyVariable) or \(CheckpointSigner.keyFileVariable)")
+            throw CheckpointError.noSigningKey("compact (it signs its statement)")
         }
         guard !FileManager.default.fileExists(atPath: into) else {
             throw CommandFailure(message: "error: \(into) already exists; compact writes a new file", exitCode: CommandFailure.usage)

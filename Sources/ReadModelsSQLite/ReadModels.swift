@@ -134,8 +134,9 @@ public final class ReadModels: AppendHook {
     /// erasure, so the live read-models never hold what a rebuild could not open.
     private func refuseSealedFieldsOfErasedClients(_ events: [RecordedEvent], _ db: Database) throws {
         guard let opener else { return }
-        for event in events where event.streamID.hasPrefix("client-") && opener.holdsSealedFields(event.payload) {
-            guard try db.tableExists("clients") else { return }
+        let sealed = events.filter { $0.streamID.hasPrefix("client-") && opener.holdsSealedFields($0.payload) }
+        guard !sealed.isEmpty, try db.tableExists("clients") else { return }
+        for event in sealed {
             let client = String(event.streamID.dropFirst("client-".count))
             let erased = try Int64.fetchOne(
                 db.cachedStatement(sql: "SELECT erased_position FROM clients WHERE client_id = ?"), arguments: [client])

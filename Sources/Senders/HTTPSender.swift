@@ -24,11 +24,7 @@ public struct HTTPSender: MessageSender {
     public init(url: URL, timeout: TimeInterval = 10) {
         self.url = url
         self.timeout = timeout
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout
-        configuration.urlCache = nil
-        session = URLSession(configuration: configuration)
+        session = Self.session(timeout: timeout)
     }
 
     /// The gateway URL in `text`, or why it is not one.
@@ -58,18 +54,7 @@ public struct HTTPSender: MessageSender {
         encoder.outputFormatting = [.sortedKeys]
         request.httpBody = try encoder.encode(Payload(
             to: phoneNumber, body: message.body, messageId: message.groupID.uuidString.lowercased(), part: message.part, parts: message.parts))
-        let data: Data
-        let response: URLResponse
-        do {
-            (data, response) = try await session.data(for: request)
-        } catch let error as URLError where error.code == .timedOut {
-            throw SendFailure("the gateway did not answer within \(Self.seconds(timeout))", code: "timeout", retryable: true, mayHaveArrived: true)
-        } catch {
-            throw SendFailure("the gateway could not be reached (\(Self.describe(error)))", code: "unreachable", retryable: true)
-        }
-        guard let http = response as? HTTPURLResponse else {
-            throw SendFailure("the gateway's answer is not HTTP", code: "protocol", retryable: true)
-        }
+        let (data, http) = try await Self.exchange(request, session: session, timeout: timeout, with: "the gateway")
         let status = http.statusCode
         switch status {
         case 200..<300:
@@ -88,6 +73,34 @@ public struct HTTPSender: MessageSender {
     }
 
     /// The gateway's id for the message, from a JSON body's `id` or `messageId`.
+    /// Sends `request` and returns the answer; no answer in time is a retryable failure that
+    /// may have arrived, no connection a retryable one that did not (`peer` names who was
+    /// called, in the messages).
+    public static func exchange(_ request: URLRequest, session: URLSession, timeout: TimeInterval, with peer: String) async throws -> (Data, HTTPURLResponse) {
+        let data: Data
+        let response: URLResponse
+        do {
+            (data, response) = try await session.data(for: request)
+        } catch let error as URLError where error.code == .timedOut {
+            throw SendFailure("\(peer) did not answer within \(seconds(timeout))", code: "timeout", retryable: true, mayHaveArrived: true)
+        } catch {
+            throw SendFailure("\(peer) could not be reached (\(describe(error)))", code: "unreachable", retryable: true)
+        }
+        guard let http = response as? HTTPURLResponse else {
+            throw SendFailure("\(peer)'s answer is not HTTP", code: "protocol", retryable: true)
+        }
+        return (data, http)
+    }
+
+    /// A URL session for one sender: no cache, `timeout` per request and resource.
+    public static func session(timeout: TimeInterval) -> URLSession {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = timeout
+        configuration.timeoutIntervalForResource = timeout
+        configuration.urlCache = nil
+        return URLSession(configuration: configuration)
+    }
+
     static func providerID(in data: Data) -> String? {
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return nil }
         for key in ["id", "messageId", "sid"] {

@@ -1,5 +1,6 @@
 import Foundation
 import Periodize
+import Senders
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -49,11 +50,7 @@ public struct TwilioSender: ReceiptingSender {
         self.origin = origin
         self.statusCallback = statusCallback
         self.timeout = timeout
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout
-        configuration.urlCache = nil
-        session = URLSession(configuration: configuration)
+        session = HTTPSender.session(timeout: timeout)
     }
 
     public var provider: String { "twilio" }
@@ -91,18 +88,7 @@ public struct TwilioSender: ReceiptingSender {
         request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
         request.setValue("Basic " + Data("\(credentials.user):\(credentials.password)".utf8).base64EncodedString(), forHTTPHeaderField: "Authorization")
         request.httpBody = Self.form(fields)
-        let data: Data
-        let response: URLResponse
-        do {
-            (data, response) = try await session.data(for: request)
-        } catch let error as URLError where error.code == .timedOut {
-            throw SendFailure("Twilio did not answer within \(Self.seconds(timeout))", code: "timeout", retryable: true, mayHaveArrived: true)
-        } catch {
-            throw SendFailure("Twilio could not be reached (\(Self.describe(error)))", code: "unreachable", retryable: true)
-        }
-        guard let http = response as? HTTPURLResponse else {
-            throw SendFailure("Twilio's answer is not HTTP", code: "protocol", retryable: true)
-        }
+        let (data, http) = try await HTTPSender.exchange(request, session: session, timeout: timeout, with: "Twilio")
         let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
         if (200..<300).contains(http.statusCode) {
             guard let sid = object?["sid"] as? String, !sid.isEmpty else {
@@ -114,14 +100,6 @@ public struct TwilioSender: ReceiptingSender {
             return SendReceipt(providerMessageID: sid, status: object?["status"] as? String, segments: segments)
         }
         throw Self.failure(status: http.statusCode, code: (object?["code"] as? Int), message: object?["message"] as? String, redacting: message.phoneNumber)
-    }
-
-    static func describe(_ error: any Error) -> String {
-        (error as? URLError).map { "URL error \($0.code.rawValue)" } ?? "\(type(of: error))"
-    }
-
-    static func seconds(_ interval: TimeInterval) -> String {
-        interval == interval.rounded() ? "\(Int(interval)) s" : String(format: "%.1f s", interval)
     }
 
     /// The failure an error answer stands for.
