@@ -275,6 +275,24 @@ struct ErasureTests {
         #expect(again.appended == 0, "an erased client's history is not imported again")
     }
 
+    @Test func eraseRefusesAnUnknownClientAndAnEmptyReasonWithOneLineAndAppendsNothing() async throws {
+        let folder = TemporaryDirectory()
+        let path = folder.path("log.sqlite")
+        let engine = try await makeEngine(EngineConfiguration(path: path))
+        try await engine.enroll(enrollment("c1"))
+        let head = try await engine.store.headPosition()
+        try engine.close()
+        for (arguments, says) in [(["erase", "nobody", "--reason", "r"], "unknown client nobody"), (["erase", "c1", "--reason", "  "], "--reason")] {
+            let result = try await PeriodizeBinary.runInBackground(arguments + ["--db", path])
+            #expect(result.status == 1 && result.stderr.contains(says) && result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")
+        }
+        let after = try await makeEngine(EngineConfiguration(path: path))
+        defer { try? after.close() }
+        #expect(try await after.store.headPosition() == head)
+        #expect(try await after.history(of: "c1").client?.name == "Avery Chen")
+        #expect(try !(after.vault!.keys.isErased(owner: "c1")))
+    }
+
     @Test func aMissingOrWrongMasterKeyStopsWithOneLine() async throws {
         let folder = TemporaryDirectory()
         let path = folder.path("log.sqlite")
