@@ -27,6 +27,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // What happened: the event catalog. Foundation only.
@@ -128,17 +131,34 @@ let package = Package(
             path: "Sources/PeriodizeApp",
             swiftSettings: strict),
         // Message senders that reach something outside the process: a generic HTTP gateway.
-        .target(name: "Senders", dependencies: ["Periodize"], path: "Sources/Senders", swiftSettings: strict),
+        .target(name: "Senders", dependencies: ["Periodize", "Coaching"], path: "Sources/Senders", swiftSettings: strict),
         // Twilio both ways: the Messages API sender and its error classes, the webhook signature.
         .target(
             name: "Twilio",
             dependencies: ["Periodize", "Senders", .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/Twilio",
             swiftSettings: strict),
+        // `periodize serve`: the HTTP server (Twilio's webhooks, metrics, health), the scheduler and
+        // the delivery worker as services of one lifecycle. Drives an Engine; knows no storage.
+        .target(
+            name: "Service",
+            dependencies: [
+                "Periodize", "EventLog", "Events", "Twilio",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Service",
+            swiftSettings: strict),
         .executableTarget(
             name: "PeriodizeCLI",
             dependencies: [
                 "Periodize", "PeriodizeApp", "Senders", "EventLog", "Events", "Coaching", "LLM", "Projections", "Vault", "Checkpoints",
+                "Twilio", "Service",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

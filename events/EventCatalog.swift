@@ -19,6 +19,11 @@ public enum DomainEvent: Sendable, Equatable {
     case clientErased(ClientErased)
     case checkpointSigned(CheckpointSigned)
     case logCompacted(LogCompacted)
+    case clientOptedOut(ClientOptedOut)
+    case clientOptedIn(ClientOptedIn)
+    case messageReceived(MessageReceived)
+    case messageStatusReported(MessageStatusReported)
+    case deliveryHeld(DeliveryHeld)
     /// A type this build does not know. The envelope stays readable; projections skip it.
     case unknown(type: String, schemaVersion: Int)
 }
@@ -91,6 +96,11 @@ public enum EventCatalog {
         case .clientErased(let p): try EventCoding.encode(p)
         case .checkpointSigned(let p): try EventCoding.encode(p)
         case .logCompacted(let p): try EventCoding.encode(p)
+        case .clientOptedOut(let p): try EventCoding.encode(p)
+        case .clientOptedIn(let p): try EventCoding.encode(p)
+        case .messageReceived(let p): try EventCoding.encode(p)
+        case .messageStatusReported(let p): try EventCoding.encode(p)
+        case .deliveryHeld(let p): try EventCoding.encode(p)
         case .unknown: nil
         }
     }
@@ -162,6 +172,11 @@ public enum EventCatalog {
         entry(ClientErased.self, DomainEvent.clientErased),
         entry(CheckpointSigned.self, DomainEvent.checkpointSigned),
         entry(LogCompacted.self, DomainEvent.logCompacted),
+        entry(ClientOptedOut.self, DomainEvent.clientOptedOut),
+        entry(ClientOptedIn.self, DomainEvent.clientOptedIn),
+        entry(MessageReceived.self, DomainEvent.messageReceived),
+        entry(MessageStatusReported.self, DomainEvent.messageStatusReported),
+        entry(DeliveryHeld.self, DomainEvent.deliveryHeld),
     ]
 
     private static let byType: [String: Entry] = Dictionary(uniqueKeysWithValues: entries.map { ($0.type, $0) })

@@ -6,8 +6,10 @@ import Events
 public struct ClientsProjection: Projection {
     public init() {}
     public let name = "clients"
-    public let version = 3
-    public let eventTypes: Set<String> = [ClientEnrolled.eventType, ClientUpdated.eventType, ClientErased.eventType]
+    public let version = 4
+    public let eventTypes: Set<String> = [
+        ClientEnrolled.eventType, ClientUpdated.eventType, ClientErased.eventType, ClientOptedOut.eventType, ClientOptedIn.eventType,
+    ]
     public let tables = [
         ProjectionTable(
             name: "clients",
@@ -35,15 +37,24 @@ public struct ClientsProjection: Projection {
                 schema_version INTEGER NOT NULL,
                 enrolled_position INTEGER NOT NULL,
                 updated_position INTEGER NOT NULL,
-                erased_position INTEGER
+                erased_position INTEGER,
+                opted_out_by TEXT
                 """,
             primaryKey: "client_id",
-            indexes: ["is_active, timezone"]),
+            indexes: ["is_active, timezone", "phone_number"]),
     ]
 
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
         if event.type == ClientUpdated.eventType { return try update(event, w) }
         if event.type == ClientErased.eventType { return try erase(event, w) }
+        if event.type == ClientOptedOut.eventType || event.type == ClientOptedIn.eventType {
+            // Who opted the client out (`client`, `provider`, `operator`); null once back in.
+            let out = event.type == ClientOptedOut.eventType
+            return try w.run("UPDATE {clients} SET opted_in = ?, opted_out_by = ?, updated_position = ? WHERE client_id = ?") { b in
+                b.value(out ? 0 : 1); if out { b.text(event.json, "source") } else { b.null() }
+                b.value(event.position); b.text(event.json, "clientId")
+            }
+        }
         let c = event.json
         let p = c.object("profile")
         try w.execute("""
@@ -92,6 +103,7 @@ public struct ClientsProjection: Projection {
                 name = coalesce(?, name), phone_number = coalesce(?, phone_number), email = coalesce(?, email),
                 timezone = coalesce(?, timezone), preferred_send_hour = coalesce(?, preferred_send_hour),
                 units = coalesce(?, units), opted_in = coalesce(?, opted_in), is_active = coalesce(?, is_active),
+                opted_out_by = CASE ? WHEN 1 THEN NULL WHEN 0 THEN 'operator' ELSE opted_out_by END,
                 fitness_goals = coalesce(?, fitness_goals), primary_goal = coalesce(?, primary_goal),
                 skill_level = coalesce(?, skill_level), days_per_week = coalesce(?, days_per_week),
                 training_days = coalesce(?, training_days), session_minutes = coalesce(?, session_minutes),
@@ -101,7 +113,7 @@ public struct ClientsProjection: Projection {
             WHERE client_id = ?
             """) { b in
             b.text(c, "name"); b.text(c, "phoneNumber"); b.text(c, "email"); b.text(c, "timezone"); b.int(c, "preferredSendHour")
-            b.text(c, "units"); b.bool(c, "optedIn"); b.bool(c, "isActive")
+            b.text(c, "units"); b.bool(c, "optedIn"); b.bool(c, "isActive"); b.bool(c, "optedIn")
             b.text(p, "fitnessGoals"); b.text(p, "primaryGoal"); b.text(p, "skillLevel"); b.int(p, "daysPerWeek")
             b.json(p, "trainingDays"); b.int(p, "sessionMinutes"); b.text(p, "location"); b.json(p, "equipment"); b.json(p, "injuries")
             b.value(p == nil ? 0 : 1); b.int(p, "age"); b.value(p == nil ? 0 : 1); b.text(p, "gender")

@@ -9,10 +9,11 @@ import Events
 public struct MessagesProjection: Projection {
     public init() {}
     public let name = "messages"
-    public let version = 5
+    public let version = 6
     public let eventTypes: Set<String> = [
         MessageQueued.eventType, DeliveryAttempted.eventType, MessageSent.eventType, MessageFailed.eventType,
-        MessageReleased.eventType, MessageExpired.eventType, ClientErased.eventType,
+        MessageReleased.eventType, MessageExpired.eventType, ClientErased.eventType, DeliveryHeld.eventType,
+        MessageStatusReported.eventType, MessageReceived.eventType,
     ]
     public let tables = [
         ProjectionTable(
@@ -42,11 +43,13 @@ public struct MessagesProjection: Projection {
                 worker_id TEXT,
                 expires_at TEXT,
                 queued_position INTEGER,
+                delivery_status TEXT,
+                delivery_error TEXT,
                 at TEXT NOT NULL,
                 position INTEGER NOT NULL
                 """,
             primaryKey: "message_id",
-            indexes: ["client_id, kind, local_date", "status, queued_position", "group_id, part"]),
+            indexes: ["client_id, kind, local_date", "status, queued_position", "group_id, part", "provider_message_id"]),
     ]
 
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
@@ -74,7 +77,7 @@ public struct MessagesProjection: Projection {
             try w.run("""
                 UPDATE {messages} SET status = 'sending', attempts = ?, lease_until = ?, worker_id = ?,
                     possibly_duplicated = possibly_duplicated + ?, may_have_arrived = 0, next_attempt_at = NULL, at = ?, position = ?
-                WHERE message_id = ? AND status IN ('queued', 'failed', 'sending')
+                WHERE message_id = ? AND status IN ('queued', 'failed', 'sending', 'held')
                 """) { b in
                 b.int(m, "attempt"); b.text(m, "leaseUntil"); b.text(m, "workerId"); b.bool(m, "possiblyDuplicated")
                 b.text(m, "startedAt"); b.value(event.position); b.text(m, "messageId")
@@ -123,6 +126,39 @@ public struct MessagesProjection: Projection {
                 """) { b in
                 b.value(final ? "released" : "queued"); b.text(m, "reason"); b.value(final ? 0 : 1); b.text(m, "releasedAt"); b.value(event.position)
                 b.text(m, "messageId"); b.int(m, "attempt")
+            }
+        case DeliveryHeld.eventType:
+            // Not sent again until the provider can be asked; the attempt does not count.
+            try w.run("""
+                UPDATE {messages} SET status = 'held', lease_until = NULL, last_error = ?, next_attempt_at = ?, may_have_arrived = 1,
+                    released_attempts = released_attempts + 1, at = ?, position = ?
+                WHERE message_id = ? AND status <> 'sent' AND attempts <= ?
+                """) { b in
+                b.text(m, "reason"); b.text(m, "retryAt"); b.text(m, "heldAt"); b.value(event.position); b.text(m, "messageId"); b.int(m, "attempt")
+            }
+        case MessageStatusReported.eventType:
+            // The furthest status the provider reported (callbacks come out of order and twice).
+            let status = m.string("status") ?? ""
+            try w.run("""
+                UPDATE {messages} SET delivery_status = ?, delivery_error = ?, provider_message_id = coalesce(provider_message_id, ?)
+                WHERE message_id = ? AND (delivery_status IS NULL OR (CASE delivery_status
+                    WHEN 'accepted' THEN 1 WHEN 'scheduled' THEN 1 WHEN 'queued' THEN 2 WHEN 'sending' THEN 3 WHEN 'sent' THEN 4
+                    WHEN 'delivered' THEN 5 WHEN 'undelivered' THEN 5 WHEN 'failed' THEN 5 WHEN 'canceled' THEN 5 WHEN 'read' THEN 6
+                    ELSE 0 END) < ?)
+                """) { b in
+                b.value(status); b.text(m, "errorCode"); b.text(m, "providerMessageId"); b.text(m, "messageId")
+                b.value(MessageStatusReported.rank(status))
+            }
+        case MessageReceived.eventType:
+            // Texts from clients, under the provider's id; a number that is no client's has no row.
+            guard m.string("clientId") != nil else { return }
+            try w.run("""
+                INSERT INTO {messages} (message_id, client_id, kind, direction, body, segments, provider, provider_message_id, status, attempts, at, position)
+                VALUES (?, ?, ?, 'inbound', ?, ?, ?, ?, 'received', 0, ?, ?)
+                ON CONFLICT (message_id) DO NOTHING
+                """) { b in
+                b.text(m, "providerMessageId"); b.text(m, "clientId"); b.text(m, "inboundClass"); b.text(m, "body"); b.int(m, "segments")
+                b.text(m, "provider"); b.text(m, "providerMessageId"); b.text(m, "receivedAt"); b.value(event.position)
             }
         case MessageExpired.eventType:
             try w.run("""

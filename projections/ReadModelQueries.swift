@@ -33,6 +33,16 @@ public protocol ReadModelQueries: Sendable {
     /// A client's messages with their delivery status, oldest first.
     func messageStatuses(clientID: String) async throws -> [MessageStatus]
 
+    /// The client a phone number belongs to, for a text that comes in: the latest enrolled of
+    /// the clients not erased with that number, active ones first; nil for no client.
+    func clientID(phoneNumber: String) async throws -> String?
+
+    /// Whose an outbound message part is, by our id or, failing that, the provider's.
+    func messageOwner(messageID: String?, providerMessageID: String?) async throws -> MessageOwner?
+
+    /// Each read-model's checkpoint: the last log position it has applied.
+    func readModelPositions() async throws -> [String: Int64]
+
     /// Message parts by status, and attempts taken again after a lease ran out.
     func deliveryCounts() async throws -> DeliveryCounts
 
@@ -166,8 +176,25 @@ public struct MessageStatus: Sendable, Equatable, Codable {
 }
 
 /// Outbound message parts by status, and the attempts that may have reached the provider twice.
+/// An outbound message part and the client it went to.
+public struct MessageOwner: Sendable, Equatable {
+    public var messageID: String
+    public var clientID: String
+    public var kind: String
+    public var providerMessageID: String?
+
+    public init(messageID: String, clientID: String, kind: String, providerMessageID: String?) {
+        self.messageID = messageID
+        self.clientID = clientID
+        self.kind = kind
+        self.providerMessageID = providerMessageID
+    }
+}
+
 public struct DeliveryCounts: Sendable, Equatable {
     public var byStatus: [String: Int]
+    /// Parts by the furthest status the provider reported (`delivered`, `undelivered`, ...).
+    public var byDeliveryStatus: [String: Int] = [:]
     /// Attempts taken again after a lease ran out with no outcome (the earlier one may have
     /// been delivered): the one window the outbox cannot close, counted.
     public var possiblyDuplicated: Int

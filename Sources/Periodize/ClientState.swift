@@ -26,6 +26,11 @@ public struct ClientState: Sendable {
     public private(set) var undeliverable: Set<LocalDate> = []
     /// Messages of every kind that failed for good, by message id.
     public private(set) var undeliverableMessages: Set<String> = []
+    /// Who opted the client out, while they are (nil when they may be sent to, as far as an
+    /// opt-out goes).
+    public private(set) var optedOutBy: OptSource?
+    /// Provider ids of the texts received from the client (a webhook delivered twice is one text).
+    public private(set) var receivedTexts: Set<String> = []
     /// The client's erasure, once erased.
     public private(set) var erasure: ClientErased?
     public private(set) var erasurePosition: Int64?
@@ -68,6 +73,7 @@ public struct ClientState: Sendable {
             case .clientUpdated(let update):
                 client = client.map(update.applied)
                 clientPosition = event.position
+                if let optedIn = update.optedIn { optedOutBy = optedIn ? nil : .operator }
             case .planCreated(let p):
                 plan = p
                 planPosition = event.position
@@ -92,6 +98,14 @@ public struct ClientState: Sendable {
             if let id = fields.string("messageId") { undeliverableMessages.insert(id) }
             guard fields.string("kind") == MessageKind.daily.rawValue, let date = fields.string("localDate").flatMap({ LocalDate($0) }) else { return }
             undeliverable.insert(date)
+        case ClientOptedOut.eventType:
+            optedOutBy = try event.fields().string("source").flatMap(OptSource.init(rawValue:)) ?? .client
+            client?.optedIn = false
+        case ClientOptedIn.eventType:
+            optedOutBy = nil
+            client?.optedIn = true
+        case MessageReceived.eventType:
+            if let id = try event.fields().string("providerMessageId") { receivedTexts.insert(id) }
         case ClientErased.eventType:
             if case .clientErased(let erased) = try event.decoded() {
                 erasure = erased

@@ -291,6 +291,10 @@ extension Engine {
         var before: (client: ClientEnrolled, changed: ClientEnrolled)?
         return try await execute(client: update.clientId) { state -> Decision<ClientEnrolled> in
             let client = try requireClient(state, update.clientId)
+            if update.optedIn == true, let source = state.optedOutBy, !source.operatorMayLift {
+                let how = source == .client ? "texted a stop keyword" : "opted out at the SMS provider"
+                throw CoachingError(.invalidInput, "client \(update.clientId) \(how): only their own START lifts it", field: "optedIn")
+            }
             guard let done = before else {
                 let changed = update.applied(to: client)
                 try Enrollment(

@@ -68,6 +68,10 @@ extension Engine {
         public var takenElsewhere = 0
         /// Attempts taken again after a lease ran out with no outcome, or after no answer in time.
         public var possiblyDuplicated = 0
+        /// Of those, parts the provider said it had sent already (recorded sent, not sent again).
+        public var foundAtProvider = 0
+        /// Parts held: the provider may have them and could not be asked (not sent again).
+        public var held = 0
         /// Parts whose attempt or outcome could not be recorded, with why.
         public var errors: [String] = []
         /// Why the worker stopped sending before the queue was drained: the provider refused
@@ -84,6 +88,8 @@ extension Engine {
             released += other.released
             takenElsewhere += other.takenElsewhere
             possiblyDuplicated += other.possiblyDuplicated
+            foundAtProvider += other.foundAtProvider
+            held += other.held
             errors += other.errors
             stopped = stopped ?? other.stopped
         }
@@ -134,7 +140,7 @@ extension Engine {
             }) { round.merge($0) }
             report.merge(round)
             // Nothing moved (every claim lost, or every append failed): do not spin.
-            if round.sent + round.retrying + round.undeliverable + round.expired + round.released == 0 { break }
+            if round.sent + round.retrying + round.undeliverable + round.expired + round.released + round.held == 0 { break }
         }
         report.errors.sort()
         if let reason = halted.reason.withLock({ $0 }) {
@@ -255,6 +261,24 @@ extension Engine {
             body: item.body, phoneNumber: contact!.phoneNumber, messageID: id, groupID: UUID(uuidString: item.groupID), part: item.part, parts: item.parts)
         let receipt: SendReceipt
         do {
+            if duplicated, let finder = sender as? any SentMessageFinder {
+                // The provider may have it: ask before sending again.
+                do {
+                    if let found = try await finder.findSent(message, attemptedAt: now.date) {
+                        report.foundAtProvider += 1
+                        return try await recordSent(found, report: report)
+                    }
+                } catch {
+                    let retry = Timestamp(Timestamp(clock()).date.addingTimeInterval(delivery.backoff(after: 1, fraction: Self.jitter(outcomeID))))
+                    let held = DeliveryHeld(
+                        messageId: item.messageID, clientId: item.clientID, attempt: attempt,
+                        reason: "\(sender.provider) could not be asked whether it has the part already: \(error)", heldAt: Timestamp(clock()).iso8601,
+                        retryAt: retry.iso8601)
+                    logger.error("delivery held: the provider could not be asked", metadata: ["message": "\(item.messageID)", "client": "\(item.clientID)"])
+                    if try await record(held) { report.held += 1 } else { report.errors.append(unrecorded) }
+                    return report
+                }
+            }
             receipt = try await sender.sendWithReceipt(message)
         } catch {
             let failure = error as? SendFailure ?? SendFailure("\(error)", retryable: true)
@@ -280,9 +304,18 @@ extension Engine {
             } else {
                 report.errors.append(unrecorded)
             }
+            if failure.reason == .recipientOptedOut {
+                // The provider will not send to them until they text START: no more messages.
+                try await optOutAtProvider(item.clientID, failedMessage: item.messageID, errorCode: failure.code)
+            }
             return report
         }
         if let faults { await faults.afterProviderAccepted(message) }
+        return try await recordSent(receipt, report: report)
+
+        /// Records the part sent with what the provider said of it.
+        func recordSent(_ receipt: SendReceipt, report: DeliveryReport) async throws -> DeliveryReport {
+        var report = report
         let measure = SMSText.measure(item.body)
         let sent = MessageSent(
             messageId: item.messageID, clientId: item.clientID, kind: item.kind, localDate: item.localDate, body: item.body,
@@ -295,6 +328,7 @@ extension Engine {
             report.errors.append("\(item.messageID): the provider took attempt \(attempt)\(providerID.map { " (\($0))" } ?? "") but its outcome could not be recorded (the lease will run out and the next attempt is marked possibly duplicated)")
         }
         return report
+        }
     }
 
     /// The id of attempt `attempt` at a message part: the same in every process, so one

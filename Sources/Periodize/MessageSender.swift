@@ -42,6 +42,17 @@ extension MessageSender {
     }
 }
 
+/// A sender that can ask its provider whether a part went out already: asked before a part whose
+/// last attempt may have arrived (its worker died after sending, or got no answer in time) is
+/// sent again.
+public protocol SentMessageFinder: MessageSender {
+    /// The provider's record of `message` (same recipient and body) sent around `attemptedAt`;
+    /// nil when it has none.
+    ///
+    /// - Throws: when the provider could not be asked: the part is then held, not sent again.
+    func findSent(_ message: OutgoingMessage, attemptedAt: Date) async throws -> SendReceipt?
+}
+
 /// A sender that reports more than an id: the provider's status and segment count.
 public protocol ReceiptingSender: MessageSender {
     func deliver(_ message: OutgoingMessage) async throws -> SendReceipt

@@ -54,6 +54,8 @@ public struct EngineConfiguration: Sendable {
     /// engine (and on demand); nil writes none.
     public var signer: CheckpointSigner?
     public var checkpointEvery: Int64
+    /// Told of every append made through the engine (the service's metrics); nil for none.
+    public var observer: (any AppendObserver)?
 
     public init(
         path: String, durability: Durability = .full, busyTimeout: TimeInterval = 10,
@@ -114,6 +116,7 @@ public func makeEngine(
     if let signer = configuration.signer {
         store = CheckpointingEventStore(store, signer: signer, every: configuration.checkpointEvery, clock: configuration.clock)
     }
+    if let observer = configuration.observer { store = ObservedEventStore(store, observer: observer) }
     let engine = Engine(
         store: store, readModels: readModels, coach: coach, sender: configuration.sender,
         delivery: configuration.delivery, workerID: configuration.workerID, faults: configuration.faults, vault: vault,

@@ -10,6 +10,8 @@ import Senders
 import Checkpoints
 import Crypto
 import Vault
+import Twilio
+import Logging
 
 @main
 struct PeriodizeCommand: AsyncParsableCommand {
@@ -23,7 +25,7 @@ struct PeriodizeCommand: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, EventsCommand.self, VerifyCommand.self, RebuildCommand.self, ReplayCommand.self, StatsCommand.self,
             EnrollCommand.self, UpdateCommand.self, PlanCommand.self, BreakdownCommand.self, DailyCommand.self, TickCommand.self, DeliverCommand.self, PregenerateCommand.self, ShowCommand.self,
-            AuditCommand.self, ImportLegacyCommand.self, MigrateCommand.self, EraseCommand.self, CheckpointCommand.self, CompactCommand.self,
+            AuditCommand.self, ServeCommand.self, ReceiveCommand.self, ImportLegacyCommand.self, MigrateCommand.self, EraseCommand.self, CheckpointCommand.self, CompactCommand.self,
             DebugCommand.self,
         ])
 
@@ -96,7 +98,7 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("sms-segments"), help: "Most segments a daily SMS may take before it is shortened or split (env PERIODIZE_SMS_SEGMENTS).")
     var smsSegments: Int = Int(ProcessInfo.processInfo.environment["PERIODIZE_SMS_SEGMENTS"] ?? "") ?? 3
 
-    @Option(help: "Where messages go: log-only (recorded, nothing sent; also called outbox) or http (env PERIODIZE_SENDER; default log-only).")
+    @Option(help: "Where messages go: log-only (recorded, nothing sent; also called outbox), http or twilio (env PERIODIZE_SENDER; default log-only).")
     var sender: String?
 
     @Option(name: .customLong("sender-url"), help: "The gateway messages are POSTed to with --sender http (env PERIODIZE_SENDER_URL).")
@@ -109,7 +111,11 @@ struct StoreOptions: ParsableArguments {
     /// Opens the engine; `coach` adds a model coach (commands that generate pass theirs). A
     /// sender or coach setting that is missing or malformed stops it before the log is opened.
     func openEngine(coach: CoachOptions? = nil) async throws -> Engine {
-        try await makeEngine(try configuration(coach: coach), progress: { stage, done, total in
+        try await openEngine(try configuration(coach: coach))
+    }
+
+    func openEngine(_ configuration: EngineConfiguration, logger: Logger = Logger(label: "periodize")) async throws -> Engine {
+        try await makeEngine(configuration, logger: logger, progress: { stage, done, total in
             Terminal.progress("\(stage)", done, total)
         })
     }
@@ -117,10 +123,20 @@ struct StoreOptions: ParsableArguments {
     /// The engine's configuration from the flags and the environment; a malformed value stops
     /// the command before anything is opened (exit 64, naming the variable).
     func configuration(coach: CoachOptions? = nil) throws -> EngineConfiguration {
+        try configuration(coach: coach, receiving: false).engine
+    }
+
+    /// The engine's configuration and, for the Twilio sender or for `serve` (`receiving`),
+    /// Twilio's settings.
+    func configuration(coach: CoachOptions?, receiving: Bool) throws -> (engine: EngineConfiguration, twilio: TwilioConfiguration?) {
         let environment = ProcessInfo.processInfo.environment
         let llm = try coach?.makeCoach()
         let senders = try SenderConfiguration.resolve(
             environment: environment, overrides: ["PERIODIZE_SENDER": sender, "PERIODIZE_SENDER_URL": senderURL])
+        // The webhooks need Twilio's auth token and the public URL; sending through Twilio needs
+        // its account too. `serve` with another sender serves the webhooks when both are given.
+        let wantsTwilio = senders.kind == .twilio || (receiving && environment["TWILIO_AUTH_TOKEN"].map { !$0.isEmpty } == true)
+        let twilio = wantsTwilio ? try TwilioConfiguration.resolve(environment: environment, receiving: receiving) : nil
         var master: SymmetricKey?
         if let text = environment[MasterKey.variable], !text.isEmpty {
             guard let key = MasterKey.parse(text) else {
@@ -136,9 +152,10 @@ struct StoreOptions: ParsableArguments {
             }
             every = value
         }
-        return EngineConfiguration(
-            path: db, durability: durability, smsSegments: smsSegments, sender: senders.makeSender(), delivery: senders.delivery,
+        let engine = EngineConfiguration(
+            path: db, durability: durability, smsSegments: smsSegments, sender: senders.makeSender(twilio: twilio), delivery: senders.delivery,
             faults: try TestFaults.fromEnvironment(), coach: llm, masterKey: master, signer: signer, checkpointEvery: every)
+        return (engine, twilio)
     }
 }
 

@@ -105,13 +105,13 @@ public final class SQLiteReadModelStore: ReadModelQueries, ReadModelMaintenance 
                     SELECT m.*, coalesce(m.group_id, m.message_id) AS grp,
                         CASE WHEN m.part > 1 THEN (SELECT p.status FROM messages p WHERE p.group_id = m.group_id AND p.part = m.part - 1) END AS previous
                     FROM messages m
-                    WHERE m.status IN ('queued', 'failed', 'sending') AND m.queued_position IS NOT NULL AND (
+                    WHERE m.status IN ('queued', 'failed', 'sending', 'held') AND m.queued_position IS NOT NULL AND (
                         m.status = 'queued'
-                        OR (m.status = 'failed' AND m.next_attempt_at <= ?1)
+                        OR (m.status IN ('failed', 'held') AND m.next_attempt_at <= ?1)
                         OR (m.status = 'sending' AND m.lease_until <= ?1))
                 )
                 -- A later part waits while the part before it is still on its way.
-                WHERE previous IS NULL OR previous NOT IN ('queued', 'sending', 'failed')
+                WHERE previous IS NULL OR previous NOT IN ('queued', 'sending', 'failed', 'held')
                 ORDER BY queued_position
                 LIMIT ?2
                 """)
@@ -133,6 +133,38 @@ public final class SQLiteReadModelStore: ReadModelQueries, ReadModelMaintenance 
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT is_active, opted_in, phone_number FROM clients WHERE client_id = ?"), arguments: [clientID]
             ).map { ClientContact(active: $0[0], optedIn: $0[1], phoneNumber: $0[2]) }
+        }
+    }
+
+    public func clientID(phoneNumber: String) async throws -> String? {
+        try await read { db in
+            try String.fetchOne(db.cachedStatement(sql: """
+                SELECT client_id FROM clients WHERE phone_number = ? AND erased_position IS NULL
+                ORDER BY is_active DESC, enrolled_position DESC LIMIT 1
+                """), arguments: [phoneNumber])
+        }
+    }
+
+    public func messageOwner(messageID: String?, providerMessageID: String?) async throws -> MessageOwner? {
+        try await read { db in
+            let columns = "SELECT message_id, client_id, kind, provider_message_id FROM messages"
+            let row: Row?
+            if let messageID, let found = try Row.fetchOne(db.cachedStatement(sql: "\(columns) WHERE message_id = ? AND direction = 'outbound'"), arguments: [messageID]) {
+                row = found
+            } else if let providerMessageID {
+                row = try Row.fetchOne(db.cachedStatement(sql: "\(columns) WHERE provider_message_id = ? AND direction = 'outbound'"), arguments: [providerMessageID])
+            } else {
+                row = nil
+            }
+            return row.map { MessageOwner(messageID: $0[0], clientID: $0[1], kind: $0[2], providerMessageID: $0[3]) }
+        }
+    }
+
+    public func readModelPositions() async throws -> [String: Int64] {
+        try await read { db in
+            var positions: [String: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT name, position FROM projection_checkpoints") { positions[row[0]] = row[1] }
+            return positions
         }
     }
 
@@ -158,7 +190,11 @@ public final class SQLiteReadModelStore: ReadModelQueries, ReadModelMaintenance 
                 byStatus[row[0]] = row[1]
             }
             let duplicated = try Int.fetchOne(db, sql: "SELECT coalesce(sum(possibly_duplicated), 0) FROM messages") ?? 0
-            return DeliveryCounts(byStatus: byStatus, possiblyDuplicated: duplicated)
+            var counts = DeliveryCounts(byStatus: byStatus, possiblyDuplicated: duplicated)
+            for row in try Row.fetchAll(db, sql: "SELECT delivery_status, count(*) FROM messages WHERE delivery_status IS NOT NULL GROUP BY delivery_status") {
+                counts.byDeliveryStatus[row[0]] = row[1]
+            }
+            return counts
         }
     }
 

@@ -3,15 +3,16 @@ import Periodize
 
 /// Where messages go, read from the environment (and flags, which win): `PERIODIZE_SENDER` =
 /// `log-only` (the default, also called `outbox`: queued, attempted and recorded sent in the
-/// log, nothing leaves the process) or `http` (a gateway at `PERIODIZE_SENDER_URL`, answering
-/// within `PERIODIZE_SENDER_TIMEOUT_S`); and how the delivery worker retries
+/// log, nothing leaves the process), `http` (a gateway at `PERIODIZE_SENDER_URL`, answering
+/// within `PERIODIZE_SENDER_TIMEOUT_S`) or `twilio` (its settings: `TwilioConfiguration`); a
+/// cap in segments per second (`PERIODIZE_SEND_RATE`); and how the delivery worker retries
 /// (`PERIODIZE_DELIVERY_MAX_ATTEMPTS`, `PERIODIZE_DELIVERY_RETRY_S`, `PERIODIZE_DELIVERY_LEASE_S`).
 ///
 /// Resolving checks everything the chosen sender needs, so a missing URL stops a command
 /// before it opens anything.
 public struct SenderConfiguration: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
-        case logOnly = "log-only", http
+        case logOnly = "log-only", http, twilio
 
         /// `outbox` is the log-only sender's name from before the queue.
         init?(name: String) {
@@ -24,6 +25,9 @@ public struct SenderConfiguration: Sendable, Equatable {
     public var timeout: TimeInterval = 10
     /// Attempts, backoff and lease of the delivery worker.
     public var delivery = DeliveryPolicy()
+    /// The most segments handed to the provider per second, in this process
+    /// (`PERIODIZE_SEND_RATE`); nil for no cap.
+    public var segmentsPerSecond: Double?
 
     public init() {}
 
@@ -68,7 +72,13 @@ public struct SenderConfiguration: Sendable, Equatable {
             }
             configuration.delivery.lease = seconds
         }
-        if configuration.kind == .http, configuration.delivery.lease <= configuration.timeout {
+        if let text = value("PERIODIZE_SEND_RATE") {
+            guard let rate = Double(text), (0.01...10_000).contains(rate) else {
+                throw SenderConfigurationError("PERIODIZE_SEND_RATE=\(text) must be a number of segments per second from 0.01 to 10000")
+            }
+            configuration.segmentsPerSecond = rate
+        }
+        if configuration.kind != .logOnly, configuration.delivery.lease <= configuration.timeout {
             throw SenderConfigurationError(
                 "PERIODIZE_DELIVERY_LEASE_S=\(HTTPSender.seconds(configuration.delivery.lease)) must be longer than the sender's timeout "
                     + "(PERIODIZE_SENDER_TIMEOUT_S=\(HTTPSender.seconds(configuration.timeout))), or a slow send could be taken twice")
@@ -85,10 +95,11 @@ public struct SenderConfiguration: Sendable, Equatable {
         return configuration
     }
 
-    /// The sender this configuration names.
+    /// The sender this configuration names (Twilio's is made by its own configuration,
+    /// `makeSender(twilio:)` in target Twilio).
     public func makeSender() -> any MessageSender {
         switch kind {
-        case .logOnly: LogOnlySender()
+        case .logOnly, .twilio: LogOnlySender()
         case .http: HTTPSender(url: url!, timeout: timeout)
         }
     }
@@ -97,5 +108,5 @@ public struct SenderConfiguration: Sendable, Equatable {
 /// A sender setting that is missing or malformed: one line naming the variable.
 public struct SenderConfigurationError: Error, CustomStringConvertible, Sendable {
     public let description: String
-    init(_ description: String) { self.description = description }
+    public init(_ description: String) { self.description = description }
 }

@@ -12,7 +12,11 @@ import FoundationNetworking
 /// (``SendFailure/Reason``): 21610 the recipient opted out, 21211 / 21614 a number that cannot
 /// receive SMS (both permanent), 20003 / HTTP 401 bad credentials, 429 / 20429, 5xx, timeouts
 /// and connection failures retryable (a 5xx or a timeout may have been taken all the same).
-public struct TwilioSender: ReceiptingSender {
+///
+/// Before a part whose last attempt may have arrived is sent again, Twilio is asked
+/// (``findSent(_:attemptedAt:)``): the messages to that number, newest first and of the
+/// attempt's UTC day and the day before, matched on the body.
+public struct TwilioSender: ReceiptingSender, SentMessageFinder {
     public struct Credentials: Sendable, Equatable {
         /// The account the messages are sent from (`AC...`): part of the URL.
         public var accountSID: String
@@ -37,7 +41,9 @@ public struct TwilioSender: ReceiptingSender {
     public let baseURL: URL
     public let credentials: Credentials
     public let origin: Origin
-    /// Twilio posts each message's status here (`PERIODIZE_PUBLIC_URL` + `/twilio/status`).
+    /// Twilio posts each message's status here (`PERIODIZE_PUBLIC_URL` + `/twilio/status`),
+    /// with `?message=<our part id>` added so a callback finds its part even before the part's
+    /// `MessageSent` is stored.
     public let statusCallback: URL?
     public let timeout: TimeInterval
     private let session: URLSession
@@ -82,11 +88,10 @@ public struct TwilioSender: ReceiptingSender {
         case .messagingService(let sid): fields.append(("MessagingServiceSid", sid))
         }
         fields.append(("Body", message.body))
-        if let statusCallback { fields.append(("StatusCallback", statusCallback.absoluteString)) }
-        var request = URLRequest(url: messagesURL, timeoutInterval: timeout)
+        if let callback = callbackURL(for: message) { fields.append(("StatusCallback", callback.absoluteString)) }
+        var request = authorized(URLRequest(url: messagesURL, timeoutInterval: timeout))
         request.httpMethod = "POST"
         request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
-        request.setValue("Basic " + Data("\(credentials.user):\(credentials.password)".utf8).base64EncodedString(), forHTTPHeaderField: "Authorization")
         request.httpBody = Self.form(fields)
         let (data, http) = try await HTTPSender.exchange(request, session: session, timeout: timeout, with: "Twilio")
         let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
@@ -100,6 +105,58 @@ public struct TwilioSender: ReceiptingSender {
             return SendReceipt(providerMessageID: sid, status: object?["status"] as? String, segments: segments)
         }
         throw Self.failure(status: http.statusCode, code: (object?["code"] as? Int), message: object?["message"] as? String, redacting: message.phoneNumber)
+    }
+
+    /// The status callback of one part: ``statusCallback`` with `message=<part id>`.
+    public func callbackURL(for message: OutgoingMessage) -> URL? {
+        guard let statusCallback, var components = URLComponents(url: statusCallback, resolvingAgainstBaseURL: false) else { return nil }
+        components.queryItems = (components.queryItems ?? []) + [URLQueryItem(name: "message", value: message.messageID.uuidString.lowercased())]
+        return components.url
+    }
+
+    private func authorized(_ request: URLRequest) -> URLRequest {
+        var request = request
+        request.setValue("Basic " + Data("\(credentials.user):\(credentials.password)".utf8).base64EncodedString(), forHTTPHeaderField: "Authorization")
+        return request
+    }
+
+    /// Twilio's record of `message`: the messages to its number (`GET Messages.json?To=`), the
+    /// newest page first (a queued message has no `date_sent` yet), then those of the attempt's
+    /// UTC day and the day before (`DateSent=YYYY-MM-DD`), matched on the body and our origin.
+    ///
+    /// - Throws: ``SendFailure`` when Twilio cannot be asked (no answer, an error status).
+    public func findSent(_ message: OutgoingMessage, attemptedAt: Date) async throws -> SendReceipt? {
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        let days = [attemptedAt, attemptedAt.addingTimeInterval(-86_400)].map { date -> String in
+            let parts = utc.dateComponents([.year, .month, .day], from: date)
+            return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+        }
+        for query in [[("To", message.phoneNumber), ("PageSize", "50")]] + days.map({ [("To", message.phoneNumber), ("DateSent", $0), ("PageSize", "100")] }) {
+            var components = URLComponents(url: messagesURL, resolvingAgainstBaseURL: false)!
+            components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) }
+            // `+` in a number is a space in a query unless encoded.
+            components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
+            var request = authorized(URLRequest(url: components.url!, timeoutInterval: timeout))
+            request.httpMethod = "GET"
+            let (data, http) = try await HTTPSender.exchange(request, session: session, timeout: timeout, with: "Twilio")
+            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+            guard (200..<300).contains(http.statusCode), let messages = object?["messages"] as? [[String: Any]] else {
+                throw Self.failure(status: http.statusCode, code: object?["code"] as? Int, message: object?["message"] as? String, redacting: message.phoneNumber)
+            }
+            let ours = messages.first { found in
+                guard found["body"] as? String == message.body, (found["direction"] as? String)?.hasPrefix("outbound") ?? true else { return false }
+                switch origin {
+                case .from(let number): return found["from"] as? String == number || found["from"] == nil
+                case .messagingService(let sid): return found["messaging_service_sid"] as? String == sid || found["messaging_service_sid"] == nil
+                }
+            }
+            if let ours, let sid = ours["sid"] as? String {
+                let segments = (ours["num_segments"] as? String).flatMap { Int($0) } ?? (ours["num_segments"] as? Int)
+                return SendReceipt(providerMessageID: sid, status: ours["status"] as? String, segments: segments)
+            }
+        }
+        return nil
     }
 
     /// The failure an error answer stands for.

@@ -115,6 +115,19 @@ enum Samples {
         sample(LogCompacted(sourcePosition: 1201, sourceHash: String(repeating: "ab", count: 32), position: 1201, hash: String(repeating: "12", count: 32),
                             fieldsEncrypted: 40, compactedAt: "2026-03-20T09:05:00.000Z", publicKey: String(repeating: "cd", count: 32),
                             signature: String(repeating: "ef", count: 64)), DomainEvent.logCompacted),
+        sample(ClientOptedOut(clientId: "c-1", source: .client, keyword: "STOP", providerMessageId: "SM0001", optedOutAt: "2026-03-21T08:00:00.000Z"),
+               DomainEvent.clientOptedOut),
+        sample(ClientOptedIn(clientId: "c-1", source: .client, keyword: "START", providerMessageId: "SM0002", optedInAt: "2026-03-22T08:00:00.000Z"),
+               DomainEvent.clientOptedIn),
+        sample(MessageReceived(
+            providerMessageId: "SM0003", clientId: "c-1", from: "+15550100001", to: "+15550009999", body: "done, RPE 8 💪", segments: 1, mediaCount: 0,
+            inboundClass: .text, keyword: nil, providerOptOutType: nil, provider: "twilio", receivedAt: "2026-03-22T18:00:00.000Z"),
+            DomainEvent.messageReceived),
+        sample(MessageStatusReported(
+            messageId: "m-3", clientId: "c-1", provider: "twilio", providerMessageId: "SM0004", status: "undelivered", errorCode: "30003",
+            reportedAt: "2026-03-09T11:02:05.000Z"), DomainEvent.messageStatusReported),
+        sample(DeliveryHeld(messageId: "m-3", clientId: "c-1", attempt: 3, reason: "Twilio could not be asked: HTTP 503", heldAt: "2026-03-09T11:06:00.000Z",
+                            retryAt: "2026-03-09T11:07:00.000Z"), DomainEvent.deliveryHeld),
     ]
 
     static let legacy: [Sample] = [
@@ -155,6 +168,11 @@ enum Samples {
         case .clientErased(let p): p
         case .checkpointSigned(let p): p
         case .logCompacted(let p): p
+        case .clientOptedOut(let p): p
+        case .clientOptedIn(let p): p
+        case .messageReceived(let p): p
+        case .messageStatusReported(let p): p
+        case .deliveryHeld(let p): p
         case .unknown(let type, _): type
         }
     }

@@ -46,7 +46,7 @@ struct TwilioSenderTests {
         let form = Self.form(request)
         #expect(form == [
             "To": "+15551234567", "From": "+15005550006", "Body": Self.message.body,
-            "StatusCallback": "https://coach.example.com/twilio/status",
+            "StatusCallback": "https://coach.example.com/twilio/status?message=\(Self.message.messageID.uuidString.lowercased())",
         ])
         // A messaging service instead of a number.
         _ = try await sender(twilio, origin: .messagingService("MG0123")).send(Self.message)
