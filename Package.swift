@@ -160,6 +160,7 @@ let package = Package(
                 "Periodize", "PeriodizeApp", "Senders", "EventLog", "Events", "Coaching", "LLM", "Projections", "Vault", "Checkpoints",
                 "Twilio", "Service",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/PeriodizeCLI",
@@ -178,6 +179,7 @@ let package = Package(
         .target(
             name: "LoopbackProviders",
             dependencies: [
+                "Twilio",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -216,6 +218,15 @@ let package = Package(
             ],
             path: "Tests/PeriodizeTests",
             exclude: ["Fixtures"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ServiceTests",
+            dependencies: [
+                "Service", "Periodize", "PeriodizeApp", "Twilio", "Senders", "LoopbackProviders", "Events", "EventLog", "EventLogSQLite", "TestSupport",
+                "Coaching",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Tests/ServiceTests",
             swiftSettings: strict),
         .testTarget(
             name: "LLMTests",

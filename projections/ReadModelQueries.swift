@@ -40,6 +40,9 @@ public protocol ReadModelQueries: Sendable {
     /// Whose an outbound message part is, by our id or, failing that, the provider's.
     func messageOwner(messageID: String?, providerMessageID: String?) async throws -> MessageOwner?
 
+    /// Message parts held: they may have reached the provider, which could not be asked.
+    func heldParts() async throws -> Int
+
     /// Each read-model's checkpoint: the last log position it has applied.
     func readModelPositions() async throws -> [String: Int64]
 

@@ -172,6 +172,12 @@ struct StatsCommand: AsyncParsableCommand {
         if !delivery.byStatus.isEmpty {
             print("outbound message parts: " + delivery.byStatus.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             print("possibly duplicated: \(delivery.possiblyDuplicated) (attempts taken again after a worker stopped between the provider and the log)")
+            if let held = delivery.byStatus["held"], held > 0 {
+                print("held: \(held) part(s) may have reached the provider, which could not be asked: not sent again until it answers")
+            }
+            if !delivery.byDeliveryStatus.isEmpty {
+                print("reported by the provider: " + delivery.byDeliveryStatus.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            }
         }
         guard !stats.generation.isEmpty else { return }
         print("generation by day (UTC), coach and model:")

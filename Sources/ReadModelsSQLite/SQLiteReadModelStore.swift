@@ -160,6 +160,10 @@ public final class SQLiteReadModelStore: ReadModelQueries, ReadModelMaintenance 
         }
     }
 
+    public func heldParts() async throws -> Int {
+        try await read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM messages WHERE status = 'held'")) ?? 0 }
+    }
+
     public func readModelPositions() async throws -> [String: Int64] {
         try await read { db in
             var positions: [String: Int64] = [:]

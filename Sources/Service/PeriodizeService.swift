@@ -14,6 +14,8 @@ public struct ServiceConfiguration: Sendable {
     /// The tick runs at every multiple of this interval (the top of every hour by default),
     /// and once at start so missed hours catch up.
     public var tickInterval: Duration = .seconds(3600)
+    /// Whether this process ticks at all (a process may only serve webhooks and deliver).
+    public var scheduler = true
     /// How often the delivery worker looks for due parts when nothing woke it.
     public var deliveryPoll: Duration = .seconds(5)
     /// How long SIGTERM / SIGINT waits for in-flight work before cancelling it.
@@ -46,7 +48,6 @@ final class Health: Sendable {
     struct State {
         /// Why the delivery worker stopped sending (bad credentials), until restarted.
         var senderStopped: String?
-        var held = 0
         var lastTick: Date?
         var lastTickError: String?
     }
@@ -81,8 +82,9 @@ public final class PeriodizeService: Sendable {
     public func run(signals: [UnixSignal] = [.sigterm, .sigint], onListening: (@Sendable (Int) -> Void)? = nil) async throws {
         var services: [any Service] = [
             makeApplication(port: configuration.port, routes: .all(metrics: configuration.metricsPort == nil), onListening: onListening),
-            Scheduler(service: self), DeliveryWorker(service: self),
+            DeliveryWorker(service: self),
         ]
+        if configuration.scheduler { services.append(Scheduler(service: self)) }
         if let metricsPort = configuration.metricsPort {
             services.append(makeApplication(port: metricsPort, routes: .metricsOnly, onListening: nil))
         }
@@ -164,9 +166,7 @@ public final class PeriodizeService: Sendable {
                 metrics.senderStopped(true)
             }
             for error in report.errors.prefix(5) { logger.error("delivery", metadata: ["error": "\(error)"]) }
-            let held = try await engine.readModels.deliveryCounts().byStatus["held", default: 0]
-            health.state.withLock { $0.held = held }
-            metrics.held(held)
+            metrics.held(try await engine.readModels.heldParts())
         } catch {
             logger.error("delivery run failed", metadata: ["error": "\(error)"])
         }

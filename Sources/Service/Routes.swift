@@ -107,9 +107,10 @@ extension PeriodizeService {
         } catch {
             problems.append("the log cannot be read: \(error)")
         }
-        let state = health.state.withLock { $0 }
-        if let stopped = state.senderStopped { problems.append("the sender stopped: \(stopped)") }
-        if state.held > 0 { problems.append("\(state.held) message part(s) held: the provider could not be asked whether it has them") }
+        if let stopped = health.state.withLock({ $0.senderStopped }) { problems.append("the sender stopped: \(stopped)") }
+        if let held = try? await engine.readModels.heldParts(), held > 0 {
+            problems.append("\(held) message part(s) held: the provider could not be asked whether it has them (not sent again)")
+        }
         let body = problems.isEmpty ? "ready\n" : problems.map { $0 + "\n" }.joined()
         return Response.text(body, status: problems.isEmpty ? .ok : .serviceUnavailable)
     }
@@ -139,6 +140,5 @@ extension Response {
 
     static func xmlEscaped(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-            .replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&apos;")
     }
 }

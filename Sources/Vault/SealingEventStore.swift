@@ -20,8 +20,10 @@ public final class SealingEventStore: WrappingEventStore {
     }
 
     /// The client a stream holds personal data of: `client-<id>` -> `<id>`.
+    /// Texts from a number that is no client's (`number-<hash>`) are that stream's own.
     public static func owner(of stream: String) -> String? {
-        stream.hasPrefix("client-") ? String(stream.dropFirst("client-".count)) : nil
+        if stream.hasPrefix("number-") { return stream }
+        return stream.hasPrefix("client-") ? String(stream.dropFirst("client-".count)) : nil
     }
 
     /// `events` as they are stored on `stream`: personal fields sealed, or, for a client who
