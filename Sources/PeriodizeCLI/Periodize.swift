@@ -152,9 +152,13 @@ struct StoreOptions: ParsableArguments {
             }
             every = value
         }
-        let engine = EngineConfiguration(
+        var engine = EngineConfiguration(
             path: db, durability: durability, smsSegments: smsSegments, sender: senders.makeSender(twilio: twilio), delivery: senders.delivery,
             faults: try TestFaults.fromEnvironment(), coach: llm, masterKey: master, signer: signer, checkpointEvery: every)
+        if let clock = try TestFaults.clock(environment) {
+            engine.clock = clock
+            engine.ids = { let made = TimeOrderedIDs(clock: clock); return { made.next() } }()
+        }
         return (engine, twilio)
     }
 }

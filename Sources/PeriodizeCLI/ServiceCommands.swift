@@ -70,12 +70,18 @@ struct ServeCommand: AsyncParsableCommand {
         print("periodize serve: stopped")
     }
 
+    /// `PERIODIZE_TICK_INTERVAL_S` -> `tick-interval`.
+    static func flagName(_ variable: String) -> String {
+        variable.replacingOccurrences(of: "PERIODIZE_", with: "").replacingOccurrences(of: "_S", with: "").lowercased().replacingOccurrences(of: "_", with: "-")
+    }
+
     /// A number of seconds (or a port) from the flag or the variable, checked against `range`:
     /// a malformed one is one line naming it, exit 64.
     static func number(_ variable: String, _ environment: [String: String], flag: String? = nil, range: ClosedRange<Double>) throws -> Double? {
         guard let text = flag ?? environment[variable], !text.isEmpty else { return nil }
         guard let value = Double(text), range.contains(value) else {
-            throw CommandFailure(message: "error: \(variable)=\(text) must be a number from \(range.lowerBound.formatted()) to \(range.upperBound.formatted())", exitCode: CommandFailure.usage)
+            let name = flag == nil ? "\(variable)=\(text)" : "--\(flagName(variable)) \(text)"
+            throw CommandFailure(message: "error: \(name) must be a number from \(range.lowerBound.formatted()) to \(range.upperBound.formatted())", exitCode: CommandFailure.usage)
         }
         return value
     }

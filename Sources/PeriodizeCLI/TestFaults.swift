@@ -1,4 +1,5 @@
 import Foundation
+import EventLog
 import Periodize
 import Synchronization
 
@@ -7,6 +8,17 @@ import Synchronization
 /// provider accepted a part and before its outcome is appended; `kill-after-erasure-event`
 /// kills it after `ClientErased` is appended and before the key is destroyed.
 enum TestFaults {
+    /// `PERIODIZE_TEST_CLOCK=<ISO 8601 instant>`: for process tests only, this process's clock
+    /// starts at that instant and runs at the real pace (a service test can be "tomorrow").
+    static func clock(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (@Sendable () -> Date)? {
+        guard let text = environment["PERIODIZE_TEST_CLOCK"], !text.isEmpty else { return nil }
+        guard let start = Timestamp(iso8601: text)?.date else {
+            throw CommandFailure(message: "error: PERIODIZE_TEST_CLOCK=\(text) is not an ISO 8601 time", exitCode: CommandFailure.usage)
+        }
+        let began = Date()
+        return { start.addingTimeInterval(Date().timeIntervalSince(began)) }
+    }
+
     static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DeliveryFaults? {
         guard let text = environment["PERIODIZE_TEST_FAULT"], !text.isEmpty else { return nil }
         if text == "kill-after-erasure-event" {

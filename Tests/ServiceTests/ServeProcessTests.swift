@@ -1,0 +1,189 @@
+import Coaching
+import EventLog
+import Events
+import Foundation
+import GRDB
+import LoopbackProviders
+import Periodize
+import PeriodizeApp
+import Synchronization
+import Testing
+import TestSupport
+import Twilio
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `periodize serve` as a real process, sending through the in-test Twilio and hearing its
+/// callbacks and texts over real HTTP: the day's messages, STOP and START across days, SIGTERM
+/// in the middle of a delivery run and a restart, and two services on one file.
+@Suite("periodize serve as a process", .serialized)
+struct ServeProcessTests {
+    /// A log with `count` clients due at 06:00 UTC every day from 2026-03-09.
+    func log(_ folder: TemporaryDirectory, clients count: Int) async throws -> String {
+        let path = folder.path("log.sqlite")
+        let engine = try await makeEngine(EngineConfiguration(path: path, durability: .normal, clock: { date("2026-03-10T05:00:00Z") }))
+        defer { try? engine.close() }
+        for n in 0..<count {
+            try await engine.enroll(enrollment("c\(n)", phone: phone(n)))
+            try await engine.createPlan(clientID: "c\(n)", start: LocalDate("2026-03-09"))
+        }
+        return path
+    }
+
+    /// A running `serve`.
+    final class Serve: @unchecked Sendable {
+        let process: Process
+        let port: Int
+        let stderr: String
+        var url: String { "http://127.0.0.1:\(port)" }
+
+        init(db: String, twilio: LoopbackTwilio, day: String, folder: TemporaryDirectory, extra: [String: String] = [:]) throws {
+            port = freeLoopbackPort()
+            process = Process()
+            process.executableURL = PeriodizeBinary.url
+            process.arguments = ["serve", "--db", db, "--durability", "normal", "--port", "\(port)", "--tick-interval", "1", "--delivery-poll", "0.1"]
+            var environment = ProcessInfo.processInfo.environment
+            environment.merge([
+                "PERIODIZE_SENDER": "twilio", "TWILIO_ACCOUNT_SID": twilio.accountSID, "TWILIO_AUTH_TOKEN": twilio.authToken,
+                "TWILIO_FROM": "+15550009999", "TWILIO_BASE_URL": twilio.baseURL, "PERIODIZE_PUBLIC_URL": "http://127.0.0.1:\(port)",
+                "PERIODIZE_TEST_CLOCK": day, "PERIODIZE_DELIVERY_LEASE_S": "5", "PERIODIZE_SENDER_TIMEOUT_S": "2", "PERIODIZE_LOG_LEVEL": "warning",
+            ].merging(extra) { $1 }) { $1 }
+            process.environment = environment
+            stderr = folder.path("serve-\(port).err")
+            FileManager.default.createFile(atPath: stderr, contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: stderr)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+        }
+
+        /// Waits until `/healthz` answers.
+        func ready() async throws {
+            for _ in 0..<200 {
+                if let (_, response) = try? await URLSession.shared.data(from: URL(string: url + "/healthz")!), (response as? HTTPURLResponse)?.statusCode == 200 { return }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            throw LoopbackError("serve did not start: \((try? String(contentsOfFile: stderr, encoding: .utf8)) ?? "")")
+        }
+
+        /// SIGTERM, then its exit status.
+        func terminate() async -> Int32 {
+            process.terminate()
+            await PeriodizeBinary.exit(of: process)
+            return process.terminationStatus
+        }
+
+        /// An inbound text, signed as Twilio signs it.
+        func text(_ body: String, from: String, sid: String, token: String) async throws -> (status: Int, body: String) {
+            try await LoopbackTwilio.postSignedWithBody(
+                url: url + "/twilio/inbound", parameters: [("MessageSid", sid), ("From", from), ("To", "+15550009999"), ("Body", body)], authToken: token)
+        }
+    }
+
+    func eventually(_ what: String, seconds: Double = 20, _ condition: () async throws -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("timed out waiting until \(what)")
+    }
+
+    func rows(_ path: String, _ sql: String) throws -> [Row] {
+        let queue = try DatabaseQueue(path: path, configuration: { var c = Configuration(); c.readonly = true; return c }())
+        return try queue.read { try Row.fetchAll($0, sql: sql) }
+    }
+
+    @Test func itSendsEveryDueMessageHearsDeliveredAndStopHoldsUntilStart() async throws {
+        let folder = TemporaryDirectory("serve")
+        let db = try await log(folder, clients: 3)
+        let twilio = try await LoopbackTwilio.start()
+        defer { Task { await twilio.stop() } }
+        // Day 1: every client's message, and Twilio's callbacks reach the log.
+        let day1 = try Serve(db: db, twilio: twilio, day: "2026-03-10T07:00:00Z", folder: folder)
+        try await day1.ready()
+        try await eventually("three messages are delivered") {
+            try rows(db, "SELECT count(*) FROM messages WHERE delivery_status = 'delivered'").first?[0] == 3
+        }
+        #expect(twilio.messages.count == 3 && twilio.callbacks.allSatisfy { $0.answer == 204 })
+        // c0 texts STOP.
+        let stop = try await day1.text("STOP", from: phone(0), sid: "SM" + String(repeating: "1", count: 32), token: twilio.authToken)
+        #expect(stop.status == 200 && stop.body.contains("<Response/>"))
+        #expect(await day1.terminate() == 0)
+        // Day 2: c1 and c2 only; c0 opted out, for as long as the service ticks.
+        let day2 = try Serve(db: db, twilio: twilio, day: "2026-03-11T07:00:00Z", folder: folder)
+        try await day2.ready()
+        try await eventually("c1 and c2 get the day's message") { twilio.messages(to: phone(1)).count == 2 && twilio.messages(to: phone(2)).count == 2 }
+        try await Task.sleep(for: .seconds(2.5))
+        #expect(twilio.messages(to: phone(0)).count == 1, "no message after STOP")
+        // START: the day's message comes at the next tick.
+        let start = try await day2.text("start", from: phone(0), sid: "SM" + String(repeating: "2", count: 32), token: twilio.authToken)
+        #expect(start.body.contains("back in"))
+        try await eventually("c0's message resumes") { twilio.messages(to: phone(0)).count == 2 }
+        #expect(await day2.terminate() == 0)
+        #expect(twilio.messages.count == 6)
+    }
+
+    @Test func sigtermInTheMiddleOfDeliveryExitsZeroAndARestartNeitherLosesNorDuplicates() async throws {
+        let folder = TemporaryDirectory("serve-term")
+        let count = 120
+        let db = try await log(folder, clients: count)
+        let twilio = try await LoopbackTwilio.start(statuses: [])
+        defer { Task { await twilio.stop() } }
+        // 40 segments a second: the run takes 3 s; SIGTERM lands in its middle.
+        let first = try Serve(db: db, twilio: twilio, day: "2026-03-10T07:00:00Z", folder: folder, extra: ["PERIODIZE_SEND_RATE": "40"])
+        try await first.ready()
+        try await eventually("delivery is under way") { twilio.messages.count >= 20 }
+        #expect(await first.terminate() == 0)
+        let sentBefore = twilio.messages.count
+        #expect(sentBefore < count, "stopped in the middle (\(sentBefore) of \(count) sent)")
+        let states = try rows(db, "SELECT status, count(*) FROM messages WHERE direction = 'outbound' GROUP BY status")
+        #expect(!states.contains { ($0[0] as String) == "sending" }, "nothing left half-way: \(states)")
+        // The restart sends the rest, once each.
+        let second = try Serve(db: db, twilio: twilio, day: "2026-03-10T07:00:10Z", folder: folder)
+        try await second.ready()
+        try await eventually("every client has the day's message") { twilio.messages.count >= count }
+        try await Task.sleep(for: .seconds(1.5))
+        #expect(await second.terminate() == 0)
+        #expect(twilio.messages.count == count)
+        #expect(Set(twilio.messages.map(\.to)).count == count, "one message per client")
+        #expect(try rows(db, "SELECT count(*) FROM events WHERE type = 'MessageSent'").first?[0] == count)
+    }
+
+    @Test func twoServicesOnOneFileSendOneMessagePerClientAndDay() async throws {
+        let folder = TemporaryDirectory("serve-two")
+        let count = 80
+        let db = try await log(folder, clients: count)
+        let twilio = try await LoopbackTwilio.start(statuses: ["delivered"])
+        defer { Task { await twilio.stop() } }
+        let a = try Serve(db: db, twilio: twilio, day: "2026-03-10T07:00:00Z", folder: folder)
+        let b = try Serve(db: db, twilio: twilio, day: "2026-03-10T07:00:00Z", folder: folder)
+        try await a.ready()
+        try await b.ready()
+        try await eventually("every client has the day's message") { twilio.messages.count >= count }
+        try await Task.sleep(for: .seconds(2.5))
+        #expect(await a.terminate() == 0)
+        #expect(await b.terminate() == 0)
+        #expect(twilio.messages.count == count)
+        #expect(Set(twilio.messages.map(\.to)).count == count)
+        #expect(try rows(db, "SELECT count(*) FROM events WHERE type = 'MessageSent'").first?[0] == count)
+        #expect(try rows(db, "SELECT sum(possibly_duplicated) FROM messages").first?[0] == 0)
+    }
+
+    @Test func aMissingOrMalformedSettingStopsServeBeforeAnythingIsOpened() async throws {
+        let folder = TemporaryDirectory("serve-config")
+        let db = folder.path("never.sqlite")
+        let missing = try await PeriodizeBinary.runInBackground(["serve", "--db", db], environment: ["PERIODIZE_SENDER": "twilio", "TWILIO_ACCOUNT_SID": ""])
+        #expect(missing.status == 64)
+        #expect(missing.stderr == "periodize: error: PERIODIZE_SENDER=twilio needs TWILIO_ACCOUNT_SID (AC and 32 hex digits)\n")
+        let malformed = try await PeriodizeBinary.runInBackground(["serve", "--db", db], environment: [
+            "PERIODIZE_SENDER": "twilio", "TWILIO_ACCOUNT_SID": "AC" + String(repeating: "f", count: 32), "TWILIO_AUTH_TOKEN": "tok-very-secret",
+            "TWILIO_FROM": "+1555", "PERIODIZE_PUBLIC_URL": "http://127.0.0.1:9",
+        ])
+        #expect(malformed.status == 64 && malformed.stderr.contains("TWILIO_FROM") && !malformed.stderr.contains("tok-very-secret"))
+        let interval = try await PeriodizeBinary.runInBackground(["serve", "--db", db, "--tick-interval", "soon"])
+        #expect(interval.status == 64 && interval.stderr == "periodize: error: --tick-interval soon must be a number from 1 to 86,400\n", "\(interval.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: db), "nothing opened")
+    }
+}
