@@ -169,9 +169,12 @@ let package = Package(
             name: "PeriodizeBenchmarks",
             dependencies: [
                 "Periodize", "PeriodizeApp", "TestSupport", "EventLog", "EventLogSQLite", "Events", "Projections", "ReadModelsSQLite", "Coaching", "LLM", "LoopbackProviders",
-                "Vault", "VaultSQLite",
+                "Vault", "VaultSQLite", "Service", "Senders", "Twilio",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks",
             swiftSettings: strict),

@@ -38,8 +38,10 @@ struct Benchmarks {
             case "--single": options.single = Int(try value()) ?? options.single
             case "--clients": options.clients = Int(try value()) ?? options.clients
             case "--dir": options.directory = try value()
+            case "--rate": options.rate = Double(try value()) ?? options.rate
+            case "--seconds": options.seconds = Double(try value()) ?? options.seconds
             case "--help", "-h":
-                say("usage: periodize-bench [append-batch|append-single|rebuild|workouts|tick|model-tick|legacy-migration|all] [--events N] [--single N] [--clients N] [--dir PATH]")
+                say("usage: periodize-bench [append-batch|append-single|rebuild|workouts|tick|model-tick|legacy-migration|serve-load|serve-tick|all] [--events N] [--single N] [--clients N] [--rate R --seconds S] [--dir PATH]")
                 return
             case let other where !other.hasPrefix("-"):
                 command = other
@@ -70,15 +72,18 @@ struct Benchmarks {
         case "tick": try await CoachingBenchmarks.tick(options)
         case "model-tick": try await ModelTickBenchmark.run(options)
         case "legacy-migration": try await LegacyMigrationBenchmark.run(options)
+        case "serve-load": try await ServeBenchmarks.load(options)
+        case "serve-tick": try await ServeBenchmarks.cappedTick(options)
         case "rebuild-shape": try await RebuildBenchmark.run(options, shape: options.shape)
         case "rebuild-log": try await RebuildBenchmark.rebuildOnly(path: options.logPath!)
         case "make-log": try await RebuildBenchmark.makeLog(path: options.logPath!, shape: options.shape, events: options.events)
         case "all":
             // Each in its own process, so that each peak RSS is its own.
-            for benchmark in ["append-batch", "append-single", "rebuild", "workouts", "tick", "model-tick", "legacy-migration"] {
+            for benchmark in ["append-batch", "append-single", "rebuild", "workouts", "tick", "model-tick", "legacy-migration", "serve-load", "serve-tick"] {
                 let child = Process()
                 child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-                child.arguments = [benchmark, "--events", String(options.events), "--single", String(options.single), "--clients", String(options.clients)]
+                child.arguments = [benchmark, "--events", String(options.events), "--single", String(options.single), "--clients", String(options.clients),
+                                   "--rate", String(options.rate), "--seconds", String(options.seconds)]
                 try child.run()
                 child.waitUntilExit()
                 guard child.terminationStatus == 0 else { throw BenchError("\(benchmark) failed") }
@@ -96,6 +101,9 @@ struct Options: Sendable {
     var folder = ""
     var logPath: String?
     var shape = "messages"
+    /// Requests a second and seconds of the service's load benchmark.
+    var rate = 1_000.0
+    var seconds = 30.0
 }
 
 /// Throughput, a ratio, and how to print them.

@@ -1,0 +1,179 @@
+import Coaching
+import EventLog
+import EventLogSQLite
+import Events
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import LoopbackProviders
+import Periodize
+import PeriodizeApp
+import Senders
+import Service
+import Synchronization
+import TestSupport
+import Twilio
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The service under load, beside a Hummingbird route that only answers 200, in the same run.
+enum ServeBenchmarks {
+    /// Signed inbound webhooks, each with its own MessageSid, at `rate` a second for `seconds`
+    /// from an in-process client on loopback (open loop: each request starts at its own instant
+    /// whatever the others do). The same load first against the bare route, then against
+    /// `/twilio/inbound`; p50 / p99 latency and the ratios; events == requests answered 200.
+    static func load(_ options: Options) async throws {
+        let clients = 1_000
+        let path = options.folder + "/serve-load.sqlite"
+        removeDatabase(path)
+        try await CoachingBenchmarks.enroll(clients, path: path) { CoachingBenchmarks.client($0) }
+        let token = "bench-auth-token"
+        let port = freeLoopbackPort()
+        let metrics = ServiceMetrics()
+        var configuration = EngineConfiguration(path: path, durability: .full)
+        configuration.observer = metrics
+        let engine = try await makeEngine(configuration)
+        var settings = ServiceConfiguration()
+        settings.port = port
+        settings.scheduler = false
+        settings.webhooks = .init(authToken: token, publicURL: "http://127.0.0.1:\(port)")
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        let service = PeriodizeService(engine: engine, configuration: settings, metrics: metrics, logger: logger)
+        let running = Task { try await service.run(signals: []) }
+        let baseline = try await bareRoute()
+        let session = URLSession(configuration: {
+            let c = URLSessionConfiguration.ephemeral
+            c.httpMaximumConnectionsPerHost = 256
+            c.timeoutIntervalForRequest = 30
+            return c
+        }())
+        try await waitFor("http://127.0.0.1:\(port)/healthz", session: session)
+        let total = Int(options.rate * options.seconds)
+        func request(_ n: Int, url: String) -> URLRequest {
+            let number = CoachingBenchmarks.client(n % clients).phoneNumber
+            let parameters = [
+                ("MessageSid", "SM" + String(format: "%032x", n)), ("AccountSid", "AC" + String(repeating: "0", count: 32)), ("From", number),
+                ("To", "+15550009999"), ("Body", "done, felt strong today \(n)"), ("NumSegments", "1"), ("NumMedia", "0"),
+            ]
+            var request = URLRequest(url: URL(string: url)!)
+            request.httpMethod = "POST"
+            request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+            request.setValue(TwilioSignature.compute(url: url, parameters: parameters, authToken: token), forHTTPHeaderField: "X-Twilio-Signature")
+            var allowed = CharacterSet.alphanumerics
+            allowed.insert(charactersIn: "-._~")
+            request.httpBody = Data(parameters.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&").utf8)
+            return request
+        }
+        let bare = try await drive(total: total, rate: options.rate, session: session) { request($0, url: baseline.url + "/ok") }
+        let head = try await engine.store.headPosition()
+        let ours = try await drive(total: total, rate: options.rate, session: session) { request($0 + 1_000_000, url: "http://127.0.0.1:\(port)/twilio/inbound") }
+        let appended = try await engine.store.headPosition() - head
+        let received = try await engine.readModels.stats().byType.first { $0.type == MessageReceived.eventType }?.count ?? 0
+        running.cancel()
+        _ = await running.result
+        await baseline.stop()
+        try engine.close()
+        say(String(format: "serve load, %d signed inbound webhooks at %.0f/s for %.0f s (in-process client, loopback): bare 200 route p50 %.1f ms p99 %.1f ms (%d ok, %.0f/s achieved); /twilio/inbound p50 %.1f ms p99 %.1f ms (%d ok, %.0f/s achieved); ratio p50 %.2f, p99 %.2f (route/ours)",
+                   total, options.rate, options.seconds, bare.p50, bare.p99, bare.ok, bare.achieved, ours.p50, ours.p99, ours.ok, ours.achieved,
+                   bare.p50 / ours.p50, bare.p99 / ours.p99))
+        say("serve load: \(ours.ok) answered 200, \(appended) events appended, \(received) MessageReceived in the log: \(Int64(ours.ok) == received && appended == received ? "nothing lost" : "MISMATCH")")
+        guard Int64(ours.ok) == received, ours.ok == total else { throw BenchError("serve load lost requests: \(ours.ok) of \(total) ok, \(received) recorded") }
+        removeDatabase(path)
+    }
+
+    struct Latencies {
+        var p50: Double
+        var p99: Double
+        var ok: Int
+        var achieved: Double
+    }
+
+    /// Sends `total` requests, the n-th at n / rate seconds, each on a task of its own.
+    static func drive(total: Int, rate: Double, session: URLSession, _ make: @escaping @Sendable (Int) -> URLRequest) async throws -> Latencies {
+        let start = ContinuousClock.now
+        let results = Mutex<[(Double, Bool)]>([])
+        await withTaskGroup(of: Void.self) { group in
+            for n in 0..<total {
+                let due = start + .seconds(Double(n) / rate)
+                if due > .now { try? await Task.sleep(until: due, clock: .continuous) }
+                let request = make(n)
+                group.addTask {
+                    let began = ContinuousClock.now
+                    let ok = ((try? await session.data(for: request))?.1 as? HTTPURLResponse)?.statusCode == 200
+                    let elapsed = ContinuousClock.now - began
+                    results.withLock { $0.append((elapsed.inSeconds * 1000, ok)) }
+                }
+            }
+        }
+        let wall = (ContinuousClock.now - start).inSeconds
+        let all = results.withLock { $0 }
+        let sorted = all.map(\.0).sorted()
+        func quantile(_ q: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))] }
+        return Latencies(p50: quantile(0.5), p99: quantile(0.99), ok: all.filter(\.1).count, achieved: Double(all.count) / wall)
+    }
+
+    /// A Hummingbird route that reads the body and answers 200: the baseline.
+    static func bareRoute() async throws -> (url: String, stop: @Sendable () async -> Void) {
+        let router = Router()
+        router.post("ok") { request, _ -> Response in
+            _ = try await request.body.collect(upTo: 64 << 10)
+            return Response(status: .ok, headers: [.contentType: "text/xml"], body: .init(byteBuffer: ByteBuffer(string: "<Response/>")))
+        }
+        let port = freeLoopbackPort()
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
+                              logger: { var l = Logger(label: "bare"); l.logLevel = .error; return l }())
+        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+        let url = "http://127.0.0.1:\(port)"
+        try await waitFor(url + "/ok", session: .shared, method: "POST")
+        return (url, { task.cancel(); _ = await task.result })
+    }
+
+    static func waitFor(_ url: String, session: URLSession, method: String = "GET") async throws {
+        for _ in 0..<200 {
+            var request = URLRequest(url: URL(string: url)!)
+            request.httpMethod = method
+            if (try? await session.data(for: request)) != nil { return }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        throw BenchError("\(url) did not answer")
+    }
+
+    /// A tick over `clients` (10,000 at most) delivered through the in-test Twilio under a cap of
+    /// `rate` segments a second: the time against the ideal (segments / rate).
+    static func cappedTick(_ options: Options) async throws {
+        let count = min(options.clients, 10_000)
+        let rate = 100.0
+        let path = options.folder + "/serve-tick.sqlite"
+        removeDatabase(path)
+        try await CoachingBenchmarks.enroll(count, path: path) { n in
+            var c = CoachingBenchmarks.client(n)
+            c.profile.trainingDays = [1, 2, 3, 4, 5, 6, 7]
+            c.profile.daysPerWeek = 7
+            return c
+        }
+        let twilio = try await LoopbackTwilio.start(statuses: [])
+        let sender = TwilioSender(
+            baseURL: URL(string: twilio.baseURL)!, credentials: .init(accountSID: twilio.accountSID, user: twilio.accountSID, password: twilio.authToken),
+            origin: .from("+15550009999"), statusCallback: nil, timeout: 10)
+        let engine = try await makeEngine(EngineConfiguration(path: path, durability: .full, smsSegments: 1, sender: RateCappedSender(sender, segmentsPerSecond: rate)))
+        let clock = ContinuousClock()
+        var report: Engine.TickReport?
+        let elapsed = try await clock.measure {
+            report = try await engine.tick(now: Timestamp(iso8601: "2026-03-10T12:00:00Z")!.date)
+        }
+        try engine.close()
+        let sent = twilio.messages.count
+        await twilio.stop()
+        guard let report, report.failed.isEmpty, report.queued == count, report.delivery.sent == sent, Set(twilio.messages.map(\.to)).count == count else {
+            throw BenchError("capped tick: \(String(describing: report)), \(sent) at Twilio")
+        }
+        let ideal = Double(sent) / rate
+        let seconds = Report.seconds(elapsed)
+        say(String(format: "capped tick, %d clients through the in-test Twilio at %.0f segments/s: %d parts of 1 segment in %.1f s vs ideal %.1f s, ratio %.3f (ideal/ours)",
+                   count, rate, sent, seconds, ideal, ideal / seconds))
+        removeDatabase(path)
+    }
+}
