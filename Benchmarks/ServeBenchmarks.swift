@@ -52,33 +52,49 @@ enum ServeBenchmarks {
         }())
         try await waitFor("http://127.0.0.1:\(port)/healthz", session: session)
         let total = Int(options.rate * options.seconds)
-        func request(_ n: Int, url: String) -> URLRequest {
+        /// Request n: a signed inbound text with its own MessageSid, from one of the clients.
+        @Sendable func request(_ n: Int, port: Int, path: String) -> [UInt8] {
+            let url = "http://127.0.0.1:\(port)\(path)"
             let number = CoachingBenchmarks.client(n % clients).phoneNumber
             let parameters = [
                 ("MessageSid", "SM" + String(format: "%032x", n)), ("AccountSid", "AC" + String(repeating: "0", count: 32)), ("From", number),
                 ("To", "+15550009999"), ("Body", "done, felt strong today \(n)"), ("NumSegments", "1"), ("NumMedia", "0"),
             ]
-            var request = URLRequest(url: URL(string: url)!)
-            request.httpMethod = "POST"
-            request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
-            request.setValue(TwilioSignature.compute(url: url, parameters: parameters, authToken: token), forHTTPHeaderField: "X-Twilio-Signature")
             var allowed = CharacterSet.alphanumerics
             allowed.insert(charactersIn: "-._~")
-            request.httpBody = Data(parameters.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&").utf8)
-            return request
+            let form = parameters.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&")
+            let signature = TwilioSignature.compute(url: url, parameters: parameters, authToken: token)
+            return LoadGenerator.post(path: path, host: "127.0.0.1:\(port)", headers: [("X-Twilio-Signature", signature)], form: form)
         }
-        let bare = try await drive(total: total, rate: options.rate, session: session) { request($0, url: baseline.url + "/ok") }
+        // The engine alone, no HTTP: the same texts handed to `receive`, 64 at a time.
+        let direct = min(total, 5_000)
+        let engineTime = await ContinuousClock().measure {
+            await withTaskGroup(of: Void.self) { group in
+                for n in 0..<direct {
+                    if n >= 64 { await group.next() }
+                    group.addTask {
+                        let sms = InboundSMS(
+                            providerMessageID: "SM" + String(format: "%032x", 2_000_000 + n), from: CoachingBenchmarks.client(n % clients).phoneNumber,
+                            to: "+15550009999", body: "done, felt strong today \(n)")
+                        _ = try? await engine.receive(sms)
+                    }
+                }
+            }
+        }
+        let bare = await drive(total: total, rate: options.rate, port: baseline.port) { request($0, port: baseline.port, path: "/ok") }
         let head = try await engine.store.headPosition()
-        let ours = try await drive(total: total, rate: options.rate, session: session) { request($0 + 1_000_000, url: "http://127.0.0.1:\(port)/twilio/inbound") }
+        let before = try await engine.readModels.stats().byType.first { $0.type == MessageReceived.eventType }?.count ?? 0
+        let ours = await drive(total: total, rate: options.rate, port: port) { request($0 + 1_000_000, port: port, path: "/twilio/inbound") }
         let appended = try await engine.store.headPosition() - head
-        let received = try await engine.readModels.stats().byType.first { $0.type == MessageReceived.eventType }?.count ?? 0
+        let received = (try await engine.readModels.stats().byType.first { $0.type == MessageReceived.eventType }?.count ?? 0) - before
         running.cancel()
         _ = await running.result
         await baseline.stop()
         try engine.close()
-        say(String(format: "serve load, %d signed inbound webhooks at %.0f/s for %.0f s (in-process client, loopback): bare 200 route p50 %.1f ms p99 %.1f ms (%d ok, %.0f/s achieved); /twilio/inbound p50 %.1f ms p99 %.1f ms (%d ok, %.0f/s achieved); ratio p50 %.2f, p99 %.2f (route/ours)",
+        say(String(format: "serve load, %d signed inbound webhooks at %.0f/s for %.0f s (in-process client: 32 keep-alive connections on plain sockets, loopback): bare 200 route p50 %.1f ms p99 %.1f ms (%d ok, %.0f/s achieved); /twilio/inbound p50 %.1f ms p99 %.1f ms (%d ok, %.0f/s achieved); ratio p50 %.2f, p99 %.2f (route/ours)",
                    total, options.rate, options.seconds, bare.p50, bare.p99, bare.ok, bare.achieved, ours.p50, ours.p99, ours.ok, ours.achieved,
                    bare.p50 / ours.p50, bare.p99 / ours.p99))
+        say(String(format: "serve load: engine.receive alone (no HTTP, 64 at a time): %d texts in %.2f s, %.0f/s", direct, engineTime.inSeconds, Double(direct) / engineTime.inSeconds))
         say("serve load: \(ours.ok) answered 200, \(appended) events appended, \(received) MessageReceived in the log: \(Int64(ours.ok) == received && appended == received ? "nothing lost" : "MISMATCH")")
         guard Int64(ours.ok) == received, ours.ok == total else { throw BenchError("serve load lost requests: \(ours.ok) of \(total) ok, \(received) recorded") }
         removeDatabase(path)
@@ -91,32 +107,16 @@ enum ServeBenchmarks {
         var achieved: Double
     }
 
-    /// Sends `total` requests, the n-th at n / rate seconds, each on a task of its own.
-    static func drive(total: Int, rate: Double, session: URLSession, _ make: @escaping @Sendable (Int) -> URLRequest) async throws -> Latencies {
-        let start = ContinuousClock.now
-        let results = Mutex<[(Double, Bool)]>([])
-        await withTaskGroup(of: Void.self) { group in
-            for n in 0..<total {
-                let due = start + .seconds(Double(n) / rate)
-                if due > .now { try? await Task.sleep(until: due, clock: .continuous) }
-                let request = make(n)
-                group.addTask {
-                    let began = ContinuousClock.now
-                    let ok = ((try? await session.data(for: request))?.1 as? HTTPURLResponse)?.statusCode == 200
-                    let elapsed = ContinuousClock.now - began
-                    results.withLock { $0.append((elapsed.inSeconds * 1000, ok)) }
-                }
-            }
-        }
-        let wall = (ContinuousClock.now - start).inSeconds
-        let all = results.withLock { $0 }
-        let sorted = all.map(\.0).sorted()
+    /// Sends `total` requests, the n-th at n / rate seconds (open loop, 32 keep-alive connections).
+    static func drive(total: Int, rate: Double, port: Int, _ make: @escaping @Sendable (Int) -> [UInt8]) async -> Latencies {
+        let result = await LoadGenerator(port: port).run(total: total, rate: rate, make)
+        let sorted = result.latenciesMs
         func quantile(_ q: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))] }
-        return Latencies(p50: quantile(0.5), p99: quantile(0.99), ok: all.filter(\.1).count, achieved: Double(all.count) / wall)
+        return Latencies(p50: quantile(0.5), p99: quantile(0.99), ok: result.ok, achieved: Double(sorted.count) / result.wallSeconds)
     }
 
     /// A Hummingbird route that reads the body and answers 200: the baseline.
-    static func bareRoute() async throws -> (url: String, stop: @Sendable () async -> Void) {
+    static func bareRoute() async throws -> (url: String, port: Int, stop: @Sendable () async -> Void) {
         let router = Router()
         router.post("ok") { request, _ -> Response in
             _ = try await request.body.collect(upTo: 64 << 10)
@@ -128,7 +128,7 @@ enum ServeBenchmarks {
         let task = Task { try await app.runService(gracefulShutdownSignals: []) }
         let url = "http://127.0.0.1:\(port)"
         try await waitFor(url + "/ok", session: .shared, method: "POST")
-        return (url, { task.cancel(); _ = await task.result })
+        return (url, port, { task.cancel(); _ = await task.result })
     }
 
     static func waitFor(_ url: String, session: URLSession, method: String = "GET") async throws {

@@ -126,15 +126,21 @@ public struct MessageStatusReported: EventPayload {
 
     public var messageId: String
     public var clientId: String
+    /// The part's kind (`daily`, `weekly`, ...), as it was queued.
+    public var kind: MessageKind?
     public var provider: String
     public var providerMessageId: String
     public var status: String
     public var errorCode: String?
     public var reportedAt: String
 
-    public init(messageId: String, clientId: String, provider: String, providerMessageId: String, status: String, errorCode: String?, reportedAt: String) {
+    public init(
+        messageId: String, clientId: String, kind: MessageKind? = nil, provider: String, providerMessageId: String, status: String, errorCode: String?,
+        reportedAt: String
+    ) {
         self.messageId = messageId
         self.clientId = clientId
+        self.kind = kind
         self.provider = provider
         self.providerMessageId = providerMessageId
         self.status = status

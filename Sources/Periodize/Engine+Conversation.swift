@@ -118,14 +118,19 @@ extension Engine {
                 mediaCount: sms.mediaCount, inboundClass: inboundClass, keyword: keyword, providerOptOutType: sms.providerOptOutType,
                 provider: sms.provider, receivedAt: at)
         }
-        guard let clientID = try await readModels.clientID(phoneNumber: sms.from) else {
-            var outcome = InboundOutcome(inboundClass: inboundClass, clientID: nil, reply: nil, duplicate: false)
+        let clientID = try await readModels.clientID(phoneNumber: sms.from)
+        guard let clientID, inboundClass == .optOut || inboundClass == .optIn else {
+            // Nothing to decide on the client's state: stored under an id derived from the
+            // provider's, so the log keeps it once (the same bytes, or a conflict on the id).
+            var outcome = InboundOutcome(inboundClass: inboundClass, clientID: clientID, reply: nil, duplicate: false)
+            let stream = clientID.map(Self.clientStream) ?? Self.numberStream(sms.from)
             do {
-                outcome.duplicate = try await append(received(nil), to: Self.numberStream(sms.from), id: receivedID, actor: .inbound).alreadyStored
+                outcome.duplicate = try await append(received(clientID), to: stream, id: receivedID, actor: .inbound).alreadyStored
             } catch let error as EventStoreError where error.code == .eventIDReused {
                 outcome.duplicate = true
             }
-            if !answered, inboundClass != .optOut { outcome.reply = texts.unknownNumber }
+            if !answered, clientID == nil, inboundClass != .optOut { outcome.reply = texts.unknownNumber }
+            if !answered, clientID != nil, inboundClass == .help { outcome.reply = texts.help }
             return outcome
         }
         do {
@@ -147,8 +152,6 @@ extension Engine {
                     events.append((try newEvent(back, id: Self.nameBasedID("opt-in|\(receivedID)"), causation: receivedID, actor: .inbound), .clientOptedIn(back)))
                     outcome.optedIn = true
                     if !answered { outcome.reply = texts.optedIn }
-                case .help where !answered:
-                    outcome.reply = texts.help
                 default:
                     break
                 }
@@ -178,7 +181,7 @@ extension Engine {
         let at = Timestamp(clock()).iso8601
         let reportID = Self.nameBasedID("status|\(owner.messageID)|\(providerMessageID)|\(status)")
         let report = MessageStatusReported(
-            messageId: owner.messageID, clientId: owner.clientID, provider: provider, providerMessageId: providerMessageID, status: status,
+            messageId: owner.messageID, clientId: owner.clientID, kind: MessageKind(rawValue: owner.kind), provider: provider, providerMessageId: providerMessageID, status: status,
             errorCode: errorCode, reportedAt: at)
         let optOut = (status == "undelivered" || status == "failed") && errorCode == "21610"
         do {

@@ -50,6 +50,37 @@ extension Engine {
         return ErasureReport(clientID: clientID, position: position, alreadyErased: already, plaintextEvents: plaintext)
     }
 
+    /// Erases what a number that is no client's texted (its stream `number-<hash>`): records
+    /// the erasure on that stream, then destroys its key. Its texts read as erased from then on,
+    /// and any later text from it is stored as erased.
+    ///
+    /// - Throws: ``CoachingError`` `unknownClient` when no text from that number is recorded.
+    public func erase(phoneNumber: String, reason: String) async throws -> ErasureReport {
+        guard let vault else {
+            throw CoachingError(.invalidInput, "this log was opened without its data keys: nothing can be erased", field: "encryption")
+        }
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw CoachingError(.invalidInput, "--reason cannot be empty", field: "reason") }
+        let owner = Self.numberStream(phoneNumber)
+        let events = try await store.readStream(owner, from: 1)
+        guard !events.isEmpty else { throw CoachingError(.unknownClient, "no text from that number is recorded (as a number that is no client's)") }
+        if let recorded = events.first(where: { $0.type == ClientErased.eventType }) {
+            try destroyKey(of: owner)
+            return ErasureReport(clientID: owner, position: recorded.position, alreadyErased: true, plaintextEvents: 0)
+        }
+        try vault.keys.beginErasure(owner: owner, reason: reason)
+        let position = try await recordErasure(of: owner, reason: reason)
+        await faults?.afterErasureRecorded?(owner)
+        try destroyKey(of: owner)
+        logger.notice("number erased", metadata: ["stream": "\(owner)", "position": "\(position)"])
+        return ErasureReport(clientID: owner, position: position, alreadyErased: false, plaintextEvents: 0)
+    }
+
+    /// The stream an owner of personal data has: `client-<id>`, or a number's own stream.
+    static func stream(ofOwner owner: String) -> String {
+        owner.hasPrefix("number-") ? owner : clientStream(owner)
+    }
+
     /// Finishes erasures that a stopped process began: records the erasure event where it is
     /// missing, then destroys the key. A key of a client the log records as erased that is
     /// live again (a key backup restored) is destroyed again. Returns the clients finished.
@@ -61,8 +92,8 @@ extension Engine {
             pending.append(PendingErasure(owner: client, reason: "restored key"))
         }
         for erasure in pending {
-            let state = try await loadState(erasure.owner, cleanSlate: .some(nil))
-            if state.erasurePosition == nil { _ = try await recordErasure(of: erasure.owner, reason: erasure.reason) }
+            let recorded = try await store.readStream(Self.stream(ofOwner: erasure.owner), from: 1).contains { $0.type == ClientErased.eventType }
+            if !recorded { _ = try await recordErasure(of: erasure.owner, reason: erasure.reason) }
             try destroyKey(of: erasure.owner)
             logger.notice("finished an interrupted erasure", metadata: ["client": "\(erasure.owner)"])
         }
@@ -71,7 +102,7 @@ extension Engine {
 
     private func recordErasure(of clientID: String, reason: String) async throws -> Int64 {
         let event = ClientErased(clientId: clientID, reason: reason, erasedAt: Timestamp(clock()).iso8601)
-        let result = try await append(event, to: Self.clientStream(clientID), expected: .streamExists, id: Self.nameBasedID("erase|\(clientID)"), actor: .erase)
+        let result = try await append(event, to: Self.stream(ofOwner: clientID), expected: .streamExists, id: Self.nameBasedID("erase|\(clientID)"), actor: .erase)
         return result.positions[0]
     }
 

@@ -17,16 +17,22 @@ struct EraseCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var store: StoreOptions
-    @Argument var client: String
+    @Argument(help: "The client to erase.") var client: String?
+    @Option(help: "Instead of a client: a number that is no client's, whose texts to erase (E.164).") var number: String?
     @Option(help: "Why (kept in the log, not personal: a ticket number, not the person's words).") var reason: String
+
+    func validate() throws {
+        guard (client == nil) != (number == nil) else { throw ValidationError("give a client or --number, one of them") }
+    }
 
     func run() async throws {
         let engine = try await store.openEngine()
         defer { try? engine.close() }
-        let report = try await engine.erase(clientID: client, reason: reason)
+        let report: ErasureReport
+        if let number { report = try await engine.erase(phoneNumber: number, reason: reason) } else { report = try await engine.erase(clientID: client!, reason: reason) }
         print("\(report.alreadyErased ? "already erased" : "erased") \(report.clientID) (event at position \(report.position)); data key destroyed")
         if report.plaintextEvents > 0 {
-            print("warning: \(report.plaintextEvents) events of \(client) were stored before encryption: their personal fields stay in \(store.db) until `periodize compact --into NEW` and the old file's deletion")
+            print("warning: \(report.plaintextEvents) events of \(report.clientID) were stored before encryption: their personal fields stay in \(store.db) until `periodize compact --into NEW` and the old file's deletion")
         }
     }
 }

@@ -80,14 +80,15 @@ public final class PeriodizeService: Sendable {
     ///
     /// - Parameter onListening: called with the HTTP port once the server listens.
     public func run(signals: [UnixSignal] = [.sigterm, .sigint], onListening: (@Sendable (Int) -> Void)? = nil) async throws {
-        var services: [any Service] = [
-            makeApplication(port: configuration.port, routes: .all(metrics: configuration.metricsPort == nil), onListening: onListening),
-            DeliveryWorker(service: self),
-        ]
+        // A group shuts its services down last first: the HTTP server stops accepting before
+        // the worker releases what it claimed, and the scheduler's tick finishes last.
+        var services: [any Service] = []
         if configuration.scheduler { services.append(Scheduler(service: self)) }
+        services.append(DeliveryWorker(service: self))
         if let metricsPort = configuration.metricsPort {
             services.append(makeApplication(port: metricsPort, routes: .metricsOnly, onListening: nil))
         }
+        services.append(makeApplication(port: configuration.port, routes: .all(metrics: configuration.metricsPort == nil), onListening: onListening))
         var group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: signals, logger: logger)
         group.maximumGracefulShutdownDuration = configuration.shutdownTimeout
         group.maximumCancellationDuration = .seconds(5)

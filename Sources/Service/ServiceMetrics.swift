@@ -106,7 +106,7 @@ public final class ServiceMetrics: AppendObserver, Sendable {
         case .messageStatusReported(let s):
             counter("periodize_status_callbacks_total", [("status", s.status)]).increment()
             if s.status == "delivered" || s.status == "undelivered" {
-                counter("periodize_messages_\(s.status)_total", [("provider", s.provider)]).increment()
+                counter("periodize_messages_\(s.status)_total", [("kind", s.kind?.rawValue ?? "unknown"), ("provider", s.provider)]).increment()
             }
         case .messageReceived(let r):
             let kind = r.clientId == nil ? "unknown-number" : (r.inboundClass == .text ? "text" : "keyword")

@@ -124,7 +124,7 @@ enum Samples {
             inboundClass: .text, keyword: nil, providerOptOutType: nil, provider: "twilio", receivedAt: "2026-03-22T18:00:00.000Z"),
             DomainEvent.messageReceived),
         sample(MessageStatusReported(
-            messageId: "m-3", clientId: "c-1", provider: "twilio", providerMessageId: "SM0004", status: "undelivered", errorCode: "30003",
+            messageId: "m-3", clientId: "c-1", kind: .daily, provider: "twilio", providerMessageId: "SM0004", status: "undelivered", errorCode: "30003",
             reportedAt: "2026-03-09T11:02:05.000Z"), DomainEvent.messageStatusReported),
         sample(DeliveryHeld(messageId: "m-3", clientId: "c-1", attempt: 3, reason: "Twilio could not be asked: HTTP 503", heldAt: "2026-03-09T11:06:00.000Z",
                             retryAt: "2026-03-09T11:07:00.000Z"), DomainEvent.deliveryHeld),

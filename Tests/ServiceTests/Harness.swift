@@ -46,7 +46,7 @@ final class Harness: @unchecked Sendable {
     init(
         clients: Int = 0, at now: Date = date("2026-03-10T07:00:00Z"), statuses: [String] = ["sent", "delivered"],
         undeliverable: [String: Int] = [:], faults: @escaping LoopbackTwilio.FaultScript = { _, _ in nil }, worker: Bool = false,
-        metricsToken: String? = nil, timeout: TimeInterval = 1, credentials: String? = nil
+        metricsToken: String? = nil, metricsPort: Int? = nil, timeout: TimeInterval = 1, credentials: String? = nil
     ) async throws {
         clock = ManualClock(now)
         twilio = try await LoopbackTwilio.start(statuses: statuses, undeliverable: undeliverable, faults: faults)
@@ -72,6 +72,7 @@ final class Harness: @unchecked Sendable {
         settings.deliveryPoll = worker ? .milliseconds(100) : .seconds(3_600)
         settings.webhooks = .init(authToken: twilio.authToken, publicURL: "http://127.0.0.1:\(port)")
         settings.metricsToken = metricsToken
+        settings.metricsPort = metricsPort
         settings.texts = ConversationTexts(serviceName: "Peak Coaching", contact: "help@peak.example")
         service = PeriodizeService(engine: engine, configuration: settings, metrics: metrics, logger: .init(label: "test"))
         let (listening, continuation) = AsyncStream<Int>.makeStream()

@@ -171,6 +171,33 @@ struct ServeProcessTests {
         #expect(try rows(db, "SELECT sum(possibly_duplicated) FROM messages").first?[0] == 0)
     }
 
+    @Test func receiveTakesATextAsTheWebhookDoesAndANumbersTextsCanBeErased() async throws {
+        let folder = TemporaryDirectory("receive")
+        let db = try await log(folder, clients: 1)
+        let stop = try await PeriodizeBinary.runInBackground(["receive", "--db", db, "--from", phone(0), "--sid", "SM1", "Stop"])
+        #expect(stop.status == 0 && stop.stdout == "receive: opt-out from client c0; opted out\n", "\(stop)")
+        let again = try await PeriodizeBinary.runInBackground(["receive", "--db", db, "--from", phone(0), "--sid", "SM1", "Stop"])
+        #expect(again.stdout.contains("received before: nothing recorded"))
+        let refused = try await PeriodizeBinary.runInBackground(["update", "--db", db, "c0", "--opted-in"])
+        #expect(refused.status == 1 && refused.stderr == "periodize: error: client c0 texted a stop keyword: only their own START lifts it\n")
+        let stranger = try await PeriodizeBinary.runInBackground(
+            ["receive", "--db", db, "--from", "+15557770000", "--service-name", "Peak", "--help-contact", "desk@peak.example", "hi, this is Sam Rivera"])
+        #expect(stranger.stdout == "receive: text from a number that is no client's\nreply: Peak: this number is not signed up for workouts. To join, contact desk@peak.example.\n")
+        let bad = try await PeriodizeBinary.runInBackground(["receive", "--db", db, "--from", "555", "hi"])
+        #expect(bad.status == 64 && bad.stderr == "periodize: error: --from 555 is not an E.164 number (+ and 7 to 15 digits)\n")
+        // The stranger's texts, erased: they read as erased, and the key is gone.
+        let stream = Engine.numberStream("+15557770000")
+        let before = try await PeriodizeBinary.runInBackground(["events", "--db", db, "--stream", stream, "--json"])
+        #expect(before.stdout.contains("Sam Rivera"))
+        let erase = try await PeriodizeBinary.runInBackground(["erase", "--db", db, "--number", "+15557770000", "--reason", "ticket 7"])
+        #expect(erase.status == 0 && erase.stdout.hasPrefix("erased \(stream)"), "\(erase)")
+        let after = try await PeriodizeBinary.runInBackground(["events", "--db", db, "--stream", stream, "--json"])
+        #expect(!after.stdout.contains("Sam Rivera") && !after.stdout.contains("5557770000") && after.stdout.contains("[erased]"), "\(after.stdout)")
+        let unknown = try await PeriodizeBinary.runInBackground(["erase", "--db", db, "--number", "+15550000000", "--reason", "ticket 8"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("no text from that number is recorded"))
+        #expect(try await PeriodizeBinary.runInBackground(["verify", "--db", db]).status == 0)
+    }
+
     @Test func aMissingOrMalformedSettingStopsServeBeforeAnythingIsOpened() async throws {
         let folder = TemporaryDirectory("serve-config")
         let db = folder.path("never.sqlite")

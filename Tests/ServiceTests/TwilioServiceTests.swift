@@ -10,6 +10,9 @@ import Service
 import Testing
 import TestSupport
 import Twilio
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// The service in this process against the in-test Twilio, over real HTTP both ways: the
 /// webhooks' signatures, keywords, status callbacks, the error classes that change a client,
@@ -211,6 +214,25 @@ struct TwilioServiceTests {
         }
         #expect(!scraped.body.contains("+1555") && !scraped.body.contains("thanks") && !scraped.body.contains(harness.twilio.authToken))
         #expect(try await harness.get("/healthz").status == 200)
+    }
+}
+
+extension TwilioServiceTests {
+    @Test func metricsCanBeServedOnAPortOfTheirOwn() async throws {
+        let metricsPort = freeLoopbackPort()
+        let harness = try await Harness(clients: 1, metricsPort: metricsPort)
+        defer { Task { await harness.stop() } }
+        _ = try await harness.engine.tick(now: date("2026-03-10T07:00:00Z"))
+        #expect(try await harness.get("/metrics").status == 404, "not on the main port")
+        var text = ""
+        for _ in 0..<100 {
+            if let (data, _) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(metricsPort)/metrics")!) {
+                text = String(decoding: data, as: UTF8.self)
+                break
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(try PrometheusText(text).value("periodize_messages_sent_total") == 1)
     }
 }
 
