@@ -135,7 +135,7 @@ let package = Package(
         // Twilio both ways: the Messages API sender and its error classes, the webhook signature.
         .target(
             name: "Twilio",
-            dependencies: ["Periodize", "Senders", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Periodize", "Senders", "EventLog", .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/Twilio",
             swiftSettings: strict),
         // `periodize serve`: the HTTP server (Twilio's webhooks, metrics, health), the scheduler and
@@ -182,7 +182,7 @@ let package = Package(
         .target(
             name: "LoopbackProviders",
             dependencies: [
-                "Twilio",
+                "Twilio", "EventLog",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -228,6 +228,7 @@ let package = Package(
                 "Service", "Periodize", "PeriodizeApp", "Twilio", "Senders", "LoopbackProviders", "Events", "EventLog", "EventLogSQLite", "TestSupport",
                 "Coaching",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Tests/ServiceTests",
             swiftSettings: strict),

@@ -148,8 +148,7 @@ public struct MessageStatusReported: EventPayload {
         self.reportedAt = reportedAt
     }
 
-    /// How far along a status is; a report of a lower rank than the one kept changes nothing
-    /// (the messages read-model writes the same ranks in SQL).
+    /// How far along a status is; a report of a lower rank than the one kept changes nothing.
     public static func rank(_ status: String) -> Int {
         switch status {
         case "accepted", "scheduled": 1

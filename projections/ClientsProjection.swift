@@ -103,7 +103,7 @@ public struct ClientsProjection: Projection {
                 name = coalesce(?, name), phone_number = coalesce(?, phone_number), email = coalesce(?, email),
                 timezone = coalesce(?, timezone), preferred_send_hour = coalesce(?, preferred_send_hour),
                 units = coalesce(?, units), opted_in = coalesce(?, opted_in), is_active = coalesce(?, is_active),
-                opted_out_by = CASE ? WHEN 1 THEN NULL WHEN 0 THEN 'operator' ELSE opted_out_by END,
+                opted_out_by = CASE ? WHEN 1 THEN NULL WHEN 0 THEN coalesce(opted_out_by, 'operator') ELSE opted_out_by END,
                 fitness_goals = coalesce(?, fitness_goals), primary_goal = coalesce(?, primary_goal),
                 skill_level = coalesce(?, skill_level), days_per_week = coalesce(?, days_per_week),
                 training_days = coalesce(?, training_days), session_minutes = coalesce(?, session_minutes),

@@ -43,7 +43,9 @@ public struct MessagesProjection: Projection {
                 worker_id TEXT,
                 expires_at TEXT,
                 queued_position INTEGER,
+                queued_at TEXT,
                 delivery_status TEXT,
+                delivery_rank INTEGER,
                 delivery_error TEXT,
                 at TEXT NOT NULL,
                 position INTEGER NOT NULL
@@ -61,17 +63,18 @@ public struct MessagesProjection: Projection {
         case MessageQueued.eventType:
             try w.run("""
                 INSERT INTO {messages} (message_id, group_id, client_id, kind, direction, local_date, body, encoding, segments, part, parts,
-                    status, attempts, expires_at, queued_position, at, position)
-                VALUES (?, ?, ?, ?, 'outbound', ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)
+                    status, attempts, expires_at, queued_position, queued_at, at, position)
+                VALUES (?, ?, ?, ?, 'outbound', ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?)
                 ON CONFLICT (message_id) DO UPDATE SET
                     group_id = excluded.group_id, body = excluded.body, encoding = excluded.encoding, segments = excluded.segments,
                     part = excluded.part, parts = excluded.parts, expires_at = excluded.expires_at,
-                    queued_position = excluded.queued_position, status = CASE WHEN status = 'sent' THEN status ELSE 'queued' END,
+                    queued_position = excluded.queued_position, queued_at = excluded.queued_at,
+                    status = CASE WHEN status = 'sent' THEN status ELSE 'queued' END,
                     attempts = 0, position = excluded.position
                 """) { b in
                 b.text(m, "messageId"); b.text(m, "groupId"); b.text(m, "clientId"); b.text(m, "kind"); b.text(m, "localDate")
                 b.text(m, "body"); b.text(m, "encoding"); b.int(m, "segments"); b.int(m, "part"); b.int(m, "parts")
-                b.text(m, "expiresAt"); b.value(event.position); b.text(m, "queuedAt"); b.value(event.position)
+                b.text(m, "expiresAt"); b.value(event.position); b.text(m, "queuedAt"); b.text(m, "queuedAt"); b.value(event.position)
             }
         case DeliveryAttempted.eventType:
             try w.run("""
@@ -132,22 +135,21 @@ public struct MessagesProjection: Projection {
             try w.run("""
                 UPDATE {messages} SET status = 'held', lease_until = NULL, last_error = ?, next_attempt_at = ?, may_have_arrived = 1,
                     released_attempts = released_attempts + 1, at = ?, position = ?
-                WHERE message_id = ? AND status <> 'sent' AND attempts <= ?
+                WHERE message_id = ? AND status = 'sending' AND attempts = ?
                 """) { b in
                 b.text(m, "reason"); b.text(m, "retryAt"); b.text(m, "heldAt"); b.value(event.position); b.text(m, "messageId"); b.int(m, "attempt")
             }
         case MessageStatusReported.eventType:
-            // The furthest status the provider reported (callbacks come out of order and twice).
+            // The furthest status the provider reported (callbacks come out of order and twice),
+            // by the rank `MessageStatusReported.rank` gives it.
             let status = m.string("status") ?? ""
             try w.run("""
-                UPDATE {messages} SET delivery_status = ?, delivery_error = ?, provider_message_id = coalesce(provider_message_id, ?)
-                WHERE message_id = ? AND (delivery_status IS NULL OR (CASE delivery_status
-                    WHEN 'accepted' THEN 1 WHEN 'scheduled' THEN 1 WHEN 'queued' THEN 2 WHEN 'sending' THEN 3 WHEN 'sent' THEN 4
-                    WHEN 'delivered' THEN 5 WHEN 'undelivered' THEN 5 WHEN 'failed' THEN 5 WHEN 'canceled' THEN 5 WHEN 'read' THEN 6
-                    ELSE 0 END) < ?)
+                UPDATE {messages} SET delivery_status = ?, delivery_rank = ?, delivery_error = ?,
+                    provider_message_id = coalesce(provider_message_id, ?)
+                WHERE message_id = ? AND (delivery_rank IS NULL OR delivery_rank < ?)
                 """) { b in
-                b.value(status); b.text(m, "errorCode"); b.text(m, "providerMessageId"); b.text(m, "messageId")
-                b.value(MessageStatusReported.rank(status))
+                let rank = MessageStatusReported.rank(status)
+                b.value(status); b.value(rank); b.text(m, "errorCode"); b.text(m, "providerMessageId"); b.text(m, "messageId"); b.value(rank)
             }
         case MessageReceived.eventType:
             // Texts from clients, under the provider's id; a number that is no client's has no row.

@@ -98,6 +98,9 @@ public struct DueDelivery: Sendable, Equatable {
     /// Attempts released back to the queue before reaching the provider (a worker stopping):
     /// they do not count against the attempts allowed.
     public var releasedAttempts: Int = 0
+    /// When the part was queued: a provider's message to the same number from before then is
+    /// not this part.
+    public var queuedAt: Timestamp?
     public var queuedPosition: Int64
 
     public init(

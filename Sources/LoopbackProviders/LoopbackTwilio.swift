@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import EventLog
 import Synchronization
 import Twilio
 #if canImport(FoundationNetworking)
@@ -22,6 +23,8 @@ public final class LoopbackTwilio: Sendable {
         public var messagingServiceSID: String?
         public var body: String
         public var status: String
+        /// When Twilio took it, by the fake's clock.
+        public var dateCreated: Date
         /// `YYYY-MM-DD` (UTC) once sent; nil while queued.
         public var dateSent: String?
         public var statusCallback: String?
@@ -50,6 +53,8 @@ public final class LoopbackTwilio: Sendable {
 
     private let state = Mutex(State())
     private let task: Task<Void, any Error>
+    /// The fake's clock (`date_created`, `DateSent`): a test's manual clock, or the wall's.
+    private let clock: @Sendable () -> Date
     public let port: Int
     public let accountSID: String
     public let authToken: String
@@ -74,7 +79,8 @@ public final class LoopbackTwilio: Sendable {
     ///   - undeliveredCode: for numbers in `undeliverable`, the callbacks end `undelivered` with it.
     public static func start(
         accountSID: String = "AC" + String(repeating: "0", count: 31) + "1", authToken: String = "loopback-auth-token",
-        statuses: [String] = ["sent", "delivered"], undeliverable: [String: Int] = [:], faults: @escaping FaultScript = { _, _ in nil }
+        statuses: [String] = ["sent", "delivered"], undeliverable: [String: Int] = [:], clock: @escaping @Sendable () -> Date = { Date() },
+        faults: @escaping FaultScript = { _, _ in nil }
     ) async throws -> LoopbackTwilio {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let box = Mutex<LoopbackTwilio?>(nil)
@@ -97,8 +103,8 @@ public final class LoopbackTwilio: Sendable {
             if case .error(let status, let code, let message)? = fault { return error(status, code, message) }
             let sid = "SM" + String(format: "%032x", index + 1)
             let message = Message(
-                sid: sid, to: to, from: form["From"], messagingServiceSID: form["MessagingServiceSid"], body: body, status: "queued", dateSent: nil,
-                statusCallback: form["StatusCallback"])
+                sid: sid, to: to, from: form["From"], messagingServiceSID: form["MessagingServiceSid"], body: body, status: "queued",
+                dateCreated: twilio.clock(), dateSent: nil, statusCallback: form["StatusCallback"])
             twilio.state.withLock { $0.messages.append(message) }
             twilio.callBack(message, statuses: undeliverable[to].map { _ in ["sent", "undelivered"] } ?? statuses, errorCode: undeliverable[to])
             switch fault {
@@ -132,12 +138,13 @@ public final class LoopbackTwilio: Sendable {
             task.cancel()
             throw LoopbackError("the loopback Twilio did not start")
         }
-        let twilio = LoopbackTwilio(port: port, task: task, accountSID: accountSID, authToken: authToken)
+        let twilio = LoopbackTwilio(port: port, task: task, accountSID: accountSID, authToken: authToken, clock: clock)
         box.withLock { $0 = twilio }
         return twilio
     }
 
-    private init(port: Int, task: Task<Void, any Error>, accountSID: String, authToken: String) {
+    private init(port: Int, task: Task<Void, any Error>, accountSID: String, authToken: String, clock: @escaping @Sendable () -> Date) {
+        self.clock = clock
         self.port = port
         self.task = task
         self.accountSID = accountSID
@@ -153,6 +160,11 @@ public final class LoopbackTwilio: Sendable {
         object["from"] = message.from ?? NSNull()
         object["messaging_service_sid"] = message.messagingServiceSID ?? NSNull()
         object["date_sent"] = message.dateSent ?? NSNull()
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
+        object["date_created"] = formatter.string(from: message.dateCreated)
         return object
     }
 
@@ -161,7 +173,7 @@ public final class LoopbackTwilio: Sendable {
         Task.detached {
             try? await Task.sleep(for: .milliseconds(20))
             for status in statuses {
-                let day = Self.utcDay(Date())
+                let day = Timestamp(self.clock()).utcDay
                 self.state.withLock { state in
                     if let index = state.messages.firstIndex(where: { $0.sid == message.sid }) {
                         state.messages[index].status = status
@@ -181,13 +193,6 @@ public final class LoopbackTwilio: Sendable {
         }
     }
 
-    static func utcDay(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
-    }
-
     /// Posts a form to `url` signed as Twilio signs webhooks; returns the HTTP status and body.
     @discardableResult
     public static func postSigned(
@@ -204,9 +209,7 @@ public final class LoopbackTwilio: Sendable {
         request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
         let signed = signature ?? TwilioSignature.compute(url: url, parameters: parameters.map { ($0.0, $0.1) }, authToken: authToken)
         if !signed.isEmpty { request.setValue(signed, forHTTPHeaderField: "X-Twilio-Signature") }
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        request.httpBody = Data(parameters.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&").utf8)
+        request.httpBody = TwilioSender.form(parameters)
         let (data, response) = try await session.data(for: request)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }

@@ -73,7 +73,8 @@ public struct ClientState: Sendable {
             case .clientUpdated(let update):
                 client = client.map(update.applied)
                 clientPosition = event.position
-                if let optedIn = update.optedIn { optedOutBy = optedIn ? nil : .operator }
+                // An operator's opt-out does not replace the client's own (which only their START lifts).
+                if let optedIn = update.optedIn { optedOutBy = optedIn ? nil : (optedOutBy ?? .operator) }
             case .planCreated(let p):
                 plan = p
                 planPosition = event.position
@@ -127,6 +128,14 @@ public struct ClientState: Sendable {
 
     /// Mesocycle indexes of the current plan that are broken down.
     public var brokenDownMesocycles: [Int] { storedBreakdowns.keys.sorted() }
+
+    /// Whether an opt-out by `source` changes anything: a client's own STOP is recorded even
+    /// over another opt-out (it is the one only their START lifts); any other only when they
+    /// are opted in. Never for an erased client.
+    public func mayBeOptedOut(by source: OptSource) -> Bool {
+        guard erasure == nil else { return false }
+        return source == .client ? optedOutBy != .client : optedOutBy == nil
+    }
 
     /// The breakdown of mesocycle `index` of the current plan, decoded.
     public func breakdown(_ index: Int) throws -> (event: MesocycleBroken, position: Int64)? {

@@ -97,10 +97,13 @@ extension Engine {
         return (.text, nil)
     }
 
-    /// The stream of texts from a number that is no client's: `number-<first 16 hex digits of
-    /// its SHA-256>`, sealed and erasable like a client's.
-    public static func numberStream(_ phoneNumber: String) -> String {
-        "number-" + SHA256.hash(data: Data(phoneNumber.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+    /// The stream of texts from a number that is no client's: `number-` and a keyed
+    /// pseudonym of the number (HMAC-SHA256 under a key of this log's vault, 16 hex digits), so
+    /// the stream's name does not give the number back once its texts are erased. Without a
+    /// vault (encryption off, for measurements only) a plain SHA-256 stands in.
+    public func numberStream(_ phoneNumber: String) throws -> String {
+        if let vault { return "number-" + (try vault.pseudonym(of: phoneNumber)) }
+        return "number-" + SHA256.hash(data: Data(phoneNumber.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Records a text that came in (`MessageReceived`, once per provider id) and acts on its
@@ -108,7 +111,13 @@ extension Engine {
     /// answers with ``ConversationTexts/help``. Any other text is stored for the reader of
     /// replies. A number that is no client's gets its own stream and a short answer.
     public func receive(_ sms: InboundSMS, texts: ConversationTexts = ConversationTexts()) async throws -> InboundOutcome {
-        let (inboundClass, keyword) = Self.classify(sms.body)
+        var (inboundClass, keyword) = Self.classify(sms.body)
+        // Twilio's own opt-out handling recognised a keyword (its defaults, or one configured in
+        // its console): that is what the text is.
+        if let type = sms.providerOptOutType.flatMap({ Self.providerOptOutClass[$0.uppercased()] }), type != inboundClass {
+            inboundClass = type
+            keyword = sms.body.trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters)).uppercased()
+        }
         let at = Timestamp(clock()).iso8601
         let receivedID = Self.nameBasedID("received|\(sms.provider)|\(sms.providerMessageID)")
         let answered = sms.providerOptOutType != nil
@@ -123,7 +132,7 @@ extension Engine {
             // Nothing to decide on the client's state: stored under an id derived from the
             // provider's, so the log keeps it once (the same bytes, or a conflict on the id).
             var outcome = InboundOutcome(inboundClass: inboundClass, clientID: clientID, reply: nil, duplicate: false)
-            let stream = clientID.map(Self.clientStream) ?? Self.numberStream(sms.from)
+            let stream = try clientID.map(Self.clientStream) ?? numberStream(sms.from)
             do {
                 outcome.duplicate = try await append(received(clientID), to: stream, id: receivedID, actor: .inbound).alreadyStored
             } catch let error as EventStoreError where error.code == .eventIDReused {
@@ -141,15 +150,17 @@ extension Engine {
                     outcome.duplicate = true
                     return .done(outcome)
                 }
-                var events = [(try newEvent(received(clientID), id: receivedID, actor: .inbound), DomainEvent.messageReceived(received(clientID)))]
+                var events: [(event: NewEvent, decoded: DomainEvent?)] = [
+                    (try newEvent(received(clientID), id: receivedID, actor: .inbound), .messageReceived(received(clientID))),
+                ]
                 switch inboundClass {
-                case .optOut where state.optedOutBy != .client:
-                    let out = ClientOptedOut(clientId: clientID, source: .client, keyword: keyword, providerMessageId: sms.providerMessageID, optedOutAt: at)
-                    events.append((try newEvent(out, id: Self.nameBasedID("opt-out|\(receivedID)"), causation: receivedID, actor: .inbound), .clientOptedOut(out)))
+                case .optOut where state.mayBeOptedOut(by: .client):
+                    events.append(try optOutEvent(
+                        clientID, source: .client, keyword: keyword, providerMessageID: sms.providerMessageID, cause: receivedID, actor: .inbound, at: at))
                     outcome.optedOut = true
                 case .optIn where state.optedOutBy != nil:
                     let back = ClientOptedIn(clientId: clientID, source: .client, keyword: keyword, providerMessageId: sms.providerMessageID, optedInAt: at)
-                    events.append((try newEvent(back, id: Self.nameBasedID("opt-in|\(receivedID)"), causation: receivedID, actor: .inbound), .clientOptedIn(back)))
+                    events.append((try newEvent(back, id: Self.nameBasedID("opt-in|\(receivedID)"), causation: receivedID, actor: .inbound), DomainEvent.clientOptedIn(back)))
                     outcome.optedIn = true
                     if !answered { outcome.reply = texts.optedIn }
                 default:
@@ -191,11 +202,11 @@ extension Engine {
                 return stored ? .duplicate : .recorded(clientID: owner.clientID, optedOut: false)
             }
             return try await execute(client: owner.clientID, attempts: 3, "recording a status report") { state -> Decision<StatusOutcome> in
-                var events = [(try newEvent(report, id: reportID, actor: .provider), DomainEvent.messageStatusReported(report))]
-                let optingOut = state.optedOutBy == nil && state.erasure == nil
+                var events: [(event: NewEvent, decoded: DomainEvent?)] = [(try newEvent(report, id: reportID, actor: .provider), .messageStatusReported(report))]
+                let optingOut = state.mayBeOptedOut(by: .provider)
                 if optingOut {
-                    let out = ClientOptedOut(clientId: owner.clientID, source: .provider, providerMessageId: providerMessageID, errorCode: errorCode, optedOutAt: at)
-                    events.append((try newEvent(out, id: Self.nameBasedID("opt-out|\(reportID)"), causation: reportID, actor: .provider), .clientOptedOut(out)))
+                    events.append(try optOutEvent(
+                        owner.clientID, source: .provider, providerMessageID: providerMessageID, errorCode: errorCode, cause: reportID, actor: .provider, at: at))
                 }
                 return .appendThenFinish(PendingEvents(events: events, expected: optingOut ? .stateVersion : .any)) { result in
                     result.alreadyStored ? .duplicate : .recorded(clientID: owner.clientID, optedOut: optingOut)
@@ -210,12 +221,26 @@ extension Engine {
     /// when they are opted out already.
     func optOutAtProvider(_ clientID: String, failedMessage messageID: String, errorCode: String?) async throws {
         _ = try await execute(client: clientID, attempts: 3, "recording an opt-out") { state -> Decision<Void> in
-            guard state.optedOutBy == nil, state.erasure == nil, state.client != nil else { return .done(()) }
-            let out = ClientOptedOut(clientId: clientID, source: .provider, errorCode: errorCode, optedOutAt: Timestamp(clock()).iso8601)
-            let event = try newEvent(out, id: Self.nameBasedID("opt-out|refused|\(messageID)"), actor: .delivery)
-            return .appendThenFinish(PendingEvents(event, .clientOptedOut(out)), { _ in })
+            guard state.mayBeOptedOut(by: .provider), state.client != nil else { return .done(()) }
+            let event = try optOutEvent(
+                clientID, source: .provider, errorCode: errorCode, cause: Self.nameBasedID("refused|\(messageID)"), causation: false, actor: .delivery,
+                at: Timestamp(clock()).iso8601)
+            return .appendThenFinish(PendingEvents(events: [event]), { _ in })
         }
     }
+
+    /// The `ClientOptedOut` an opt-out appends, its id derived from what caused it (`cause`,
+    /// also its causation unless `causation` is false): recorded once however often it is seen.
+    func optOutEvent(
+        _ clientID: String, source: OptSource, keyword: String? = nil, providerMessageID: String? = nil, errorCode: String? = nil, cause: UUID,
+        causation: Bool = true, actor: EventActor, at: String
+    ) throws -> (event: NewEvent, decoded: DomainEvent?) {
+        let out = ClientOptedOut(clientId: clientID, source: source, keyword: keyword, providerMessageId: providerMessageID, errorCode: errorCode, optedOutAt: at)
+        return (try newEvent(out, id: Self.nameBasedID("opt-out|\(cause)"), causation: causation ? cause : nil, actor: actor), .clientOptedOut(out))
+    }
+
+    /// The classes Twilio's `OptOutType` names.
+    static let providerOptOutClass: [String: InboundClass] = ["STOP": .optOut, "START": .optIn, "HELP": .help]
 }
 
 extension EventActor {

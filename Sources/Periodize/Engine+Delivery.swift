@@ -164,7 +164,7 @@ extension Engine {
             throw CoachingError(.invalidInput, "queued message id \(item.messageID) is not a UUID")
         }
         let date = item.localDate ?? LocalDate(Timestamp(clock()).utcDay)!
-        let now = Timestamp(clock())
+        var now = Timestamp(clock())
         let attempt = item.attempts + 1
         let outcomeID = Self.clusteredID(on: date, "outcome|\(item.messageID)|\(attempt)")
         let stream = Self.clientStream(item.clientID)
@@ -219,6 +219,13 @@ extension Engine {
             return report
         }
 
+        // A capped sender: wait for the part's turn first, then claim (the lease starts now).
+        if let paced = sender as? any PacedSender {
+            try await paced.waitForTurn(segments: SMSText.measure(item.body).segments)
+            if shouldStop() || Task.isCancelled { return report }
+        }
+        now = Timestamp(clock())
+
         // The claim: one worker stores attempt n.
         let claim = DeliveryAttempted(
             messageId: item.messageID, clientId: item.clientID, attempt: attempt, workerId: workerID, startedAt: now.iso8601,
@@ -264,12 +271,15 @@ extension Engine {
             if duplicated, let finder = sender as? any SentMessageFinder {
                 // The provider may have it: ask before sending again.
                 do {
-                    if let found = try await finder.findSent(message, attemptedAt: now.date) {
+                    if let found = try await finder.findSent(message, notBefore: item.queuedAt?.date, attemptedAt: now.date) {
                         report.foundAtProvider += 1
                         return try await recordSent(found, report: report)
                     }
                 } catch {
-                    let retry = Timestamp(Timestamp(clock()).date.addingTimeInterval(delivery.backoff(after: 1, fraction: Self.jitter(outcomeID))))
+                    // Asked again after a backoff that grows with each hold (the holds are the
+                    // part's released attempts).
+                    let wait = delivery.backoff(after: item.releasedAttempts + 1, fraction: Self.jitter(outcomeID))
+                    let retry = Timestamp(Timestamp(clock()).date.addingTimeInterval(wait))
                     let held = DeliveryHeld(
                         messageId: item.messageID, clientId: item.clientID, attempt: attempt,
                         reason: "\(sender.provider) could not be asked whether it has the part already: \(error)", heldAt: Timestamp(clock()).iso8601,

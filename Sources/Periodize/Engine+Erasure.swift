@@ -61,7 +61,7 @@ extension Engine {
         }
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw CoachingError(.invalidInput, "--reason cannot be empty", field: "reason") }
-        let owner = Self.numberStream(phoneNumber)
+        let owner = try numberStream(phoneNumber)
         let events = try await store.readStream(owner, from: 1)
         guard !events.isEmpty else { throw CoachingError(.unknownClient, "no text from that number is recorded (as a number that is no client's)") }
         if let recorded = events.first(where: { $0.type == ClientErased.eventType }) {

@@ -33,8 +33,7 @@ public struct Enrollment: Codable, Sendable, Equatable {
     /// - Throws: ``CoachingError`` naming the first bad field.
     public func validate() throws {
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw CoachingError("name is empty", field: "name") }
-        let digits = phoneNumber.dropFirst()
-        guard phoneNumber.hasPrefix("+"), (8...15).contains(digits.count), digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber), digits.first != "0" else {
+        guard Self.isE164(phoneNumber) else {
             throw CoachingError("phone number \(phoneNumber) is not E.164 (e.g. +15551234567)", field: "phoneNumber")
         }
         _ = try ClientCalendar(timeZone: timezone)
@@ -50,5 +49,10 @@ public struct Enrollment: Codable, Sendable, Equatable {
             throw CoachingError("session minutes \(profile.sessionMinutes) is outside 10-240", field: "profile.sessionMinutes")
         }
     }
-}
 
+    /// `+` and 8 to 15 digits, the first not 0.
+    public static func isE164(_ number: String) -> Bool {
+        let digits = number.dropFirst()
+        return number.hasPrefix("+") && (8...15).contains(digits.count) && digits.allSatisfy { $0.isASCII && $0.isNumber } && digits.first != "0"
+    }
+}

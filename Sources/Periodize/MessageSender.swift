@@ -46,11 +46,19 @@ extension MessageSender {
 /// last attempt may have arrived (its worker died after sending, or got no answer in time) is
 /// sent again.
 public protocol SentMessageFinder: MessageSender {
-    /// The provider's record of `message` (same recipient and body) sent around `attemptedAt`;
-    /// nil when it has none.
+    /// The provider's record of `message` (same recipient and body, made no earlier than
+    /// `notBefore`, when the part was queued) as of `attemptedAt`; nil when it has none.
     ///
     /// - Throws: when the provider could not be asked: the part is then held, not sent again.
-    func findSent(_ message: OutgoingMessage, attemptedAt: Date) async throws -> SendReceipt?
+    func findSent(_ message: OutgoingMessage, notBefore: Date?, attemptedAt: Date) async throws -> SendReceipt?
+}
+
+/// A sender under a rate cap: the delivery worker waits for a part's turn *before* it claims
+/// the part, so time spent waiting never eats into the claim's lease (a lease run out while a
+/// part waited would let another worker send it too).
+public protocol PacedSender: MessageSender {
+    /// Returns when a part of `segments` segments may be handed over.
+    func waitForTurn(segments: Int) async throws
 }
 
 /// A sender that reports more than an id: the provider's status and segment count.

@@ -43,14 +43,12 @@ struct ServeCommand: AsyncParsableCommand {
         if let seconds = try Self.number("PERIODIZE_SHUTDOWN_TIMEOUT_S", environment, flag: shutdownTimeout, range: 0.1...3_600) { service.shutdownTimeout = .seconds(seconds) }
         service.metricsPort = try metricsPort ?? Self.number("PERIODIZE_METRICS_PORT", environment, range: 1...65_535).map(Int.init)
         if let token = environment["PERIODIZE_METRICS_TOKEN"], !token.isEmpty { service.metricsToken = token }
-        service.texts = ConversationTexts(
-            serviceName: serviceName ?? environment["PERIODIZE_SERVICE_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? ConversationTexts().serviceName,
-            contact: helpContact ?? environment["PERIODIZE_HELP_CONTACT"].flatMap { $0.isEmpty ? nil : $0 } ?? ConversationTexts().contact)
+        service.texts = conversationTexts(serviceName: serviceName, helpContact: helpContact)
         var (configuration, twilio) = try store.configuration(coach: coach, receiving: true)
         if let twilio, let token = twilio.authToken, let url = twilio.publicURL {
             service.webhooks = .init(authToken: token, publicURL: url.absoluteString)
         }
-        let metrics = ServiceMetrics()
+        let metrics = ServiceMetrics(provider: configuration.sender.provider)
         configuration.observer = metrics
 
         LoggingSystem.bootstrap { label in
@@ -101,13 +99,10 @@ struct ReceiveCommand: AsyncParsableCommand {
     @Argument(help: "The text.") var text: String
 
     func run() async throws {
-        guard from.hasPrefix("+"), from.count >= 8, from.count <= 16, from.dropFirst().allSatisfy(\.isNumber) else {
-            throw CommandFailure(message: "error: --from \(from) is not an E.164 number (+ and 7 to 15 digits)", exitCode: CommandFailure.usage)
+        guard Enrollment.isE164(from) else {
+            throw CommandFailure(message: "error: --from \(from) is not an E.164 number (+ and 8 to 15 digits)", exitCode: CommandFailure.usage)
         }
-        let environment = ProcessInfo.processInfo.environment
-        let texts = ConversationTexts(
-            serviceName: serviceName ?? environment["PERIODIZE_SERVICE_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? ConversationTexts().serviceName,
-            contact: helpContact ?? environment["PERIODIZE_HELP_CONTACT"].flatMap { $0.isEmpty ? nil : $0 } ?? ConversationTexts().contact)
+        let texts = conversationTexts(serviceName: serviceName, helpContact: helpContact)
         let engine = try await store.openEngine()
         defer { try? engine.close() }
         let id = sid ?? "SMcli" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(27)
@@ -120,4 +115,14 @@ struct ReceiveCommand: AsyncParsableCommand {
         print(line)
         if let reply = outcome.reply { print("reply: \(reply)") }
     }
+}
+
+/// The HELP and unknown-number texts: the flags, else `PERIODIZE_SERVICE_NAME` and
+/// `PERIODIZE_HELP_CONTACT`, else the defaults.
+func conversationTexts(serviceName: String?, helpContact: String?) -> ConversationTexts {
+    let environment = ProcessInfo.processInfo.environment
+    let defaults = ConversationTexts()
+    return ConversationTexts(
+        serviceName: serviceName ?? environment["PERIODIZE_SERVICE_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? defaults.serviceName,
+        contact: helpContact ?? environment["PERIODIZE_HELP_CONTACT"].flatMap { $0.isEmpty ? nil : $0 } ?? defaults.contact)
 }

@@ -100,7 +100,7 @@ public final class SQLiteReadModelStore: ReadModelQueries, ReadModelMaintenance 
             // Only what is due, and only `limit` of it: the queue can hold a whole tick.
             let statement = try db.cachedStatement(sql: """
                 SELECT message_id, client_id, kind, local_date, body, part, parts, status, attempts, expires_at, previous, queued_position, grp,
-                    may_have_arrived, released_attempts
+                    may_have_arrived, released_attempts, queued_at
                 FROM (
                     SELECT m.*, coalesce(m.group_id, m.message_id) AS grp,
                         CASE WHEN m.part > 1 THEN (SELECT p.status FROM messages p WHERE p.group_id = m.group_id AND p.part = m.part - 1) END AS previous
@@ -123,6 +123,7 @@ public final class SQLiteReadModelStore: ReadModelQueries, ReadModelMaintenance 
                     expiresAt: (row[9] as String?).flatMap(Timestamp.init(iso8601:)), previousPartStatus: row[10], queuedPosition: row[11])
                 due.mayHaveArrived = row[13]
                 due.releasedAttempts = row[14]
+                due.queuedAt = (row[15] as String?).flatMap(Timestamp.init(iso8601:))
                 return due
             }
         }

@@ -83,6 +83,11 @@ public struct HTTPSender: MessageSender {
             (data, response) = try await session.data(for: request)
         } catch let error as URLError where error.code == .timedOut {
             throw SendFailure("\(peer) did not answer within \(seconds(timeout))", code: "timeout", retryable: true, mayHaveArrived: true)
+        } catch let error as URLError where error.code == .cancelled || error.code == .networkConnectionLost {
+            // The request may have been on its way, or answered, when it was cut off.
+            throw SendFailure("\(peer)'s answer was cut off (\(describe(error)))", code: "cut-off", retryable: true, mayHaveArrived: true)
+        } catch is CancellationError {
+            throw SendFailure("\(peer)'s answer was cut off (the send was cancelled)", code: "cut-off", retryable: true, mayHaveArrived: true)
         } catch {
             throw SendFailure("\(peer) could not be reached (\(describe(error)))", code: "unreachable", retryable: true)
         }

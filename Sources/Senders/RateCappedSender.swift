@@ -25,7 +25,9 @@ public struct SegmentSchedule: Sendable {
 
 /// A sender that keeps another under a cap of segments per second (Twilio counts segments per
 /// sender number). The cap holds within one process: several processes each keep their own.
-public struct RateCappedSender: ReceiptingSender, SentMessageFinder {
+/// The delivery worker waits for each part's turn (``waitForTurn(segments:)``) before it
+/// claims the part; `deliver` itself hands over at once.
+public struct RateCappedSender: ReceiptingSender, SentMessageFinder, PacedSender {
     public let inner: any MessageSender
     private let schedule: Shared
     private let start = ContinuousClock.now
@@ -49,17 +51,20 @@ public struct RateCappedSender: ReceiptingSender, SentMessageFinder {
         try await deliver(message).providerMessageID
     }
 
-    public func deliver(_ message: OutgoingMessage) async throws -> SendReceipt {
+    public func waitForTurn(segments: Int) async throws {
         let elapsed = ContinuousClock.now - start
         let now = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let at = schedule.withLock { $0.reserve(SMSText.measure(message.body).segments, at: now) }
+        let at = schedule.withLock { $0.reserve(segments, at: now) }
         if at > now { try await Task.sleep(for: .seconds(at - now)) }
-        return try await inner.sendWithReceipt(message)
+    }
+
+    public func deliver(_ message: OutgoingMessage) async throws -> SendReceipt {
+        try await inner.sendWithReceipt(message)
     }
 
     /// The inner sender's answer; nil (not found, so sent) when it cannot ask.
-    public func findSent(_ message: OutgoingMessage, attemptedAt: Date) async throws -> SendReceipt? {
+    public func findSent(_ message: OutgoingMessage, notBefore: Date?, attemptedAt: Date) async throws -> SendReceipt? {
         guard let finder = inner as? any SentMessageFinder else { return nil }
-        return try await finder.findSent(message, attemptedAt: attemptedAt)
+        return try await finder.findSent(message, notBefore: notBefore, attemptedAt: attemptedAt)
     }
 }

@@ -78,9 +78,12 @@ public struct SenderConfiguration: Sendable, Equatable {
             }
             configuration.segmentsPerSecond = rate
         }
-        if configuration.kind != .logOnly, configuration.delivery.lease <= configuration.timeout {
+        // Twilio's attempt may first ask whether it has the part (up to three requests), then send.
+        let requests: Double = configuration.kind == .twilio ? 4 : 1
+        if configuration.kind != .logOnly, configuration.delivery.lease <= requests * configuration.timeout {
             throw SenderConfigurationError(
-                "PERIODIZE_DELIVERY_LEASE_S=\(HTTPSender.seconds(configuration.delivery.lease)) must be longer than the sender's timeout "
+                "PERIODIZE_DELIVERY_LEASE_S=\(HTTPSender.seconds(configuration.delivery.lease)) must be longer than "
+                    + (requests > 1 ? "4 x " : "") + "the sender's timeout "
                     + "(PERIODIZE_SENDER_TIMEOUT_S=\(HTTPSender.seconds(configuration.timeout))), or a slow send could be taken twice")
         }
         if configuration.kind == .http {
@@ -99,8 +102,9 @@ public struct SenderConfiguration: Sendable, Equatable {
     /// `makeSender(twilio:)` in target Twilio).
     public func makeSender() -> any MessageSender {
         switch kind {
-        case .logOnly, .twilio: LogOnlySender()
+        case .logOnly: LogOnlySender()
         case .http: HTTPSender(url: url!, timeout: timeout)
+        case .twilio: preconditionFailure("Twilio's sender needs its settings: call makeSender(twilio:) (target Twilio)")
         }
     }
 }

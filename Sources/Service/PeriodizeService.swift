@@ -21,7 +21,7 @@ public struct ServiceConfiguration: Sendable {
     /// How long SIGTERM / SIGINT waits for in-flight work before cancelling it.
     public var shutdownTimeout: Duration = .seconds(30)
     /// Twilio's webhooks: the auth token that signs them and the public base URL they were
-    /// signed for; nil serves no webhook (`/twilio/*` answer 404).
+    /// signed for; nil serves no webhook (`/twilio/*` answer 404, naming what is missing).
     public var webhooks: Webhooks?
     /// `/metrics` only with `Authorization: Bearer <token>`, when set.
     public var metricsToken: String?

@@ -38,7 +38,7 @@ extension PeriodizeService {
     /// `X-Twilio-Signature` over `PERIODIZE_PUBLIC_URL` + the path and query as called and every
     /// parameter received.
     func signedForm(_ request: Request) async throws -> [(name: String, value: String)]? {
-        guard let webhooks = configuration.webhooks else { return nil }
+        guard let webhooks = configuration.webhooks else { throw HTTPError(.notFound, message: "Twilio's webhooks are not configured (TWILIO_AUTH_TOKEN, PERIODIZE_PUBLIC_URL)") }
         var body = try await request.body.collect(upTo: 64 << 10)
         let parameters = TwilioSignature.formParameters(body.readData(length: body.readableBytes) ?? Data())
         let url = webhooks.publicURL + request.uri.description
@@ -117,7 +117,7 @@ extension PeriodizeService {
 
     func scrape(_ request: Request) async throws -> Response {
         if let token = configuration.metricsToken {
-            guard request.headers[.authorization] == "Bearer \(token)" else { return Response(status: .unauthorized) }
+            guard TwilioSignature.constantTimeEqual(request.headers[.authorization], "Bearer \(token)") else { return Response(status: .unauthorized) }
         }
         if let head = try? await engine.store.headPosition(), let positions = try? await engine.readModels.readModelPositions() {
             metrics.readModelLag(positions.mapValues { max(0, head - $0) })

@@ -21,7 +21,11 @@ public final class ServiceMetrics: AppendObserver, Sendable {
     /// When each attempt in flight was claimed, by message part: the delivery latency's start.
     private let attempts = Mutex<[String: ContinuousClock.Instant]>([:])
 
-    public init() {
+    /// The sender's name, for the messages queued (the queue does not know who will send them).
+    let provider: String
+
+    public init(provider: String = "log-only") {
+        self.provider = provider
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = [
             .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
@@ -89,15 +93,21 @@ public final class ServiceMetrics: AppendObserver, Sendable {
         else { return }
         switch decoded {
         case .messageQueued(let m):
-            counter("periodize_messages_queued_total", [("kind", m.kind.rawValue)]).increment()
+            counter("periodize_messages_queued_total", [("kind", m.kind.rawValue), ("provider", provider)]).increment()
         case .deliveryAttempted(let a):
-            attempts.withLock { $0[a.messageId] = .now }
+            attempts.withLock { attempts in
+                // An attempt whose outcome another process recorded never ends here: bounded.
+                if attempts.count >= 100_000 { attempts.removeAll() }
+                attempts[a.messageId] = .now
+            }
         case .messageSent(let m):
             counter("periodize_messages_sent_total", [("kind", m.kind.rawValue), ("provider", m.provider)]).increment()
             if let started = attempts.withLock({ $0.removeValue(forKey: m.messageId) }) {
                 timer("periodize_delivery_latency_seconds", [("provider", m.provider)]).recordNanoseconds((ContinuousClock.now - started).nanoseconds)
             }
             if let decision = m.decision { generated("message", decision) }
+        case .messageReleased(let r): attempts.withLock { _ = $0.removeValue(forKey: r.messageId) }
+        case .deliveryHeld(let h): attempts.withLock { _ = $0.removeValue(forKey: h.messageId) }
         case .messageFailed(let m):
             attempts.withLock { _ = $0.removeValue(forKey: m.messageId) }
             counter("periodize_messages_failed_total", [
@@ -134,6 +144,7 @@ public final class ServiceMetrics: AppendObserver, Sendable {
 
     static let observed: Set<String> = [
         MessageQueued.eventType, DeliveryAttempted.eventType, MessageSent.eventType, MessageFailed.eventType, MessageStatusReported.eventType,
+        MessageReleased.eventType, DeliveryHeld.eventType,
         MessageReceived.eventType, ClientOptedOut.eventType, PlanCreated.eventType, MesocycleBroken.eventType, WorkoutGenerated.eventType,
     ]
 }

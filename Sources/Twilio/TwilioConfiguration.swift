@@ -65,8 +65,8 @@ public struct TwilioConfiguration: Sendable, Equatable {
         let origin: TwilioSender.Origin
         switch (value("TWILIO_FROM"), try sid("TWILIO_MESSAGING_SERVICE_SID", prefix: "MG")) {
         case (let from?, nil):
-            guard from.hasPrefix("+"), from.count >= 8, from.count <= 16, from.dropFirst().allSatisfy(\.isNumber) else {
-                throw SenderConfigurationError("TWILIO_FROM is not an E.164 number (+ and 7 to 15 digits)")
+            guard Enrollment.isE164(from) else {
+                throw SenderConfigurationError("TWILIO_FROM is not an E.164 number (+ and 8 to 15 digits)")
             }
             origin = .from(from)
         case (nil, let service?):
@@ -126,7 +126,11 @@ public struct TwilioConfiguration: Sendable, Equatable {
 extension SenderConfiguration {
     /// The sender this configuration names, Twilio's among them, under the segment cap when set.
     public func makeSender(twilio: TwilioConfiguration?) -> any MessageSender {
-        let sender: any MessageSender = if kind == .twilio, let twilio { twilio.makeSender(timeout: timeout) } else { makeSender() }
+        let sender: any MessageSender = if kind == .twilio {
+            (twilio ?? { preconditionFailure("PERIODIZE_SENDER=twilio without Twilio's settings") }()).makeSender(timeout: timeout)
+        } else {
+            makeSender()
+        }
         return segmentsPerSecond.map { RateCappedSender(sender, segmentsPerSecond: $0) } ?? sender
     }
 }

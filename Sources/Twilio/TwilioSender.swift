@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import Periodize
 import Senders
@@ -67,7 +68,7 @@ public struct TwilioSender: ReceiptingSender, SentMessageFinder {
     }
 
     /// `application/x-www-form-urlencoded` of `fields`, in order.
-    static func form(_ fields: [(String, String)]) -> Data {
+    public static func form(_ fields: [(String, String)]) -> Data {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         let text = fields.map { name, value in
@@ -100,9 +101,7 @@ public struct TwilioSender: ReceiptingSender, SentMessageFinder {
                 // Taken (2xx) but without a sid: it may well go out; do not send it again blindly.
                 throw SendFailure("Twilio answered HTTP \(http.statusCode) without a message sid", code: String(http.statusCode), retryable: true, mayHaveArrived: true)
             }
-            // Twilio writes num_segments as a string.
-            let segments = (object?["num_segments"] as? String).flatMap { Int($0) } ?? (object?["num_segments"] as? Int)
-            return SendReceipt(providerMessageID: sid, status: object?["status"] as? String, segments: segments)
+            return SendReceipt(providerMessageID: sid, status: object?["status"] as? String, segments: Self.segments(object))
         }
         throw Self.failure(status: http.statusCode, code: (object?["code"] as? Int), message: object?["message"] as? String, redacting: message.phoneNumber)
     }
@@ -122,16 +121,15 @@ public struct TwilioSender: ReceiptingSender, SentMessageFinder {
 
     /// Twilio's record of `message`: the messages to its number (`GET Messages.json?To=`), the
     /// newest page first (a queued message has no `date_sent` yet), then those of the attempt's
-    /// UTC day and the day before (`DateSent=YYYY-MM-DD`), matched on the body and our origin.
+    /// UTC day and the day before (`DateSent=YYYY-MM-DD`), matched on the body and our origin,
+    /// and made (`date_created`) no earlier than the part was queued, so a message of an
+    /// earlier day with the same words is not taken for it.
     ///
     /// - Throws: ``SendFailure`` when Twilio cannot be asked (no answer, an error status).
-    public func findSent(_ message: OutgoingMessage, attemptedAt: Date) async throws -> SendReceipt? {
-        var utc = Calendar(identifier: .gregorian)
-        utc.timeZone = TimeZone(identifier: "UTC")!
-        let days = [attemptedAt, attemptedAt.addingTimeInterval(-86_400)].map { date -> String in
-            let parts = utc.dateComponents([.year, .month, .day], from: date)
-            return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
-        }
+    public func findSent(_ message: OutgoingMessage, notBefore: Date?, attemptedAt: Date) async throws -> SendReceipt? {
+        let days = [attemptedAt, attemptedAt.addingTimeInterval(-86_400)].map { Timestamp($0).utcDay }
+        // Clocks differ a little between us and Twilio.
+        let earliest = notBefore?.addingTimeInterval(-300)
         for query in [[("To", message.phoneNumber), ("PageSize", "50")]] + days.map({ [("To", message.phoneNumber), ("DateSent", $0), ("PageSize", "100")] }) {
             var components = URLComponents(url: messagesURL, resolvingAgainstBaseURL: false)!
             components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) }
@@ -146,17 +144,30 @@ public struct TwilioSender: ReceiptingSender, SentMessageFinder {
             }
             let ours = messages.first { found in
                 guard found["body"] as? String == message.body, (found["direction"] as? String)?.hasPrefix("outbound") ?? true else { return false }
+                if let earliest, let created = (found["date_created"] as? String).flatMap(Self.rfc2822), created < earliest { return false }
                 switch origin {
                 case .from(let number): return found["from"] as? String == number || found["from"] == nil
                 case .messagingService(let sid): return found["messaging_service_sid"] as? String == sid || found["messaging_service_sid"] == nil
                 }
             }
             if let ours, let sid = ours["sid"] as? String {
-                let segments = (ours["num_segments"] as? String).flatMap { Int($0) } ?? (ours["num_segments"] as? Int)
-                return SendReceipt(providerMessageID: sid, status: ours["status"] as? String, segments: segments)
+                return SendReceipt(providerMessageID: sid, status: ours["status"] as? String, segments: Self.segments(ours))
             }
         }
         return nil
+    }
+
+    /// Twilio writes `num_segments` as a string.
+    static func segments(_ resource: [String: Any]?) -> Int? {
+        (resource?["num_segments"] as? String).flatMap { Int($0) } ?? (resource?["num_segments"] as? Int)
+    }
+
+    /// Twilio's dates: `Wed, 10 Mar 2026 07:00:00 +0000`.
+    public static func rfc2822(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
+        return formatter.date(from: text)
     }
 
     /// The failure an error answer stands for.

@@ -18,9 +18,14 @@ public enum TwilioSignature {
 
     /// Whether `signature` is the one Twilio would send, compared in constant time.
     public static func isValid(_ signature: String?, url: String, parameters: [(name: String, value: String)], authToken: String) -> Bool {
-        guard let signature else { return false }
-        let expected = Array(compute(url: url, parameters: parameters, authToken: authToken).utf8)
-        let given = Array(signature.utf8)
+        constantTimeEqual(signature, compute(url: url, parameters: parameters, authToken: authToken))
+    }
+
+    /// Whether `given` equals `expected`, in time that depends only on their lengths.
+    public static func constantTimeEqual(_ candidate: String?, _ expected: String) -> Bool {
+        guard let candidate else { return false }
+        let expected = Array(expected.utf8)
+        let given = Array(candidate.utf8)
         var difference = UInt8(expected.count == given.count ? 0 : 1)
         for index in 0..<max(expected.count, given.count) {
             let a = index < expected.count ? expected[index] : 0

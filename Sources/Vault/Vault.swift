@@ -18,6 +18,7 @@ import Synchronization
 public final class Vault: PayloadOpener {
     public let keys: any DataKeyStore
     private let cache = Mutex<Cache>(Cache())
+    private let pseudonymKey = Mutex<SymmetricKey?>(nil)
     /// How often keys cached here are checked against erasures made by other processes.
     public let erasureCheckInterval: Duration
 
@@ -91,6 +92,24 @@ public final class Vault: PayloadOpener {
                 cache.erased[owner] = true
             }
         }
+    }
+
+    /// The owner whose key makes pseudonyms (``pseudonym(of:)``); never erased.
+    public static let pseudonymOwner = "$pseudonyms"
+
+    /// A keyed pseudonym of `text` (a phone number): the first 16 hex digits of HMAC-SHA256
+    /// under a key of this log's own (made on first use), so a stream name made from a number
+    /// cannot be turned back into the number by hashing every number there is.
+    public func pseudonym(of text: String) throws -> String {
+        let key: SymmetricKey
+        if let known = pseudonymKey.withLock({ $0 }) {
+            key = known
+        } else {
+            let material = try keys.key(for: Self.pseudonymOwner).material
+            key = HKDF<SHA256>.deriveKey(inputKeyMaterial: material, info: Data("periodize-vault-v1 pseudonym".utf8), outputByteCount: 32)
+            pseudonymKey.withLock { $0 = key }
+        }
+        return HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key).prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 
     public func holdsSealedFields(_ payload: Data) -> Bool {

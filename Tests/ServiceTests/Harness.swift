@@ -49,7 +49,7 @@ final class Harness: @unchecked Sendable {
         metricsToken: String? = nil, metricsPort: Int? = nil, timeout: TimeInterval = 1, credentials: String? = nil
     ) async throws {
         clock = ManualClock(now)
-        twilio = try await LoopbackTwilio.start(statuses: statuses, undeliverable: undeliverable, faults: faults)
+        twilio = try await LoopbackTwilio.start(statuses: statuses, undeliverable: undeliverable, clock: { [clock] in clock.date() }, faults: faults)
         port = freeLoopbackPort()
         let sender = TwilioSender(
             baseURL: URL(string: twilio.baseURL)!,

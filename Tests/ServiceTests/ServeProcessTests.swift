@@ -1,4 +1,5 @@
 import Coaching
+import Crypto
 import EventLog
 import Events
 import Foundation
@@ -47,7 +48,7 @@ struct ServeProcessTests {
             environment.merge([
                 "PERIODIZE_SENDER": "twilio", "TWILIO_ACCOUNT_SID": twilio.accountSID, "TWILIO_AUTH_TOKEN": twilio.authToken,
                 "TWILIO_FROM": "+15550009999", "TWILIO_BASE_URL": twilio.baseURL, "PERIODIZE_PUBLIC_URL": "http://127.0.0.1:\(port)",
-                "PERIODIZE_TEST_CLOCK": day, "PERIODIZE_DELIVERY_LEASE_S": "5", "PERIODIZE_SENDER_TIMEOUT_S": "2", "PERIODIZE_LOG_LEVEL": "warning",
+                "PERIODIZE_TEST_CLOCK": day, "PERIODIZE_DELIVERY_LEASE_S": "10", "PERIODIZE_SENDER_TIMEOUT_S": "2", "PERIODIZE_LOG_LEVEL": "warning",
             ].merging(extra) { $1 }) { $1 }
             process.environment = environment
             stderr = folder.path("serve-\(port).err")
@@ -184,9 +185,14 @@ struct ServeProcessTests {
             ["receive", "--db", db, "--from", "+15557770000", "--service-name", "Peak", "--help-contact", "desk@peak.example", "hi, this is Sam Rivera"])
         #expect(stranger.stdout == "receive: text from a number that is no client's\nreply: Peak: this number is not signed up for workouts. To join, contact desk@peak.example.\n")
         let bad = try await PeriodizeBinary.runInBackground(["receive", "--db", db, "--from", "555", "hi"])
-        #expect(bad.status == 64 && bad.stderr == "periodize: error: --from 555 is not an E.164 number (+ and 7 to 15 digits)\n")
+        #expect(bad.status == 64 && bad.stderr == "periodize: error: --from 555 is not an E.164 number (+ and 8 to 15 digits)\n")
         // The stranger's texts, erased: they read as erased, and the key is gone.
-        let stream = Engine.numberStream("+15557770000")
+        let opened = try await makeEngine(EngineConfiguration(path: db, durability: .normal))
+        let stream = try opened.numberStream("+15557770000")
+        try opened.close()
+        // Keyed: not the number's plain SHA-256, which anyone could compute for every number.
+        let plain = "number-" + SHA256.hash(data: Data("+15557770000".utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        #expect(stream != plain && stream.count == plain.count)
         let before = try await PeriodizeBinary.runInBackground(["events", "--db", db, "--stream", stream, "--json"])
         #expect(before.stdout.contains("Sam Rivera"))
         let erase = try await PeriodizeBinary.runInBackground(["erase", "--db", db, "--number", "+15557770000", "--reason", "ticket 7"])

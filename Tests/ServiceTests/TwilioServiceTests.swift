@@ -9,6 +9,7 @@ import Senders
 import Service
 import Testing
 import TestSupport
+import Synchronization
 import Twilio
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -56,8 +57,11 @@ struct TwilioServiceTests {
         #expect(try await harness.head() == head)
         // No daily message while opted out.
         #expect(try await harness.engine.tick(now: date("2026-03-10T07:00:00Z")).queued == 0)
-        // An operator cannot lift a client's own STOP.
+        // An operator cannot lift a client's own STOP, not even by opting them out first.
         await #expect(throws: CoachingError.self) { try await harness.engine.updateClient(ClientUpdated(clientId: "c0", optedIn: true)) }
+        try await harness.engine.updateClient(ClientUpdated(clientId: "c0", optedIn: false))
+        await #expect(throws: CoachingError.self) { try await harness.engine.updateClient(ClientUpdated(clientId: "c0", optedIn: true)) }
+        #expect(try await harness.rows("SELECT opted_out_by FROM clients").first?[0] == "client")
         // HELP: the help text in the TwiML.
         let help = try await harness.text("Help", from: phone(0), sid: "SM02")
         #expect(help.body.contains("<Message>Peak Coaching: daily workouts by SMS.") && help.body.contains("help@peak.example"))
@@ -70,6 +74,7 @@ struct TwilioServiceTests {
         let tick = try await harness.engine.tick(now: date("2026-03-10T07:00:00Z"))
         #expect(tick.queued == 1 && tick.delivery.sent == 1)
         #expect(harness.twilio.messages(to: phone(0)).count == 1)
+        try await harness.eventually("Twilio's callbacks are in") { harness.twilio.callbacks.count == 2 }
         // Any other text: stored (sealed), acknowledged with empty TwiML.
         #expect(try await harness.text("done, felt great 💪", from: phone(0), sid: "SM05").body.contains("<Response/>"))
         let inbound = try await harness.rows("SELECT kind, direction, body FROM messages WHERE direction = 'inbound' ORDER BY position")
@@ -83,8 +88,12 @@ struct TwilioServiceTests {
         #expect(stranger.body.contains("this number is not signed up"))
         #expect(try await harness.rows("SELECT count(*) FROM events WHERE stream_id LIKE 'client-%'").first?[0] as Int? == before)
         let stream = try #require(try await harness.rows("SELECT stream_id, payload FROM events WHERE type = 'MessageReceived' ORDER BY position DESC LIMIT 1").first)
-        #expect((stream[0] as String) == Engine.numberStream("+15559998888"))
+        #expect(try (stream[0] as String) == harness.engine.numberStream("+15559998888"))
         #expect(!String(decoding: stream[1] as Data, as: UTF8.self).contains("5559998888"), "the number is sealed")
+        // A keyword Twilio's own opt-out handling knows (one set in its console) is what Twilio says.
+        #expect(try await harness.text("START", from: phone(0), sid: "SM08").status == 200)
+        #expect(try await harness.text("Arrêt", from: phone(0), sid: "SM09", extra: [("OptOutType", "STOP")]).body.contains("<Response/>"))
+        #expect(try await harness.rows("SELECT opted_out_by FROM clients").first?[0] == "client")
         // An unknown number's STOP: empty TwiML, nothing to opt out.
         #expect(try await harness.text("STOP", from: "+15559998888", sid: "SM07").body.contains("<Response/>"))
     }
@@ -144,28 +153,64 @@ struct TwilioServiceTests {
     }
 
     @Test func aPartThatMayHaveArrivedIsLookedUpNotSentTwiceAndHeldWhenTwilioCannotBeAsked() async throws {
-        // The first request to each number is taken and answered 500: Twilio has it.
-        let harness = try await Harness(clients: 2, faults: { index, _ in index < 2 ? .takeThenFail(status: 500) : nil })
+        // Each number's first request: c0's is taken and answered 500; c1's taken and answered
+        // after the sender's 1 s timeout; c2's answered 503 without being taken. All three may
+        // have arrived, as far as the worker can tell.
+        let first = Mutex<Set<String>>([])
+        let harness = try await Harness(clients: 3, faults: { _, to in
+            guard first.withLock({ $0.insert(to).inserted }) else { return nil }
+            switch to {
+            case phone(0): return .takeThenFail(status: 500)
+            case phone(1): return .takeSlowly(.seconds(1.5))
+            default: return .error(status: 503, code: nil, message: "Service Unavailable")
+            }
+        })
         defer { Task { await harness.stop() } }
-        let first = try await harness.engine.tick(now: date("2026-03-10T07:00:00Z"))
-        #expect(first.delivery.retrying == 2 && harness.twilio.messages.count == 2)
-        // c1's lookup cannot be made: held; c0's finds Twilio's message.
+        let tick = try await harness.engine.tick(now: date("2026-03-10T07:00:00Z"))
+        #expect(tick.delivery.retrying == 3 && harness.twilio.messages.count == 2)
+        let marked = try await harness.rows("SELECT count(*) FROM messages WHERE may_have_arrived = 1").first?[0] as Int?
+        #expect(marked == 3)
+        // Twilio cannot be asked: every part is held, nothing sent again.
         harness.twilio.failLists(true)
         let held = try await harness.engine.deliver(at: date("2026-03-10T07:01:00Z"))
-        #expect(held.held == 2 && held.sent == 0)
+        #expect(held.held == 3 && held.sent == 0)
         #expect(harness.twilio.messages.count == 2, "nothing sent again while Twilio cannot be asked")
-        #expect(try await harness.engine.readModels.deliveryCounts().byStatus["held"] == 2)
+        #expect(try await harness.engine.readModels.deliveryCounts().byStatus["held"] == 3)
         // /readyz says so.
         let ready = try await harness.get("/readyz")
-        #expect(ready.status == 503 && ready.body.contains("2 message part(s) held"))
+        #expect(ready.status == 503 && ready.body.contains("3 message part(s) held"))
+        // And `stats`, from another process on the same file.
+        let stats = try await PeriodizeBinary.runInBackground(["stats", "--db", harness.path])
+        #expect(stats.status == 0 && stats.stdout.contains("held: 3 part(s) may have reached the provider"), "\(stats.stdout)")
+        // Twilio answers again: c0's and c1's parts are found (by the day's DateSent too) and
+        // recorded with Twilio's sids; c2's is not there, and is sent now.
         harness.twilio.failLists(false)
+        let lists = harness.twilio.listRequests
         let found = try await harness.engine.deliver(at: date("2026-03-10T07:10:00Z"))
-        #expect(found.foundAtProvider == 2 && found.sent == 2)
-        #expect(harness.twilio.messages.count == 2, "each part reached Twilio once")
+        #expect(found.foundAtProvider == 2 && found.sent == 3)
+        #expect(harness.twilio.listRequests - lists >= 5, "c2 was looked for on the newest page and on both days")
+        #expect(harness.twilio.messages.count == 3 && Set(harness.twilio.messages.map(\.to)).count == 3, "each part reached Twilio once")
         let sids = try await harness.rows("SELECT provider_message_id, status FROM messages WHERE direction = 'outbound' ORDER BY client_id")
         #expect(Set(sids.compactMap { $0[0] as String? }) == Set(harness.twilio.messages.map(\.sid)))
         #expect(sids.allSatisfy { $0[1] == "sent" })
         #expect(try await harness.get("/readyz").status == 200)
+    }
+
+    @Test func aMessageOfAnEarlierDayWithTheSameWordsIsNotTakenForThePart() async throws {
+        // Twilio's dates, as it writes them.
+        #expect(TwilioSender.rfc2822("Tue, 10 Mar 2026 07:00:00 +0000") == date("2026-03-10T07:00:00Z"))
+        let harness = try await Harness(clients: 0)
+        defer { Task { await harness.stop() } }
+        let twilioSender = TwilioSender(
+            baseURL: URL(string: harness.twilio.baseURL)!,
+            credentials: .init(accountSID: harness.twilio.accountSID, user: harness.twilio.accountSID, password: harness.twilio.authToken),
+            origin: .from("+15550009999"), statusCallback: nil)
+        let part = OutgoingMessage(body: "Reply DONE when finished.", phoneNumber: phone(7), messageID: UUID())
+        _ = try await twilioSender.deliver(part)  // taken on 2026-03-10 at 07:00 by the fake's clock
+        harness.clock.set(date("2026-03-11T07:00:00Z"))
+        #expect(try await twilioSender.findSent(part, notBefore: date("2026-03-11T06:59:00Z"), attemptedAt: harness.clock.date()) == nil)
+        #expect(try await twilioSender.findSent(part, notBefore: date("2026-03-10T06:59:00Z"), attemptedAt: harness.clock.date())?.providerMessageID
+                == harness.twilio.messages.first?.sid)
     }
 
     @Test func badCredentialsStopTheWorkerAndReadyzSaysSo() async throws {
