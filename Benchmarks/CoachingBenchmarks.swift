@@ -18,6 +18,14 @@ enum CoachingBenchmarks {
                 equipment: n % 3 == 1 ? ["dumbbell", "band"] : [], injuries: n % 5 == 0 ? [Injury(area: ["knee", "shoulder", "lower-back"][n % 3], status: .active)] : []))
     }
 
+    /// Client `n`, training every day of the week.
+    static func everyDay(_ n: Int) -> ClientEnrolled {
+        var c = client(n)
+        c.profile.trainingDays = [1, 2, 3, 4, 5, 6, 7]
+        c.profile.daysPerWeek = 7
+        return c
+    }
+
     /// Setup, untimed: `count` clients with plans and first weeks from the rules, appended
     /// directly, one client per append.
     static func enroll(_ count: Int, path: String, encryption: Bool = true, _ makeClient: (Int) -> ClientEnrolled) async throws {

@@ -20,9 +20,7 @@ enum ModelTickBenchmark {
         removeDatabase(path)
         // Clients who train every day at a gym, with plans and weeks.
         try await CoachingBenchmarks.enroll(count, path: path) { n in
-            var c = CoachingBenchmarks.client(n)
-            c.profile.trainingDays = [1, 2, 3, 4, 5, 6, 7]
-            c.profile.daysPerWeek = 7
+            var c = CoachingBenchmarks.everyDay(n)
             c.profile.location = .commercialGym
             c.profile.injuries = []
             return c

@@ -148,12 +148,7 @@ enum ServeBenchmarks {
         let rate = 100.0
         let path = options.folder + "/serve-tick.sqlite"
         removeDatabase(path)
-        try await CoachingBenchmarks.enroll(count, path: path) { n in
-            var c = CoachingBenchmarks.client(n)
-            c.profile.trainingDays = [1, 2, 3, 4, 5, 6, 7]
-            c.profile.daysPerWeek = 7
-            return c
-        }
+        try await CoachingBenchmarks.enroll(count, path: path, CoachingBenchmarks.everyDay)
         let twilio = try await LoopbackTwilio.start(statuses: [])
         let sender = TwilioSender(
             baseURL: URL(string: twilio.baseURL)!, credentials: .init(accountSID: twilio.accountSID, user: twilio.accountSID, password: twilio.authToken),

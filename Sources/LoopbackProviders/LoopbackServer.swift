@@ -65,7 +65,6 @@ public final class LoopbackServer: Sendable {
 
     /// Starts a server answering with `script`; returns once it listens.
     public static func start(_ script: @escaping Script) async throws -> LoopbackServer {
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
         let box = Mutex<LoopbackServer?>(nil)
         let started = ContinuousClock.now
         let router = Router()
@@ -85,20 +84,7 @@ public final class LoopbackServer: Sendable {
             }
             return Response(status: .init(code: reply.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
         }
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "loopback"),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            },
-            logger: { var logger = Logger(label: "loopback"); logger.logLevel = .critical; return logger }())
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else {
-            task.cancel()
-            throw LoopbackError("the loopback server did not start")
-        }
+        let (port, task) = try await serve(router, name: "loopback")
         let server = LoopbackServer(port: port, task: task, started: started)
         box.withLock { $0 = server }
         return server
@@ -147,6 +133,26 @@ public final class LoopbackServer: Sendable {
         task.cancel()
         _ = await task.result
     }
+}
+
+/// Runs `router` on a free port of 127.0.0.1, quietly; returns once it listens.
+func serve(_ router: Router<BasicRequestContext>, name: String) async throws -> (port: Int, task: Task<Void, any Error>) {
+    let (ports, continuation) = AsyncStream<Int>.makeStream()
+    let app = Application(
+        router: router,
+        configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: name),
+        onServerRunning: { channel in
+            continuation.yield(channel.localAddress?.port ?? 0)
+            continuation.finish()
+        },
+        logger: { var logger = Logger(label: name); logger.logLevel = .critical; return logger }())
+    let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+    var iterator = ports.makeAsyncIterator()
+    guard let port = await iterator.next(), port > 0 else {
+        task.cancel()
+        throw LoopbackError("the \(name) server did not start")
+    }
+    return (port, task)
 }
 
 public struct LoopbackError: Error, CustomStringConvertible {

@@ -82,7 +82,6 @@ public final class LoopbackTwilio: Sendable {
         statuses: [String] = ["sent", "delivered"], undeliverable: [String: Int] = [:], clock: @escaping @Sendable () -> Date = { Date() },
         faults: @escaping FaultScript = { _, _ in nil }
     ) async throws -> LoopbackTwilio {
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
         let box = Mutex<LoopbackTwilio?>(nil)
         let router = Router()
         let path = "2010-04-01/Accounts/\(accountSID)/Messages.json"
@@ -124,20 +123,7 @@ public final class LoopbackTwilio: Sendable {
             let found = twilio.messages.reversed().filter { ($0.to == to || to == nil) && (day == nil || $0.dateSent == day) }
             return json(200, ["messages": found.prefix(100).map(twilio.resource), "page": 0, "page_size": 100])
         }
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "loopback-twilio"),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            },
-            logger: { var logger = Logger(label: "loopback-twilio"); logger.logLevel = .critical; return logger }())
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else {
-            task.cancel()
-            throw LoopbackError("the loopback Twilio did not start")
-        }
+        let (port, task) = try await serve(router, name: "loopback-twilio")
         let twilio = LoopbackTwilio(port: port, task: task, accountSID: accountSID, authToken: authToken, clock: clock)
         box.withLock { $0 = twilio }
         return twilio

@@ -34,33 +34,38 @@ extension PeriodizeService {
 
     // MARK: Twilio
 
-    /// The form parameters of a webhook whose signature holds, or nil (403, nothing appended):
-    /// `X-Twilio-Signature` over `PERIODIZE_PUBLIC_URL` + the path and query as called and every
-    /// parameter received.
-    func signedForm(_ request: Request) async throws -> [(name: String, value: String)]? {
-        guard let webhooks = configuration.webhooks else { throw HTTPError(.notFound, message: "Twilio's webhooks are not configured (TWILIO_AUTH_TOKEN, PERIODIZE_PUBLIC_URL)") }
+    /// The form fields of a webhook whose signature holds: `X-Twilio-Signature` over
+    /// `PERIODIZE_PUBLIC_URL` + the path and query as called and every parameter received.
+    /// A missing or wrong signature is a 403 (nothing appended), a missing field a 400 naming
+    /// it, each counted and logged for `route`.
+    func signedFields(_ request: Request, route: String, required: [String]) async throws -> [String: String] {
+        guard let webhooks = configuration.webhooks else {
+            throw HTTPError(.notFound, message: "Twilio's webhooks are not configured (TWILIO_AUTH_TOKEN, PERIODIZE_PUBLIC_URL)")
+        }
         var body = try await request.body.collect(upTo: 64 << 10)
         let parameters = TwilioSignature.formParameters(body.readData(length: body.readableBytes) ?? Data())
-        let url = webhooks.publicURL + request.uri.description
         let signature = request.headers[HTTPField.Name("X-Twilio-Signature")!]
-        guard TwilioSignature.isValid(signature, url: url, parameters: parameters, authToken: webhooks.authToken) else { return nil }
-        return parameters
+        guard TwilioSignature.isValid(signature, url: webhooks.publicURL + request.uri.description, parameters: parameters, authToken: webhooks.authToken) else {
+            metrics.webhook(route, outcome: "forbidden")
+            logger.warning("webhook refused: bad or missing signature", metadata: ["route": "\(route)"])
+            throw HTTPError(.forbidden)
+        }
+        let fields = Dictionary(parameters.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+        // Twilio sends the older names too (`SmsSid`, `SmsStatus`).
+        let aliases = ["MessageSid": "SmsSid", "MessageStatus": "SmsStatus"]
+        if let missing = required.first(where: { fields[$0] == nil && aliases[$0].flatMap { fields[$0] } == nil }) {
+            metrics.webhook(route, outcome: "bad-request")
+            throw HTTPError(.badRequest, message: "\(missing) is required")
+        }
+        return fields.merging(aliases.compactMap { name, alias in fields[name] == nil ? fields[alias].map { (name, $0) } : nil }) { current, _ in current }
     }
 
     func statusCallback(_ request: Request) async throws -> Response {
-        guard let form = try await signedForm(request) else {
-            metrics.webhook("status", outcome: "forbidden")
-            logger.warning("status callback refused: bad or missing signature")
-            return Response(status: .forbidden)
-        }
-        let field = Dictionary(form.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
-        guard let sid = field["MessageSid"] ?? field["SmsSid"], let status = field["MessageStatus"] ?? field["SmsStatus"] else {
-            metrics.webhook("status", outcome: "bad-request")
-            return Response.text("MessageSid and MessageStatus are required\n", status: .badRequest)
-        }
+        let field = try await signedFields(request, route: "status", required: ["MessageSid", "MessageStatus"])
+        let sid = field["MessageSid"]!
         let messageID = request.uri.queryParameters.get("message")
         let errorCode = field["ErrorCode"].flatMap { $0.isEmpty ? nil : $0 }
-        let outcome = try await engine.reportStatus(messageID: messageID, providerMessageID: sid, status: status, errorCode: errorCode)
+        let outcome = try await engine.reportStatus(messageID: messageID, providerMessageID: sid, status: field["MessageStatus"]!, errorCode: errorCode)
         switch outcome {
         case .recorded(let clientID, let optedOut):
             metrics.webhook("status", outcome: "recorded")
@@ -72,19 +77,11 @@ extension PeriodizeService {
     }
 
     func inbound(_ request: Request) async throws -> Response {
-        guard let form = try await signedForm(request) else {
-            metrics.webhook("inbound", outcome: "forbidden")
-            logger.warning("inbound webhook refused: bad or missing signature")
-            return Response(status: .forbidden)
-        }
-        let field = Dictionary(form.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
-        guard let sid = field["MessageSid"] ?? field["SmsSid"], let from = field["From"] else {
-            metrics.webhook("inbound", outcome: "bad-request")
-            return Response.text("MessageSid and From are required\n", status: .badRequest)
-        }
+        let field = try await signedFields(request, route: "inbound", required: ["MessageSid", "From"])
         let sms = InboundSMS(
-            providerMessageID: sid, from: from, to: field["To"] ?? "", body: field["Body"] ?? "", segments: field["NumSegments"].flatMap { Int($0) },
-            mediaCount: field["NumMedia"].flatMap { Int($0) }, providerOptOutType: field["OptOutType"].flatMap { $0.isEmpty ? nil : $0 })
+            providerMessageID: field["MessageSid"]!, from: field["From"]!, to: field["To"] ?? "", body: field["Body"] ?? "",
+            segments: field["NumSegments"].flatMap { Int($0) }, mediaCount: field["NumMedia"].flatMap { Int($0) },
+            providerOptOutType: field["OptOutType"].flatMap { $0.isEmpty ? nil : $0 })
         let outcome = try await engine.receive(sms, texts: configuration.texts)
         metrics.webhook("inbound", outcome: outcome.duplicate ? "duplicate" : outcome.inboundClass.rawValue)
         if outcome.optedOut || outcome.optedIn {
