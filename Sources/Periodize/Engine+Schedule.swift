@@ -31,13 +31,20 @@ extension Engine {
         public var failed: [String]
         /// What the delivery worker did after queueing.
         public var delivery = DeliveryReport()
+        /// Asked to stop before every client was taken up: the rest wait for the next tick.
+        public var stoppedEarly = false
     }
 
     /// Every active client whose local time has reached their send hour and who has no daily
     /// message for their local date gets one queued; missed hours catch up. Clients are handled
     /// `concurrency` at a time, so their appends share commits (group commit). Then the queue
     /// is drained (``deliver(at:limit:shouldStop:)``) unless `deliver` is false.
-    public func tick(now: Date? = nil, concurrency: Int? = nil, deliver drain: Bool = true) async throws -> TickReport {
+    ///
+    /// - Parameter shouldStop: asked before each client is taken up; once it says yes, the
+    ///   clients in hand are finished and the rest left to the next tick (which catches up).
+    public func tick(
+        now: Date? = nil, concurrency: Int? = nil, deliver drain: Bool = true, shouldStop: @escaping @Sendable () -> Bool = { false }
+    ) async throws -> TickReport {
         let concurrency = concurrency ?? defaultConcurrency
         let instant = now ?? clock()
         let clients = try await readModels.scheduledClients()
@@ -65,7 +72,7 @@ extension Engine {
             }
         }
         var report = TickReport(clients: clients.count, queued: 0, alreadyQueued: 0, notDue: 0, outsidePlan: 0, weekly: 0, undeliverable: 0, failed: [])
-        await Self.concurrently(clients, limit: concurrency, handle) { outcome in
+        await Self.concurrently(clients, limit: concurrency, until: shouldStop, handle) { outcome in
             switch outcome {
             case .queued(let weekly):
                 report.queued += 1
@@ -80,7 +87,8 @@ extension Engine {
             }
         }
         report.failed.sort()
-        if drain { report.delivery = try await deliver(at: now) }
+        report.stoppedEarly = shouldStop()
+        if drain, !report.stoppedEarly { report.delivery = try await deliver(at: now, shouldStop: shouldStop) }
         return report
     }
 
@@ -140,12 +148,13 @@ extension Engine {
     /// Runs `body` over `inputs` with at most `limit` at a time, handing each result to
     /// `collect` as it comes (in completion order).
     static func concurrently<Input: Sendable, Output: Sendable>(
-        _ inputs: [Input], limit: Int, _ body: @escaping @Sendable (Input) async -> Output, collect: (Output) -> Void
+        _ inputs: [Input], limit: Int, until stop: @Sendable () -> Bool = { false }, _ body: @escaping @Sendable (Input) async -> Output,
+        collect: (Output) -> Void
     ) async {
         await withTaskGroup(of: Output.self) { group in
             var next = inputs.makeIterator()
             func add() -> Bool {
-                guard let input = next.next() else { return false }
+                guard !stop(), let input = next.next() else { return false }
                 group.addTask { await body(input) }
                 return true
             }

@@ -102,6 +102,14 @@ public final class PeriodizeService: Sendable {
         let service: PeriodizeService
 
         func run() async throws {
+            try await withGracefulShutdownHandler {
+                try await loop()
+            } onGracefulShutdown: {
+                service.stopping.withLock { $0 = true }
+            }
+        }
+
+        func loop() async throws {
             let interval = service.configuration.tickInterval
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
                 await service.tickOnce()
@@ -121,14 +129,14 @@ public final class PeriodizeService: Sendable {
     func tickOnce() async {
         let started = ContinuousClock.now
         do {
-            let report = try await engine.tick(deliver: false)
+            let report = try await engine.tick(deliver: false, shouldStop: { [weak self] in self?.isStopping() ?? true })
             let due = report.queued + report.alreadyQueued + report.outsidePlan + report.undeliverable + report.failed.count
             metrics.tick(duration: ContinuousClock.now - started, due: due, queued: report.queued)
             health.state.withLock { $0.lastTick = engine.clock(); $0.lastTickError = nil }
             if !report.failed.isEmpty {
                 logger.error("tick: clients failed", metadata: ["failed": "\(report.failed.count)", "first": "\(report.failed[0].prefix(200))"])
             }
-            logger.info("tick", metadata: ["queued": "\(report.queued)", "due": "\(due)"])
+            logger.info(report.stoppedEarly ? "tick stopped early: shutting down (the next tick catches up)" : "tick", metadata: ["queued": "\(report.queued)", "due": "\(due)"])
         } catch {
             health.state.withLock { $0.lastTickError = "\(error)" }
             logger.error("tick failed", metadata: ["error": "\(error)"])

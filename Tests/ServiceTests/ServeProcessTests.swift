@@ -152,14 +152,38 @@ struct ServeProcessTests {
         #expect(try rows(db, "SELECT count(*) FROM events WHERE type = 'MessageSent'").first?[0] == count)
     }
 
+    @Test func sigtermInTheMiddleOfTheTickExitsZeroAndTheNextStartCatchesUp() async throws {
+        let folder = TemporaryDirectory("serve-tick-term")
+        let count = 400
+        let db = try await log(folder, clients: count)
+        let twilio = try await LoopbackTwilio.start(statuses: [])
+        defer { Task { await twilio.stop() } }
+        let first = try Serve(db: db, twilio: twilio, day: "2026-03-10T07:00:00Z", folder: folder)
+        // The tick starts with the process; SIGTERM as soon as the first clients are queued.
+        try await eventually("the tick is under way") { (try? rows(db, "SELECT count(*) FROM events WHERE type = 'MessageQueued'").first?[0] as Int?) ?? 0 > 0 }
+        #expect(await first.terminate() == 0)
+        let queued = try rows(db, "SELECT count(DISTINCT client_id) FROM messages WHERE direction = 'outbound'").first?[0] as Int? ?? 0
+        #expect(queued < count, "the tick stopped early (\(queued) of \(count) clients queued)")
+        #expect(try rows(db, "SELECT count(*) FROM messages WHERE status = 'sending'").first?[0] == 0, "no claim left open")
+        #expect(try await PeriodizeBinary.runInBackground(["verify", "--db", db]).status == 0, "nothing half-written")
+        // The next start's tick catches up: every client's message, once.
+        let second = try Serve(db: db, twilio: twilio, day: "2026-03-10T07:00:05Z", folder: folder)
+        try await second.ready()
+        try await eventually("every client has the day's message", seconds: 60) { Set(twilio.messages.map(\.to)).count >= count }
+        try await Task.sleep(for: .seconds(1.5))
+        #expect(await second.terminate() == 0)
+        #expect(twilio.messages.count == count && Set(twilio.messages.map(\.to)).count == count)
+    }
+
     @Test func twoServicesOnOneFileSendOneMessagePerClientAndDay() async throws {
         let folder = TemporaryDirectory("serve-two")
         let count = 80
         let db = try await log(folder, clients: count)
         let twilio = try await LoopbackTwilio.start(statuses: ["delivered"])
         defer { Task { await twilio.stop() } }
-        let a = try Serve(db: db, twilio: twilio, day: "2026-03-10T07:00:00Z", folder: folder)
-        let b = try Serve(db: db, twilio: twilio, day: "2026-03-10T07:00:00Z", folder: folder)
+        // Each under its own cap: parts wait for their turn before either claims them.
+        let a = try Serve(db: db, twilio: twilio, day: "2026-03-10T07:00:00Z", folder: folder, extra: ["PERIODIZE_SEND_RATE": "40"])
+        let b = try Serve(db: db, twilio: twilio, day: "2026-03-10T07:00:00Z", folder: folder, extra: ["PERIODIZE_SEND_RATE": "40"])
         try await a.ready()
         try await b.ready()
         try await eventually("every client has the day's message") { twilio.messages.count >= count }
