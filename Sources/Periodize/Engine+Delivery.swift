@@ -195,7 +195,12 @@ extension Engine {
         // Nothing to claim: a message past its end, or a later part whose earlier part will not arrive.
         if let expiresAt = item.expiresAt, now >= expiresAt {
             let expired = MessageExpired(messageId: item.messageID, clientId: item.clientID, expiresAt: expiresAt.iso8601, expiredAt: at)
-            if try await record(expired, claimed: false) { report.expired += 1 } else { report.takenElsewhere += 1 }
+            if try await record(expired, claimed: false) {
+                report.expired += 1
+                logger.warning("daily message expired undelivered", metadata: ["client": "\(item.clientID)", "message": "\(item.messageID)"])
+            } else {
+                report.takenElsewhere += 1
+            }
             return report
         }
         if let previous = item.previousPartStatus, previous != "sent" {
@@ -310,7 +315,14 @@ extension Engine {
                 attempt: attempt, error: failure.message, errorCode: failure.code, retryable: failure.retryable, failedAt: finished.iso8601,
                 nextAttemptAt: next?.iso8601, undeliverable: last, mayHaveArrived: failure.mayHaveArrived ? true : nil)
             if try await record(failed) {
-                if last { report.undeliverable += 1 } else { report.retrying += 1 }
+                if last {
+                    report.undeliverable += 1
+                    logger.warning("message undeliverable", metadata: [
+                        "client": "\(item.clientID)", "message": "\(item.messageID)", "code": "\(failure.code ?? "")", "attempt": "\(attempt)",
+                    ])
+                } else {
+                    report.retrying += 1
+                }
             } else {
                 report.errors.append(unrecorded)
             }
