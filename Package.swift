@@ -74,6 +74,9 @@ let package = Package(
             dependencies: ["EventLog", "Events", .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/Checkpoints",
             swiftSettings: strict),
+        // Reading what clients text back: the rule-based reader of intents and their days and
+        // times. Pure, no I/O.
+        .target(name: "Replies", dependencies: ["Events"], path: "Sources/Replies", swiftSettings: strict),
         // The coaching domain as pure values: catalog, calendar, SMS text. No I/O.
         .target(name: "Coaching", dependencies: ["Events"], path: "Sources/Coaching", swiftSettings: strict),
         // Coaches backed by language models (Gemini, OpenAI-compatible): prompts, schemas
@@ -220,6 +223,12 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Tests/PeriodizeTests",
+            exclude: ["Fixtures"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "RepliesTests",
+            dependencies: ["Replies", "Events"],
+            path: "Tests/RepliesTests",
             exclude: ["Fixtures"],
             swiftSettings: strict),
         .testTarget(

@@ -97,7 +97,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         return (r < 0 ? r + 7 : r) + 1
     }
 
-    static func daysIn(month: Int, year: Int) -> Int {
+    public static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: return 30

@@ -1,0 +1,704 @@
+import Events
+import Foundation
+
+/// What the reader knows of the client when it reads: their local today and how they write
+/// numeric dates (month first for imperial units, day first otherwise).
+public struct ReaderContext: Sendable, Equatable {
+    public var today: LocalDate
+    public var units: Units
+
+    public init(today: LocalDate, units: Units) {
+        self.today = today
+        self.units = units
+    }
+}
+
+/// A reply read: its intents in the order said, and the rules that fired (the decision record).
+public struct Reading: Sendable, Equatable {
+    public var intents: [ReplyIntent]
+    public var rules: [String]
+
+    public init(intents: [ReplyIntent], rules: [String]) {
+        self.intents = intents
+        self.rules = rules
+    }
+}
+
+/// The rule-based reader of replies: deterministic, English as people text it. It reads each
+/// sentence for what it says (done, with how it felt) or asks (skip, pause, travel, a time
+/// zone, a send time, training days, an injury, a question, today's workout), with their days
+/// and times; what it cannot read safely it asks about (`clarify`), and anything else is
+/// `unknown`, for a person.
+public struct RuleReader: Sendable {
+    public static let version = "rule-reader 1"
+
+    public init() {}
+
+    public func read(_ text: String, context: ReaderContext) -> Reading {
+        var reading = Reading(intents: [], rules: [])
+        let tokens = Tokenizer.tokens(text)
+        // `(us style date)`: the client says how this one is written.
+        let lowered = text.lowercased()
+        let units: Units = ["us style", "us date", "american style", "month first", "mm/dd"].contains(where: lowered.contains) ? .imperial
+            : ["uk style", "day first", "dd/mm", "european style"].contains(where: lowered.contains) ? .metric : context.units
+        let dates = Dates(today: context.today, units: units)
+        var clarifying: [Int: ReplyIntent.Kind] = [:]
+        for sentence in sentences(tokens) {
+            let before = reading.intents.count
+            readSentence(sentence.tokens, question: sentence.question, dates: dates, into: &reading, clarifying: &clarifying)
+            order(&reading, from: before, sentence.tokens, clarifying: &clarifying)
+            let added = reading.intents[before...]
+            if added.allSatisfy({ $0.intent == .injury }), let skip = reading.intents[..<before].lastIndex(where: { $0.intent == .skip }),
+               reading.intents[skip].reason == nil, let reason = plainReason(sentence.tokens) {
+                // `can we skip today? feeling sick`: the next sentence says why.
+                for index in reading.intents.indices where reading.intents[index].intent == .skip && reading.intents[index].reason == nil {
+                    reading.intents[index].reason = reason
+                }
+                reading.rules.append("skip: because \(reason)")
+            }
+        }
+        // A question raised about something the reply then says plainly: no need to ask.
+        for (index, kind) in clarifying.sorted(by: { $0.key > $1.key }) where reading.intents.contains(where: { $0.intent == kind }) {
+            reading.intents.remove(at: index)
+        }
+        // One workout was done, however many times it is said.
+        var seenDone: Int?
+        var merged: [ReplyIntent] = []
+        for intent in reading.intents {
+            if intent.intent == .done, let first = seenDone {
+                merged[first].rpe = merged[first].rpe ?? intent.rpe
+                merged[first].feel = merged[first].feel ?? intent.feel
+                continue
+            }
+            if intent.intent == .done { seenDone = merged.count }
+            merged.append(intent)
+        }
+        reading.intents = merged
+        if reading.intents.isEmpty {
+            reading.intents = [ReplyIntent(.unknown)]
+            reading.rules.append("nothing read: for a person")
+        }
+        return reading
+    }
+
+    /// Sentences: cut at `.`, `!`, `?`, `;`, a line break, and `but` / `also` / `plus` / `btw`;
+    /// each with whether it asked (`?`).
+    func sentences(_ tokens: [Token]) -> [(tokens: [Token], question: Bool)] {
+        var result: [(tokens: [Token], question: Bool)] = [([], false)]
+        for token in tokens {
+            switch token {
+            case .end(let mark):
+                if mark == "?" { result[result.count - 1].question = true }
+                if !result[result.count - 1].tokens.isEmpty { result.append(([], false)) }
+            case .word("but"), .word("also"), .word("plus"), .word("btw"):
+                if !result[result.count - 1].tokens.isEmpty { result.append(([], false)) }
+            default:
+                result[result.count - 1].tokens.append(token)
+            }
+        }
+        return result.filter { !$0.tokens.isEmpty }
+    }
+
+    /// The intents one sentence added, in the order their words came (`in chicago ..., hotel gym`
+    /// is a time zone, then travel); a question keeps its place after what it follows.
+    func order(_ reading: inout Reading, from start: Int, _ tokens: [Token], clarifying: inout [Int: ReplyIntent.Kind]) {
+        guard reading.intents.count - start > 1 else { return }
+        let words = tokens.map { $0.word ?? "" }
+        func first(_ match: (String) -> Bool) -> Int { words.firstIndex(where: match) ?? Int.max }
+        func anchor(_ intent: ReplyIntent) -> Int {
+            switch intent.intent {
+            case .done: first { Words.matchesAny($0, ["done", "finished", "completed"]) || ["crushed", "nailed", "killed", "smashed", "did"].contains($0) }
+            case .travel: first { ["hotel", "gym", "bodyweight", "body", "equipment", "dumbbells", "dumbbell", "dumbells", "bands", "band", "weights", "kettlebell"].contains($0) }
+            case .timezone: intent.zone.map { zone in first { word in Words.zones[word] == zone || Words.zones.contains { $0.value == zone && $0.key.hasPrefix(word + " ") } } } ?? Int.max
+            case .pause: first { ["vacation", "vacay", "holiday", "holidays", "honeymoon", "pause", "break", "off", "away", "cruise"].contains($0) }
+            case .injury: intent.area.map { area in first { Words.areas[$0] == area || ($0 == "backs" && area == "back") } } ?? Int.max
+            case .skip: first { Words.matchesAny($0, Words.skipWords) || ["miss", "cant", "off", "rest"].contains($0) }
+            case .sendTime: first { ["text", "texts", "send", "message", "messages", "msg", "time", "earlier", "later"].contains($0) }
+            case .trainingDays: first { Words.weekday($0) != nil || ["weekends", "weekdays", "mwf", "m"].contains($0) }
+            default: Int.max
+            }
+        }
+        let added = Array(reading.intents[start...])
+        // Keep skips together in their order, and questions after what came before them.
+        var keyed: [(intent: ReplyIntent, key: Int, offset: Int, clarifyKind: ReplyIntent.Kind?)] = []
+        for (offset, intent) in added.enumerated() {
+            let key = intent.intent == .clarify ? (keyed.last?.key ?? -1) : anchor(intent)
+            keyed.append((intent, key == Int.max ? (keyed.last?.key ?? -1) : key, offset, clarifying[start + offset]))
+        }
+        keyed.sort { $0.key != $1.key ? $0.key < $1.key : $0.offset < $1.offset }
+        for offset in added.indices { clarifying[start + offset] = nil }
+        for (offset, item) in keyed.enumerated() {
+            reading.intents[start + offset] = item.intent
+            if let kind = item.clarifyKind { clarifying[start + offset] = kind }
+        }
+    }
+
+    /// A sentence that is only a reason (`feeling sick`, `work thing`), when it reads as one.
+    func plainReason(_ tokens: [Token]) -> String? {
+        let words = tokens.compactMap(\.word).filter { !["pls", "please", "sorry", "thanks", "thx", "ty", "lol", "haha", "sry", "ugh"].contains($0) }
+        guard !words.isEmpty, words.count <= 6 else { return nil }
+        return words.joined(separator: " ")
+    }
+
+    // MARK: One sentence
+
+    func readSentence(_ tokens: [Token], question: Bool, dates: Dates, into reading: inout Reading, clarifying: inout [Int: ReplyIntent.Kind]) {
+        let words = tokens.map { $0.word ?? "" }
+        let text = " " + tokens.compactMap { token -> String? in
+            switch token {
+            case .word(let w): w
+            case .number(let n): String(n)
+            case .emoji(let kind): "emoji\(kind)"
+            default: nil
+            }
+        }.joined(separator: " ") + " "
+        func has(_ phrase: String) -> Bool { text.contains(" \(phrase) ") }
+        func any(_ phrases: [String]) -> Bool { phrases.contains(where: has) }
+        let negated = any(["not", "didnt", "havent", "hasnt", "havnt", "never", "cant", "couldnt", "wont", "isnt"])
+        func clarify(_ about: ReplyIntent.Kind, _ why: String) {
+            clarifying[reading.intents.count] = about
+            reading.intents.append(ReplyIntent(.clarify))
+            reading.rules.append("\(about.rawValue): \(why); ask")
+        }
+
+        // `... way too early. 7:30 pls`: a time alone answers the send-time question just raised.
+        if let index = reading.intents.indices.last, reading.intents[index].intent == .clarify, clarifying[index] == .sendTime,
+           words.filter({ !$0.isEmpty }).allSatisfy({ ["pls", "please", "instead", "then", "maybe", "at", "ok", "thx", "like", "around", "is", "better", "am", "pm"].contains($0) }),
+           let time = sendTime(tokens, text: " text " + text), time.intent == .sendTime {
+            reading.intents[index] = time
+            clarifying[index] = nil
+            reading.rules.append("send time \(time.hour!):\(String(format: "%02d", time.minute!)), answering the sentence before")
+            return
+        }
+
+        // Questions from the small set, before anything else reads their words.
+        if let topic = self.question(words, text: text, tokens: tokens, asked: question) {
+            reading.intents.append(ReplyIntent(.askQuestion, topic: topic))
+            reading.rules.append("question about \(topic)")
+            return
+        }
+        if askWorkout(text, asked: question) {
+            reading.intents.append(ReplyIntent(.askWorkout))
+            reading.rules.append("asks for today's workout")
+            return
+        }
+
+        let span = dates.span(in: tokens)
+        let days = dates.days(in: tokens)
+        let skipTrigger = isSkip(words, text: text)
+        let injuries = self.injuries(tokens, text: text)
+
+        // Done first: it comes first in what people text (`done! skip fri`).
+        if let done = done(tokens, words: words, text: text, negated: negated, skipping: skipTrigger) {
+            reading.intents.append(done)
+            reading.rules.append("done\(done.rpe.map { ", RPE \($0)" } ?? "")\(done.feel.map { ", felt \($0)" } ?? "")")
+        } else if reading.intents.last?.intent == .done, let last = reading.intents.indices.last {
+            // `done. rpe 8`, `done. pretty light`: the next sentence tells how it went.
+            if reading.intents[last].rpe == nil { reading.intents[last].rpe = rpe(tokens) }
+            if reading.intents[last].feel == nil, !skipTrigger,
+               ![" good morning ", " hard to ", " easy to ", " good to know ", " sounds good ", " good luck "].contains(where: text.contains) {
+                reading.intents[last].feel = feel(text)
+            }
+        }
+
+        let pauseWords = ["vacation", "vacay", "holiday", "holidays", "honeymoon", "pause", "break", "hiatus", "leave", "cruise"]
+        let pausing = (words.contains(where: { pauseWords.contains($0) || Words.matches($0, "vacation") }) && !has("holiday party") && !text.contains(" between sets "))
+            || words.indices.contains { words[$0] == "off" && $0 > 0 && ["week", "weeks", "wks", "days", "wk", "month", "time"].contains(words[$0 - 1]) }
+            || (words.contains("off") && span != nil && !skipTrigger)
+            || any(["away until", "away till", "away til", "away next week", "away this week", "away for", "no texts", "no messages", "hold off", "out of town"])
+        let travelWords = ["travel", "traveling", "travelling", "trip", "hotel", "airbnb", "road", "parents", "conference", "visiting", "home"]
+        let equipment = self.equipment(text)
+        let zone = self.zone(text)
+
+        // Travel: somewhere with other equipment, for a while.
+        var travelled = false
+        if let equipment, !negatedEquipment(text),
+           words.contains(where: { travelWords.contains($0) }) || span != nil || zone != nil || any(["only have", "only got", "all i have", "just have", "just my", "only"]) {
+            if span?.ambiguous == true {
+                clarify(.travel, "the dates could be read two ways")
+            } else {
+                var intent = ReplyIntent(.travel, equipment: equipment)
+                if let span {
+                    intent.from = span.from.flatMap { $0 == dates.today ? nil : $0 }
+                    intent.until = span.until
+                } else if let day = days.first(where: { _ in any(["until", "till", "til", "thru", "through"]) }) {
+                    intent.until = day.date
+                }
+                reading.intents.append(intent)
+                reading.rules.append("travel with \(equipment)\(span.map { ", \($0.rule)" } ?? "")")
+                travelled = true
+            }
+        }
+
+        // A time zone: `I'm in Denver this week`, `moved to London`.
+        if let zone {
+            let permanent = any(["moved", "moving", "relocated", "relocating", "live", "living", "for good", "permanently", "based", "now live"])
+            if zone.ambiguous {
+                clarify(.timezone, "\(zone.name) could be more than one place")
+            } else if permanent, span == nil {
+                reading.intents.append(ReplyIntent(.timezone, zone: zone.zone))
+                reading.rules.append("time zone \(zone.zone) for good (\(zone.name))")
+            } else if let span {
+                if span.ambiguous {
+                    clarify(.timezone, "the dates could be read two ways")
+                } else {
+                    reading.intents.append(ReplyIntent(.timezone, zone: zone.zone, from: span.from.flatMap { $0 == dates.today ? nil : $0 }, until: span.until))
+                    reading.rules.append("time zone \(zone.zone) (\(zone.name)), \(span.rule)")
+                }
+            } else if zone.explicit {
+                // `I'm on pacific time now`: a setting, for good.
+                reading.intents.append(ReplyIntent(.timezone, zone: zone.zone))
+                reading.rules.append("time zone \(zone.zone) set (\(zone.name))")
+            } else if let trip = reading.intents.last(where: { $0.intent == .travel && $0.until != nil }) {
+                // `hotel gym next week btw, in denver`: there for the trip just said.
+                reading.intents.append(ReplyIntent(.timezone, zone: zone.zone, from: trip.from, until: trip.until))
+                reading.rules.append("time zone \(zone.zone) (\(zone.name)) for the trip")
+            } else if !travelled {
+                clarify(.timezone, "in \(zone.name): for how long is not said")
+            }
+        }
+        if travelled || zone != nil {
+            if pausing, let span, !span.ambiguous, !travelled {
+                reading.intents.append(ReplyIntent(.pause, from: span.from ?? dates.today, until: span.until))
+            }
+            return
+        }
+
+        // A pause: `on vacation until Jan 3`, `two weeks off`.
+        if pausing, !(skipTrigger && span == nil) {
+            if let span {
+                if span.ambiguous {
+                    clarify(.pause, "the dates could be read two ways")
+                } else {
+                    reading.intents.append(ReplyIntent(.pause, from: span.from ?? dates.today, until: span.until))
+                    reading.rules.append("pause \(span.from ?? dates.today)..\(span.until) (\(span.rule))")
+                }
+            } else {
+                clarify(.pause, "for how long is not said")
+            }
+            reading.intents += injuries
+            return
+        }
+
+        // The send time: `text me at 6:30`, `send it at 7pm`.
+        if let sendTime = sendTime(tokens, text: text) {
+            if sendTime.intent == .clarify {
+                clarify(.sendTime, "which time is not clear")
+            } else {
+                reading.intents.append(sendTime)
+                reading.rules.append("send time \(sendTime.hour!):\(String(format: "%02d", sendTime.minute!))")
+            }
+            if let training = trainingDays(words, text: text), training.intent == .trainingDays { reading.intents.insert(training, at: reading.intents.count - 1) }
+            return
+        }
+
+        // Training days: `only Mon/Wed/Fri from now on`.
+        if !skipTrigger, let training = trainingDays(words, text: text) {
+            reading.intents += injuries
+            if training.intent == .clarify {
+                clarify(.trainingDays, "how many days, not which")
+            } else {
+                reading.intents.append(training)
+                reading.rules.append("training days \(training.days!)")
+            }
+            return
+        }
+
+        // Injuries, and skips with their reasons.
+        for injury in injuries {
+            reading.intents.append(injury)
+            reading.rules.append("injury: \(injury.area!) \(injury.active! ? "active" : "over")")
+        }
+        guard skipTrigger else { return }
+        if dates.choice(in: tokens) || any(["not sure which", "or maybe", "not sure when"]) {
+            clarify(.skip, "which day is not decided")
+            return
+        }
+        var targets = days.filter { $0.date >= dates.today }
+        // Only days gone by: nothing to skip.
+        if targets.isEmpty, !days.isEmpty { return }
+        if targets.isEmpty { targets = [Dates.Day(date: dates.today, range: 0..<0, rule: "no day named = today")] }
+        if let unsure = targets.first(where: \.ambiguous) {
+            clarify(.skip, unsure.rule)
+            return
+        }
+        let reason = self.reason(tokens, injury: injuries.first)
+        for target in targets {
+            reading.intents.append(ReplyIntent(.skip, date: target.date, reason: reason))
+            reading.rules.append("skip \(target.date) (\(target.rule))\(reason.map { ", because \($0)" } ?? "")")
+        }
+        // `skip thurs? back is acting up`: an injury given as the reason comes after the skip.
+        if !injuries.isEmpty, let firstInjury = reading.intents.firstIndex(where: { $0.intent == .injury }),
+           let firstSkip = reading.intents.firstIndex(where: { $0.intent == .skip }), firstInjury < firstSkip,
+           tokens.firstIndex(where: { $0.word.map { Words.matchesAny($0, Words.skipWords) } ?? false }).map({ index in
+               tokens.firstIndex(where: { $0.word.map { Words.areas[$0] != nil } ?? false }).map { $0 > index } ?? false
+           }) == true {
+            let moved = reading.intents.filter { $0.intent == .injury }
+            reading.intents.removeAll { $0.intent == .injury }
+            reading.intents += moved
+        }
+    }
+
+    func negatedEquipment(_ text: String) -> Bool {
+        text.contains(" none of the ") || text.contains(" go above ") || text.contains(" only go up ") || text.contains(" heavier ")
+    }
+
+    // MARK: Intents
+
+    func question(_ words: [String], text: String, tokens: [Token], asked: Bool) -> String? {
+        let asking = asked || ["what", "whats", "wats", "wat", "meaning", "mean", "means", "explain", "how", "hows", "define", "should", "need", "do", "does", "is"]
+            .contains(where: { words.contains($0) })
+        guard asking else { return nil }
+        let topics: [(String, [String])] = [
+            ("rpe", [" rpe "]), ("deload", [" deload ", " deloading ", " deloads "]), ("amrap", [" amrap "]),
+            ("1rm", [" 1rm ", " one rep max ", " 1 rep max ", " orm "]), ("superset", [" superset ", " supersets ", " super set "]),
+            ("warmup", [" warmup ", " warm up ", " warmups ", " warm ups ", " warming up "]), ("tempo", [" tempo "]),
+        ]
+        for (topic, phrases) in topics where phrases.contains(where: text.contains) {
+            // `rpe 8` reported with a question after it is not a question about RPE.
+            if topic == "rpe", tokens.contains(where: { if case .number = $0 { true } else { false } }) { continue }
+            return topic
+        }
+        if [" rest between ", " how long should i rest ", " how long do i rest ", " how much rest ", " how long to rest ", " rest time ", " rest periods ",
+            " rest for ", " long should i rest "].contains(where: text.contains) {
+            return "rest"
+        }
+        return nil
+    }
+
+    func askWorkout(_ text: String, asked: Bool) -> Bool {
+        // `today's workout?`, `workout today?`: only when asked.
+        if asked, [" todays workout ", " workout today ", " workout for today "].contains(where: text.contains), !text.contains(" skip "), !text.contains(" done ") {
+            return true
+        }
+        let phrases = [
+            " whats today ", " what is today ", " whats todays ", " what is todays ", " whats the workout ", " whats my workout ", " what is my workout ",
+            " whats on today ", " what am i doing today ", " what do i do today ", " didnt get ", " did not get ", " nothing came ", " didnt come ",
+            " did not come ", " text go out ", " text didnt ", " never came ", " hasnt come ", " not received ", " no text ", " no message ",
+            " havent seen ", " where is todays ", " didnt arrive ", " never got ", " havent got ", " havent gotten ", " havent received ", " didnt receive ",
+            " never received ", " no workout text ", " resend ", " send again ", " send it again ", " send me todays ", " send todays ", " where is my workout ",
+            " wheres my workout ", " wheres todays ", " send me the workout ", " whats for today ", " what we doing today ", " whats the plan today ",
+        ]
+        guard phrases.contains(where: text.contains) else { return false }
+        // `no workout today` is a skip, not a question.
+        return !text.contains(" skip ") && !text.contains(" no workout today ")
+    }
+
+    func sendTime(_ tokens: [Token], text: String) -> ReplyIntent? {
+        let aboutTexts = [" text ", " texts ", " txt ", " message ", " messages ", " msg ", " send ", " sending ", " reminder ", " ping ", " sms ", " it at ",
+                          " them at ", " workouts at ", " workout at ", " my time ", " the time ", " send time ", " earlier ", " later ", " come at ",
+                          " arrive at ", " it come "].contains(where: text.contains)
+        guard aboutTexts else { return nil }
+        let evening = [" evening ", " tonight ", " night ", " after work ", " pm "].contains(where: text.contains)
+        let morning = [" morning ", " am "].contains(where: text.contains)
+        var times: [(Int, Int)] = []
+        for (index, token) in tokens.enumerated() {
+            var hour: Int, minute = 0, meridiem: String?
+            let previous = index > 0 ? tokens[index - 1].word ?? "" : ""
+            switch token {
+            case .time(let h, let m, let mer):
+                hour = h; minute = m; meridiem = mer
+            case .number(let h) where (1...23).contains(h)
+                && ["at", "around", "by", "for", "like", "to", "bout", "about", "before", "after", "or", "half", "past"].contains(previous):
+                hour = h
+                if index + 1 < tokens.count, let next = tokens[index + 1].word, next == "am" || next == "pm" { meridiem = next }
+                // `half 6` (half past), `quarter to 7`, `quarter past 7`
+                if previous == "half" { minute = 30 }
+                if previous == "to", index >= 2, tokens[index - 2].word == "quarter" { hour -= 1; minute = 45 }
+                if previous == "past", index >= 2, tokens[index - 2].word == "quarter" { minute = 15 }
+                if previous == "past", index >= 2, tokens[index - 2].word == "half" { minute = 30 }
+            case .word("noon"): hour = 12
+            default: continue
+            }
+            if meridiem == "pm", hour < 12 { hour += 12 }
+            if meridiem == "am", hour == 12 { hour = 0 }
+            if meridiem == nil, hour < 12, evening, !morning { hour += 12 }
+            guard (0...23).contains(hour), (0...59).contains(minute) else { return ReplyIntent(.clarify) }
+            // `stop sending at 5am`, `instead of 7`: the time as it is, not the one wanted.
+            let before = tokens[max(0, index - 4)..<index].compactMap(\.word)
+            if before.contains("stop") || before.contains("instead") || before.contains("not") { continue }
+            times.append((hour, minute))
+        }
+        // `at 6 or 7`: ask which.
+        if times.count >= 2, text.contains(" or ") { return ReplyIntent(.clarify) }
+        if let (hour, minute) = times.last { return ReplyIntent(.sendTime, hour: hour, minute: minute) }
+        // `earlier please`, `in the evening from now on`, `too early`: which time is not said.
+        if [" too early ", " too late ", " earlier ", " later ", " change my time ", " different time ", " in the evening ", " in the morning ", " at night "]
+            .contains(where: text.contains), [" text ", " send ", " message ", " texts ", " it ", " messages ", " sending "].contains(where: text.contains) {
+            return ReplyIntent(.clarify)
+        }
+        return nil
+    }
+
+    func trainingDays(_ words: [String], text: String) -> ReplyIntent? {
+        var days: [Int] = []
+        let letters: [String: Int] = ["m": 1, "tu": 2, "w": 3, "th": 4, "f": 5, "sa": 6, "su": 7]
+        let letterDays = words.compactMap { letters[$0] }
+        for word in words {
+            let day = Words.weekday(word) ?? (letterDays.count >= 2 ? letters[word] : nil) ?? (["tu", "th"].contains(word) ? letters[word] : nil)
+            if let day, !days.contains(day) { days.append(day) }
+            if word == "mwf" { days += [1, 3, 5] }
+            if word == "tth" || word == "tuth" { days += [2, 4] }
+        }
+        if [" weekends only ", " only weekends ", " only on weekends ", " just weekends "].contains(where: text.contains) {
+            days = [6, 7]
+        } else if [" weekdays only ", " only weekdays ", " only on weekdays ", " just weekdays "].contains(where: text.contains) {
+            days = [1, 2, 3, 4, 5]
+        } else if let range = text.range(of: " every day except ") ?? text.range(of: " everyday except ") ?? text.range(of: " every day but ") {
+            let excluded = text[range.upperBound...].split(separator: " ").compactMap { Words.weekday(String($0)) }
+            if !excluded.isEmpty { days = (1...7).filter { !excluded.contains($0) } }
+        }
+        let cue = [
+            " only ", " from now on ", " going forward ", " switch my days ", " change my days ", " switch to ", " change to ", " instead of ",
+            " train on ", " training days ", " can do ", " work better ", " works better ", " works best ", " work best ", " better for me ", " prefer ",
+            " available ", " each week ", " every week ", " my days ", " days to ", " new schedule ", " schedule is ", " moving forward ", " from next week ",
+            " go back to ", " back to ", " every day except ", " everyday except ", " every day but ", " days ",
+        ].contains(where: text.contains)
+        // A sentence of days alone (`M W F pls`, `4 days: mon tue thu fri`).
+        let filler: Set<String> = ["pls", "please", "and", "only", "just", "now", "days", "day", "from", "on", "ok", "so", "thx", "then", "instead", "i", "can", "do", "n"]
+        let onlyDays = words.filter { !$0.isEmpty }.allSatisfy { filler.contains($0) || Words.weekday($0) != nil || letters[$0] != nil }
+        if days.isEmpty, [" days a week ", " days per week ", " times a week ", " days a wk "].contains(where: text.contains) {
+            // `3 days a week instead`: how many, not which.
+            return ReplyIntent(.clarify)
+        }
+        guard cue || onlyDays, days.count >= 2 || (days.count == 1 && text.contains(" only ")) else { return nil }
+        // `skip friday only` is a skip; `off friday` too.
+        if text.contains(" skip ") || text.contains(" off ") { return nil }
+        return ReplyIntent(.trainingDays, days: days.sorted())
+    }
+
+    func injuries(_ tokens: [Token], text: String) -> [ReplyIntent] {
+        // Words, numbers as digits (`100%`), commas as `,`.
+        let words = tokens.map { token -> String in
+            switch token {
+            case .word(let w): w
+            case .number(let n): String(n)
+            case .comma: ","
+            default: ""
+            }
+        }
+        var found: [ReplyIntent] = []
+        for (index, word) in words.enumerated() {
+            let name = word == "backs" ? "back" : word
+            guard let area = Words.areas[name] ?? (name.count >= 6 ? Words.areas.first(where: { $0.key.count >= 6 && Words.matches(name, $0.key) })?.value : nil)
+            else { continue }
+            let before = index > 0 ? words[index - 1] : ""
+            let after = index + 1 < words.count ? words[index + 1] : ""
+            if area == "back" {
+                // `my back`, `lower back`, `back is sore`; not `I'm back`, `back to normal`, `go back to`.
+                let isBody = ["my", "lower", "upper", "the", "low", "mid"].contains(before) || Words.hurtWords.contains(after) || after == "is"
+                    || (word == "backs" && Words.healedWords.contains(after))
+                if !isBody || (["to", "on", "in", "at", "from", "home", "again"].contains(after) && !["my", "lower", "upper"].contains(before)) { continue }
+                if ["go", "get", "come", "im", "be", "was", "got"].contains(before) { continue }
+            }
+            if found.contains(where: { $0.area == area }) { continue }
+            // The words about this area: up to a comma or an `and` that starts another.
+            var low = index, high = index
+            while low > 0, index - low < 4, ![",", "and"].contains(words[low - 1]) { low -= 1 }
+            while high + 1 < words.count, high - index < 6, ![",", "and"].contains(words[high + 1]) { high += 1 }
+            let window = Array(words[low...high])
+            let still = window.contains("still") || window.contains("worse")
+            let healedCue = window.contains(where: { Words.healedWords.contains($0) })
+                || [" no longer ", " doesnt hurt ", " dont hurt ", " back to normal ", " all healed ", " no pain ", " pain free ", " painfree ", " good to go ",
+                    " no knee pain ", " no back pain ", " no shoulder pain "].contains(where: text.contains)
+            let hurtCue = window.contains(where: { Words.hurtWords.contains($0) })
+                || [" acting up ", " killing me ", " bugging me ", " bugging ", " giving me trouble ", " bothering me "].contains(where: text.contains)
+            let notHealed = window.indices.contains { window[$0] == "not" && $0 + 1 < window.count && Words.healedWords.contains(window[$0 + 1]) }
+            if healedCue, !still, !notHealed {
+                found.append(ReplyIntent(.injury, area: area, active: false))
+            } else if hurtCue {
+                found.append(ReplyIntent(.injury, area: area, active: true))
+            }
+        }
+        return found
+    }
+
+    func isSkip(_ words: [String], text: String) -> Bool {
+        for (index, word) in words.enumerated() where Words.matchesAny(word, Words.skipWords) {
+            // `skipping rope`, `jump rope`: an exercise.
+            if index + 1 < words.count, ["rope", "ropes"].contains(words[index + 1]) { continue }
+            return true
+        }
+        let phrases = [
+            " cant make it ", " wont make it ", " not gonna make it ", " not going to make it ", " cant train ", " cant work out ", " cant workout ",
+            " cant do it ", " cant do today ", " cant do tomorrow ", " not training ", " not working out ", " no workout ", " no training ", " rest day ",
+            " day off ", " sit out ", " sitting out ", " pass on ", " bail on ", " bailing ", " miss ", " missing ", " wont be able to ", " not able to train ",
+            " unable to train ", " cant get to the gym ", " cant make the gym ", " no gym today ", " taking today off ", " taking tomorrow off ",
+            " take today off ", " take tomorrow off ", " off today ", " off tomorrow ", " not today ", " cant today ", " cant tomorrow ", " gotta skip ",
+            " need to skip ", " have to skip ", " cancel today ", " cancel tomorrow ", " no workout for me ", " out today ", " wont be training ",
+            " cant do my workout ",
+        ]
+        if phrases.contains(where: text.contains) { return true }
+        // `take friday off`
+        for (index, word) in words.enumerated() where word == "take" || word == "taking" {
+            if index + 2 < words.count, Words.weekday(words[index + 1]) != nil, words[index + 2] == "off" { return true }
+        }
+        return false
+    }
+
+    func reason(_ tokens: [Token], injury: ReplyIntent?) -> String? {
+        let words = tokens.compactMap(\.word)
+        let filler: Set<String> = ["pls", "please", "sorry", "thanks", "thx", "lol", "sry", "ok", "ty"]
+        for (index, word) in words.enumerated() where ["because", "bc", "cause", "cuz", "coz", "cos", "since", "due"].contains(word) {
+            var rest = Array(words[(index + 1)...])
+            if word == "due", rest.first == "to" { rest.removeFirst() }
+            let keepAll = rest.count <= 1
+            rest.removeAll { (["of", "im", "i", "am", "have", "got", "a", "the", "my", "its", "it", "is", "to"].contains($0) && !keepAll) || filler.contains($0) }
+            let cut = rest.prefix(5).joined(separator: " ")
+            if !cut.isEmpty { return cut }
+        }
+        // `skip tmrw, flying out early`: what follows the comma, when it is not a day.
+        if let comma = tokens.firstIndex(of: .comma) {
+            let after = tokens[(comma + 1)...].compactMap(\.word).filter {
+                !filler.contains($0) && Words.weekday($0) == nil && !Words.isToday($0) && !Words.isTomorrow($0) && !Words.matchesAny($0, Words.skipWords)
+                    && !["and", "the", "too", "also", "next", "week", "this"].contains($0)
+            }
+            if !after.isEmpty, after.count <= 6 { return after.joined(separator: " ") }
+        }
+        let reasons: Set<String> = [
+            "sick", "ill", "flu", "cold", "covid", "fever", "work", "meeting", "meetings", "deadline", "shift", "busy", "family", "kids", "kid",
+            "wedding", "funeral", "doctor", "appointment", "dentist", "flight", "traveling", "travelling", "trip", "exam", "exams", "tired", "exhausted",
+            "sore", "injured", "recital", "party", "birthday", "game", "moving", "plans", "hungover", "migraine", "headache", "surgery",
+        ]
+        if let index = words.firstIndex(where: { reasons.contains($0) }) {
+            let phrase = words[max(0, index - 1)...min(words.count - 1, index + 1)].filter {
+                !["a", "the", "for", "to", "and", "so", "i", "im", "got", "have", "will", "be"].contains($0) && !filler.contains($0) && Words.weekday($0) == nil
+                    && !Words.isToday($0) && !Words.isTomorrow($0) && !Words.matchesAny($0, Words.skipWords)
+            }
+            return phrase.isEmpty ? words[index] : phrase.joined(separator: " ")
+        }
+        return injury?.area
+    }
+
+    func done(_ tokens: [Token], words: [String], text: String, negated: Bool, skipping: Bool) -> ReplyIntent? {
+        let doneIndex = words.firstIndex {
+            Words.matchesAny($0, ["done", "finished", "completed"]) || ["crushed", "nailed", "smashed", "killed", "finito", "complete", "dun"].contains($0)
+        }
+        var said = doneIndex != nil
+        if let index = doneIndex {
+            let word = words[index]
+            // `crushed it`, `nailed it`, `killed it`: only with what was crushed.
+            if ["crushed", "nailed", "smashed", "killed"].contains(word), !(index + 1 < words.count && ["it", "that", "this", "today", "the", "my"].contains(words[index + 1])) {
+                said = false
+            }
+            if word == "complete", index > 0, !["workout", "session", "all"].contains(words[index - 1]) { said = false }
+            // `not done yet`, `almost done`, `will be done`.
+            let before = words[max(0, index - 3)..<index]
+            if before.contains(where: {
+                ["not", "didnt", "havent", "hasnt", "almost", "nearly", "never", "wasnt", "when", "once", "after", "will", "gonna", "until", "till", "if", "cant",
+                 "couldnt", "wont", "before"].contains($0)
+            }) { said = false }
+            if index + 1 < words.count, ["yet", "soon", "later", "tonight", "tomorrow"].contains(words[index + 1]) { said = false }
+            if index + 1 < words.count, words[index + 1] == "with" {
+                // `done with it` / `done with the workout`; not `done with work`, `done with this rain`.
+                var object = Array(words[(index + 2)...].prefix(3))
+                if let first = object.first, ["the", "my", "todays", "this", "that"].contains(first) { object.removeFirst() }
+                if !(object.first.map { ["it", "workout", "session", "training", "lift", "run", "today", "todays", "that"].contains($0) } ?? true) { said = false }
+            }
+            if index > 0, ["so", "totally", "soo", "sooo"].contains(words[index - 1]) { said = false }
+        }
+        if !said, !skipping,
+           [" did it ", " got it done ", " just did ", " did the workout ", " did all ", " did every ", " got it in ", " all done ", " did my workout "].contains(where: text.contains) {
+            said = !negated
+        }
+        // `that was brutal`, `too easy`, `killer workout`, or 💪 alone.
+        let feel = self.feel(text)
+        if !said, !skipping, let feel {
+            let wordCount = words.filter { !$0.isEmpty }.count
+            let aboutTheWorkout = [" that ", " it ", " was ", " too easy ", " workout ", " session ", " one ", " today ", " felt ", " loved it ", " me ", " legs ", " this "]
+                .contains(where: text.contains) || tokens.allSatisfy({ if case .emoji = $0 { true } else { false } }) || wordCount <= 2
+            if aboutTheWorkout, !negated || feel == "easy" { said = true }
+        }
+        if !said, !skipping, tokens.contains(.emoji("good")) || tokens.contains(.emoji("done")),
+           tokens.allSatisfy({ if case .emoji = $0 { true } else { false } }) || tokens.contains(.emoji("done")) {
+            said = true
+        }
+        // A feel word about something else: `hard to say`, `good morning`, `sounds good`.
+        if said, doneIndex == nil,
+           [" good morning ", " hard to ", " easy to ", " good to know ", " great thanks ", " good thanks ", " sounds good ", " good luck ", " no worries "]
+            .contains(where: text.contains) {
+            said = false
+        }
+        guard said else { return nil }
+        return ReplyIntent(.done, rpe: rpe(tokens), feel: feel)
+    }
+
+    func rpe(_ tokens: [Token]) -> Int? {
+        for (index, token) in tokens.enumerated() {
+            if case .word("rpe") = token {
+                for next in tokens[(index + 1)..<min(tokens.count, index + 4)] {
+                    if case .number(let n) = next, (1...10).contains(n) { return n }
+                    if case .slashed(let n, 10, nil) = next, (1...10).contains(n) { return n }
+                }
+            }
+            if case .slashed(let n, 10, nil) = token, (1...10).contains(n) { return n }
+            if case .number(let n) = token, (1...10).contains(n), index + 3 < tokens.count, tokens[index + 1] == .word("out"), tokens[index + 2] == .word("of"),
+               tokens[index + 3] == .number(10) {
+                return n
+            }
+        }
+        return nil
+    }
+
+    /// How it felt: `easy`, `hard` or `good`, from the earliest phrase that says so.
+    func feel(_ text: String) -> String? {
+        // `for good`, `good morning`: not how a workout felt.
+        let text = text.replacingOccurrences(of: " for good ", with: " ").replacingOccurrences(of: " good morning ", with: " ")
+        let easy = [" too easy ", " easy ", " light ", " breeze ", " piece of cake ", " no sweat ", " too light ", " easier ", " cake "]
+        let hard = [" brutal ", " tough ", " hard ", " killer ", " wrecked ", " destroyed ", " dead ", " dying ", " rough ", " intense ", " kicked my ", " exhausted ",
+                    " emojihard ", " savage ", " grueling ", " gruelling ", " beast ", " toast ", " smoked ", " cooked ", " struggled ", " challenging ", " hardest ",
+                    " legs are gone "]
+        let good = [" great ", " good ", " strong ", " awesome ", " amazing ", " nice ", " solid ", " fun ", " loved it ", " love it ", " emojigood ", " fantastic ",
+                    " perfect ", " excellent ", " fire ", " went well ", " crushed it ", " nailed it ", " killed it ", " smashed it "]
+        var best: (index: String.Index, feel: String)?
+        for (feel, phrases) in [("easy", easy), ("hard", hard), ("good", good)] {
+            for phrase in phrases {
+                if let range = text.range(of: phrase), best.map({ range.lowerBound < $0.index }) ?? true { best = (range.lowerBound, feel) }
+            }
+        }
+        return best?.feel
+    }
+
+    func equipment(_ text: String) -> String? {
+        if text.contains(" hotel gym ") || text.contains(" hotel fitness ") || text.contains(" gym at the hotel ") || text.contains(" hotel has a gym ")
+            || (text.contains(" hotel ") && text.contains(" gym ") && !text.contains(" no gym ")) {
+            return "hotel-gym"
+        }
+        if [" no equipment ", " bodyweight ", " body weight ", " no gym ", " no weights ", " nothing but ", " just my body ", " no gear ", " zero equipment ",
+            " without equipment ", " no access to a gym ", " hotel room ", " no dumbbells "].contains(where: text.contains) {
+            return "bodyweight"
+        }
+        if [" dumbbells ", " dumbbell ", " dumbells ", " dumbell ", " dumbbels ", " dbs ", " db ", " kettlebell ", " kettlebells "].contains(where: text.contains) {
+            return "dumbbells"
+        }
+        if [" bands ", " band ", " resistance bands ", " resistance band "].contains(where: text.contains) { return "bands" }
+        return nil
+    }
+
+    /// Cities of one name in more than one zone.
+    static let ambiguousCities: Set<String> = ["portland", "birmingham", "cambridge", "springfield", "richmond", "columbia", "perth", "kingston"]
+
+    /// A place or zone named in `text`: its zone, the name said, whether it was said as a zone
+    /// (`pacific time`), whether the name is of more than one place.
+    func zone(_ text: String) -> (zone: String, name: String, explicit: Bool, ambiguous: Bool)? {
+        for name in Self.ambiguousCities where text.contains(" in \(name) ") || text.contains(" to \(name) ") || text.contains(" at \(name) ") {
+            return ("", name, false, true)
+        }
+        for (name, zone) in Words.zones.sorted(by: { $0.key.count > $1.key.count }) {
+            guard text.contains(" \(name) ") else { continue }
+            let explicit = ["eastern", "central", "mountain", "pacific", "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "gmt", "bst"].contains(name)
+            if explicit {
+                guard text.contains(" \(name) time") || text.contains(" time zone") || text.contains(" timezone") || (name.count == 3 && text.contains(" on \(name) "))
+                else { continue }
+                return (zone, name, true, false)
+            }
+            // A city only where someone is: `in`, `to`, `at`, `visiting`.
+            let places = ["in", "to", "at", "visiting", "from", "heading", "flying"]
+            guard places.contains(where: { text.contains(" \($0) \(name) ") }) else { continue }
+            // `la` and `sf` are words too: only with `in` / `to`.
+            if ["la", "sf", "dc", "rio", "uk"].contains(name), !(text.contains(" in \(name) ") || text.contains(" to \(name) ")) { continue }
+            return (zone, name, false, false)
+        }
+        return nil
+    }
+}
