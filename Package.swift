@@ -114,7 +114,7 @@ let package = Package(
         .target(
             name: "Periodize",
             dependencies: [
-                "Events", "EventLog", "Projections", "Coaching", "Vault", "Checkpoints",
+                "Events", "EventLog", "Projections", "Coaching", "Vault", "Checkpoints", "Replies",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -24,6 +24,10 @@ public enum DomainEvent: Sendable, Equatable {
     case messageReceived(MessageReceived)
     case messageStatusReported(MessageStatusReported)
     case deliveryHeld(DeliveryHeld)
+    case replyRead(ReplyRead)
+    case workoutCompleted(WorkoutCompleted)
+    case daySkipped(DaySkipped)
+    case clientPaused(ClientPaused)
     /// A type this build does not know. The envelope stays readable; projections skip it.
     case unknown(type: String, schemaVersion: Int)
 }
@@ -101,6 +105,10 @@ public enum EventCatalog {
         case .messageReceived(let p): try EventCoding.encode(p)
         case .messageStatusReported(let p): try EventCoding.encode(p)
         case .deliveryHeld(let p): try EventCoding.encode(p)
+        case .replyRead(let p): try EventCoding.encode(p)
+        case .workoutCompleted(let p): try EventCoding.encode(p)
+        case .daySkipped(let p): try EventCoding.encode(p)
+        case .clientPaused(let p): try EventCoding.encode(p)
         case .unknown: nil
         }
     }
@@ -177,6 +185,10 @@ public enum EventCatalog {
         entry(MessageReceived.self, DomainEvent.messageReceived),
         entry(MessageStatusReported.self, DomainEvent.messageStatusReported),
         entry(DeliveryHeld.self, DomainEvent.deliveryHeld),
+        entry(ReplyRead.self, DomainEvent.replyRead),
+        entry(WorkoutCompleted.self, DomainEvent.workoutCompleted),
+        entry(DaySkipped.self, DomainEvent.daySkipped),
+        entry(ClientPaused.self, DomainEvent.clientPaused),
     ]
 
     private static let byType: [String: Entry] = Dictionary(uniqueKeysWithValues: entries.map { ($0.type, $0) })

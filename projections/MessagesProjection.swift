@@ -9,11 +9,11 @@ import Events
 public struct MessagesProjection: Projection {
     public init() {}
     public let name = "messages"
-    public let version = 6
+    public let version = 7
     public let eventTypes: Set<String> = [
         MessageQueued.eventType, DeliveryAttempted.eventType, MessageSent.eventType, MessageFailed.eventType,
         MessageReleased.eventType, MessageExpired.eventType, ClientErased.eventType, DeliveryHeld.eventType,
-        MessageStatusReported.eventType, MessageReceived.eventType,
+        MessageStatusReported.eventType, MessageReceived.eventType, ReplyRead.eventType,
     ]
     public let tables = [
         ProjectionTable(
@@ -161,6 +161,13 @@ public struct MessagesProjection: Projection {
                 """) { b in
                 b.text(m, "providerMessageId"); b.text(m, "clientId"); b.text(m, "inboundClass"); b.text(m, "body"); b.int(m, "segments")
                 b.text(m, "provider"); b.text(m, "providerMessageId"); b.text(m, "receivedAt"); b.value(event.position)
+            }
+        case ReplyRead.eventType:
+            // A text read: `read`, or `inbox` when a person should look at it (not read, or
+            // asking what this part does not act on).
+            let forAPerson = (m.objects("intents") ?? []).contains { ["unknown", "clarify", "timezone", "travel"].contains($0.string("intent") ?? "") }
+            try w.run("UPDATE {messages} SET status = ? WHERE message_id = ? AND direction = 'inbound'") { b in
+                b.value(forAPerson ? "inbox" : "read"); b.text(m, "providerMessageId")
             }
         case MessageExpired.eventType:
             try w.run("""

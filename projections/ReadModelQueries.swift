@@ -40,6 +40,14 @@ public protocol ReadModelQueries: Sendable {
     /// Whose an outbound message part is, by our id or, failing that, the provider's.
     func messageOwner(messageID: String?, providerMessageID: String?) async throws -> MessageOwner?
 
+    /// Texts from clients not yet read (`MessageReceived` of class `text` with no `ReplyRead`),
+    /// oldest first.
+    func pendingReplies(limit: Int) async throws -> [InboundText]
+
+    /// Texts a person should read (the reader could not, or they ask what is not acted on),
+    /// newest first.
+    func inbox(limit: Int) async throws -> [InboundText]
+
     /// Message parts held: they may have reached the provider, which could not be asked.
     func heldParts() async throws -> Int
 
@@ -182,6 +190,21 @@ public struct MessageStatus: Sendable, Equatable, Codable {
 }
 
 /// Outbound message parts by status, and the attempts that may have reached the provider twice.
+/// A text a client sent, as the messages read-model has it.
+public struct InboundText: Sendable, Equatable {
+    public var clientID: String
+    public var providerMessageID: String
+    public var body: String
+    public var receivedAt: String
+
+    public init(clientID: String, providerMessageID: String, body: String, receivedAt: String) {
+        self.clientID = clientID
+        self.providerMessageID = providerMessageID
+        self.body = body
+        self.receivedAt = receivedAt
+    }
+}
+
 /// An outbound message part and the client it went to.
 public struct MessageOwner: Sendable, Equatable {
     public var messageID: String

@@ -31,6 +31,14 @@ public struct ClientState: Sendable {
     public private(set) var optedOutBy: OptSource?
     /// Provider ids of the texts received from the client (a webhook delivered twice is one text).
     public private(set) var receivedTexts: Set<String> = []
+    /// Provider ids of the texts already read (`ReplyRead`): a text is acted on once.
+    public private(set) var readReplies: Set<String> = []
+    /// Days the client skipped.
+    public private(set) var skippedDays: Set<LocalDate> = []
+    /// Pauses, first and last day each.
+    public private(set) var pauses: [ClosedRange<LocalDate>] = []
+    /// Workouts the client said were done, by local date.
+    public private(set) var completedDays: Set<LocalDate> = []
     /// The client's erasure, once erased.
     public private(set) var erasure: ClientErased?
     public private(set) var erasurePosition: Int64?
@@ -107,6 +115,17 @@ public struct ClientState: Sendable {
             client?.optedIn = true
         case MessageReceived.eventType:
             if let id = try event.fields().string("providerMessageId") { receivedTexts.insert(id) }
+        case ReplyRead.eventType:
+            if let id = try event.fields().string("providerMessageId") { readReplies.insert(id) }
+        case DaySkipped.eventType:
+            if let date = try event.fields().string("date").flatMap({ LocalDate($0) }) { skippedDays.insert(date) }
+        case WorkoutCompleted.eventType:
+            if let date = try event.fields().string("date").flatMap({ LocalDate($0) }) { completedDays.insert(date) }
+        case ClientPaused.eventType:
+            let fields = try event.fields()
+            if let from = fields.string("from").flatMap({ LocalDate($0) }), let until = fields.string("until").flatMap({ LocalDate($0) }), from <= until {
+                pauses.append(from...until)
+            }
         case ClientErased.eventType:
             if case .clientErased(let erased) = try event.decoded() {
                 erasure = erased
@@ -128,6 +147,16 @@ public struct ClientState: Sendable {
 
     /// Mesocycle indexes of the current plan that are broken down.
     public var brokenDownMesocycles: [Int] { storedBreakdowns.keys.sorted() }
+
+    /// Whether `date` has no daily message: skipped, or inside a pause.
+    public func isResting(on date: LocalDate) -> Bool {
+        skippedDays.contains(date) || pauses.contains { $0.contains(date) }
+    }
+
+    /// The workouts generated on or before `date`, newest first, that were not said done.
+    public func unmarkedWorkouts(onOrBefore date: LocalDate) -> [LocalDate] {
+        storedWorkouts.keys.filter { $0 <= date && !completedDays.contains($0) }.sorted(by: >)
+    }
 
     /// Whether an opt-out by `source` changes anything: a client's own STOP is recorded even
     /// over another opt-out (it is the one only their START lifts); any other only when they

@@ -28,6 +28,8 @@ extension Engine {
         public var weekly: Int
         /// Due clients whose message failed for good earlier (not tried again).
         public var undeliverable: Int
+        /// Due clients whose day is skipped or paused.
+        public var resting = 0
         public var failed: [String]
         /// What the delivery worker did after queueing.
         public var delivery = DeliveryReport()
@@ -50,7 +52,7 @@ extension Engine {
         let clients = try await readModels.scheduledClients()
         // Read once for the whole tick: a migration is not applied while clients are coached.
         let cleanSlate = try await readModels.latestMigration(named: Self.cleanSlate)
-        enum Outcome: Sendable { case queued(weekly: Bool), alreadyQueued(weekly: Bool), notDue, outsidePlan, undeliverable, failed(String) }
+        enum Outcome: Sendable { case queued(weekly: Bool), alreadyQueued(weekly: Bool), notDue, outsidePlan, undeliverable, resting, failed(String) }
         @Sendable func handle(_ scheduled: ScheduledClient) async -> Outcome {
             let clientID = scheduled.clientID
             do {
@@ -63,6 +65,8 @@ extension Engine {
                 var state = try await loadState(clientID, cleanSlate: .some(cleanSlate))
                 guard let client = state.client, state.mesocycle(containing: date) != nil else { return .outsidePlan }
                 if state.undeliverable.contains(date) { return .undeliverable }
+                // A skipped day or a pause: no message (the pause ends by itself).
+                if state.isResting(on: date) { return .resting }
                 var queued = false
                 if !exists { ((_, queued), state) = try await sendDaily(state, client: client, day: date, at: instant) }
                 let weekly = sunday ? try await sendWeekly(state, client: client, sunday: date, at: instant).output : false
@@ -83,6 +87,7 @@ extension Engine {
             case .notDue: report.notDue += 1
             case .outsidePlan: report.outsidePlan += 1
             case .undeliverable: report.undeliverable += 1
+            case .resting: report.resting += 1
             case .failed(let reason): report.failed.append(reason)
             }
         }

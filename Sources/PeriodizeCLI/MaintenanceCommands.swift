@@ -175,6 +175,8 @@ struct StatsCommand: AsyncParsableCommand {
             if let held = delivery.byStatus["held"], held > 0 {
                 print("held: \(held) part(s) may have reached the provider, which could not be asked: not sent again until it answers")
             }
+            let inbox = try await engine.readModels.inbox(limit: 100_000).count
+            if inbox > 0 { print("texts for a person (periodize inbox): \(inbox)") }
             if !delivery.byDeliveryStatus.isEmpty {
                 print("reported by the provider: " + delivery.byDeliveryStatus.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             }

@@ -25,7 +25,7 @@ struct PeriodizeCommand: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, EventsCommand.self, VerifyCommand.self, RebuildCommand.self, ReplayCommand.self, StatsCommand.self,
             EnrollCommand.self, UpdateCommand.self, PlanCommand.self, BreakdownCommand.self, DailyCommand.self, TickCommand.self, DeliverCommand.self, PregenerateCommand.self, ShowCommand.self,
-            AuditCommand.self, ServeCommand.self, ReceiveCommand.self, ImportLegacyCommand.self, MigrateCommand.self, EraseCommand.self, CheckpointCommand.self, CompactCommand.self,
+            AuditCommand.self, ServeCommand.self, ReceiveCommand.self, InboxCommand.self, ImportLegacyCommand.self, MigrateCommand.self, EraseCommand.self, CheckpointCommand.self, CompactCommand.self,
             DebugCommand.self,
         ])
 

@@ -114,6 +114,29 @@ struct ReceiveCommand: AsyncParsableCommand {
         if outcome.optedIn { line += "; opted back in" }
         print(line)
         if let reply = outcome.reply { print("reply: \(reply)") }
+        // A client's text is read at once here (the service reads it after the webhook answers).
+        if outcome.inboundClass == .text, let client = outcome.clientID, !outcome.duplicate {
+            let read = try await engine.readReply(clientID: client, providerMessageID: id, body: text)
+            print("read: " + read.intents.map(\.description).joined(separator: "; "))
+            for action in read.actions { print("  \(action)") }
+            for part in read.replies { print("queued reply: \(part)") }
+        }
+    }
+}
+
+struct InboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inbox", abstract: "Texts a person should read (the reader could not, or they ask what is not acted on yet), newest first.")
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "At most this many.") var limit: Int = 50
+
+    func run() async throws {
+        let engine = try await store.openEngine()
+        defer { try? engine.close() }
+        let texts = try await engine.readModels.inbox(limit: max(1, limit))
+        if texts.isEmpty { print("inbox: empty") }
+        for text in texts { print("\(text.receivedAt)  \(text.clientID)  \(text.body)") }
     }
 }
 

@@ -161,6 +161,21 @@ public final class SQLiteReadModelStore: ReadModelQueries, ReadModelMaintenance 
         }
     }
 
+    public func pendingReplies(limit: Int) async throws -> [InboundText] {
+        try await inboundTexts("status = 'received' AND kind = 'text' ORDER BY position LIMIT ?", limit)
+    }
+
+    public func inbox(limit: Int) async throws -> [InboundText] {
+        try await inboundTexts("status = 'inbox' ORDER BY position DESC LIMIT ?", limit)
+    }
+
+    private func inboundTexts(_ condition: String, _ limit: Int) async throws -> [InboundText] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT client_id, message_id, coalesce(body, ''), at FROM messages WHERE direction = 'inbound' AND \(condition)", arguments: [limit])
+                .map { InboundText(clientID: $0[0], providerMessageID: $0[1], body: $0[2], receivedAt: $0[3]) }
+        }
+    }
+
     public func heldParts() async throws -> Int {
         try await read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM messages WHERE status = 'held'")) ?? 0 }
     }

@@ -259,6 +259,12 @@ struct Dates {
         }
         if has(["this", "week"]) != nil { return Span(from: today, until: comingSunday, rule: "this week = until \(comingSunday)") }
         if has(["next", "week"]) != nil { return Span(from: nextMonday, until: nextMonday.adding(days: 6), rule: "next week = \(nextMonday)..\(nextMonday.adding(days: 6))") }
+        // `a fortnight`
+        if let index = words.firstIndex(of: "fortnight") ?? words.firstIndex(of: "fortnights") {
+            let count = index > 0 ? (Words.numbers[words[index - 1]] ?? 1) : 1
+            let start = days.first { $0.range.lowerBound > 0 && ["starting", "from", "beginning", "start"].contains(words[$0.range.lowerBound - 1]) }?.date ?? today
+            return Span(from: start, until: start.adding(days: 14 * count - 1), rule: "\(count) fortnight from \(start)")
+        }
         // `two weeks`, `a week`, `3 days`, `10 days`
         for (index, word) in words.enumerated() where ["week", "weeks", "wk", "wks", "day", "days"].contains(word) && index > 0 {
             let count: Int?

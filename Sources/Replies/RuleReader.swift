@@ -149,6 +149,7 @@ public struct RuleReader: Sendable {
             case .word(let w): w
             case .number(let n): String(n)
             case .emoji(let kind): "emoji\(kind)"
+            case .time: "clock"
             default: nil
             }
         }.joined(separator: " ") + " "
@@ -171,8 +172,21 @@ public struct RuleReader: Sendable {
             return
         }
 
-        // Questions from the small set, before anything else reads their words.
+        // `pause me. back monday`: the day they are back ends the pause just asked for.
+        if let index = reading.intents.indices.last, reading.intents[index].intent == .clarify, clarifying[index] == .pause,
+           let back = words.firstIndex(of: "back"), let day = dates.days(in: tokens).first(where: { $0.range.lowerBound > back }), day.date > dates.today {
+            reading.intents[index] = ReplyIntent(.pause, from: dates.today, until: day.date.adding(days: -1))
+            clarifying[index] = nil
+            reading.rules.append("pause until the day before \(day.rule)")
+            return
+        }
+
+        // Questions from the small set, before anything else reads their words (a done said
+        // with one still counts: `all done 🙌 what does rpe stand for`).
         if let topic = self.question(words, text: text, tokens: tokens, asked: question) {
+            if let done = done(tokens, words: words, text: text, negated: false, skipping: false), done.rpe == nil {
+                reading.intents.append(ReplyIntent(.done, feel: done.feel))
+            }
             reading.intents.append(ReplyIntent(.askQuestion, topic: topic))
             reading.rules.append("question about \(topic)")
             return
@@ -218,6 +232,11 @@ public struct RuleReader: Sendable {
                 clarify(.travel, "the dates could be read two ways")
             } else {
                 var intent = ReplyIntent(.travel, equipment: equipment)
+                let ends = span != nil || days.contains { _ in any(["until", "till", "til", "thru", "through"]) }
+                if !ends, words.contains(where: { ["trip", "travel", "traveling", "travelling", "going", "away"].contains($0) }), zone == nil {
+                    clarify(.travel, "for how long is not said")
+                    return
+                }
                 if let span {
                     intent.from = span.from.flatMap { $0 == dates.today ? nil : $0 }
                     intent.until = span.until
@@ -368,7 +387,8 @@ public struct RuleReader: Sendable {
 
     func askWorkout(_ text: String, asked: Bool) -> Bool {
         // `today's workout?`, `workout today?`: only when asked.
-        if asked, [" todays workout ", " workout today ", " workout for today "].contains(where: text.contains), !text.contains(" skip "), !text.contains(" done ") {
+        if asked, [" todays workout ", " workout today ", " workout for today "].contains(where: text.contains) || [" workout ", " todays ", " today "].contains(text),
+           !text.contains(" skip "), !text.contains(" done ") {
             return true
         }
         let phrases = [
@@ -376,7 +396,8 @@ public struct RuleReader: Sendable {
             " whats on today ", " what am i doing today ", " what do i do today ", " didnt get ", " did not get ", " nothing came ", " didnt come ",
             " did not come ", " text go out ", " text didnt ", " never came ", " hasnt come ", " not received ", " no text ", " no message ",
             " havent seen ", " where is todays ", " didnt arrive ", " never got ", " havent got ", " havent gotten ", " havent received ", " didnt receive ",
-            " never received ", " no workout text ", " resend ", " send again ", " send it again ", " send me todays ", " send todays ", " where is my workout ",
+            " never received ", " no workout text ", " did not receive ", " not had ", " come through ", " came through ", " didnt come thru ",
+            " hasnt arrived ", " not arrived ", " nothing today ", " no workout today? ", " resend ", " send again ", " send it again ", " send me todays ", " send todays ", " where is my workout ",
             " wheres my workout ", " wheres todays ", " send me the workout ", " whats for today ", " what we doing today ", " whats the plan today ",
         ]
         guard phrases.contains(where: text.contains) else { return false }
@@ -385,9 +406,12 @@ public struct RuleReader: Sendable {
     }
 
     func sendTime(_ tokens: [Token], text: String) -> ReplyIntent? {
+        let hasTime = tokens.contains { if case .time = $0 { true } else { false } } || text.contains(" quarter ") || text.contains(" half ")
         let aboutTexts = [" text ", " texts ", " txt ", " message ", " messages ", " msg ", " send ", " sending ", " reminder ", " ping ", " sms ", " it at ",
-                          " them at ", " workouts at ", " workout at ", " my time ", " the time ", " send time ", " earlier ", " later ", " come at ",
-                          " arrive at ", " it come "].contains(where: text.contains)
+                          " them at ", " workouts at ", " workout at ", " my time ", " the time ", " send time ", " come at ", " arrive at ", " it come "]
+            .contains(where: text.contains)
+            || (hasTime && [" switch to ", " change to ", " move to ", " move it to ", " would be ideal ", " would be better ", " works better ", " is better ",
+                            " instead ", " prefer ", " earlier ", " later "].contains(where: text.contains))
         guard aboutTexts else { return nil }
         let evening = [" evening ", " tonight ", " night ", " after work ", " pm "].contains(where: text.contains)
         let morning = [" morning ", " am "].contains(where: text.contains)
@@ -440,6 +464,12 @@ public struct RuleReader: Sendable {
             if word == "mwf" { days += [1, 3, 5] }
             if word == "tth" || word == "tuth" { days += [2, 4] }
         }
+        // `monday through thursday`, `mon-thu`
+        for (index, word) in words.enumerated() where ["through", "thru", "to", "till", "until"].contains(word) && index > 0 && index + 1 < words.count {
+            if let first = Words.weekday(words[index - 1]), let last = Words.weekday(words[index + 1]), first < last {
+                days = Array(first...last)
+            }
+        }
         if [" weekends only ", " only weekends ", " only on weekends ", " just weekends "].contains(where: text.contains) {
             days = [6, 7]
         } else if [" weekdays only ", " only weekdays ", " only on weekdays ", " just weekdays "].contains(where: text.contains) {
@@ -480,7 +510,10 @@ public struct RuleReader: Sendable {
         var found: [ReplyIntent] = []
         for (index, word) in words.enumerated() {
             let name = word == "backs" ? "back" : word
-            guard let area = Words.areas[name] ?? (name.count >= 6 ? Words.areas.first(where: { $0.key.count >= 6 && Words.matches(name, $0.key) })?.value : nil)
+            // A typed area may have a letter added, dropped or swapped (`kneee`), never changed
+            // (`felt` is not `feet`).
+            guard let area = Words.areas[name]
+                ?? (name.count >= 4 ? Words.areas.first(where: { $0.key.count >= 4 && Words.matches(name, $0.key) && Words.edit(name, $0.key) != .substitution })?.value : nil)
             else { continue }
             let before = index > 0 ? words[index - 1] : ""
             let after = index + 1 < words.count ? words[index + 1] : ""
@@ -494,7 +527,7 @@ public struct RuleReader: Sendable {
             if found.contains(where: { $0.area == area }) { continue }
             // The words about this area: up to a comma or an `and` that starts another.
             var low = index, high = index
-            while low > 0, index - low < 4, ![",", "and"].contains(words[low - 1]) { low -= 1 }
+            while low > 0, index - low < 6, ![",", "and"].contains(words[low - 1]) { low -= 1 }
             while high + 1 < words.count, high - index < 6, ![",", "and"].contains(words[high + 1]) { high += 1 }
             let window = Array(words[low...high])
             let still = window.contains("still") || window.contains("worse")
@@ -515,8 +548,9 @@ public struct RuleReader: Sendable {
 
     func isSkip(_ words: [String], text: String) -> Bool {
         for (index, word) in words.enumerated() where Words.matchesAny(word, Words.skipWords) {
-            // `skipping rope`, `jump rope`: an exercise.
+            // `skipping rope`, `jump rope`: an exercise. `I didn't skip`: the opposite.
             if index + 1 < words.count, ["rope", "ropes"].contains(words[index + 1]) { continue }
+            if index > 0, ["didnt", "not", "never", "wont", "dont"].contains(words[index - 1]) { continue }
             return true
         }
         let phrases = [
@@ -567,7 +601,7 @@ public struct RuleReader: Sendable {
             }
             return phrase.isEmpty ? words[index] : phrase.joined(separator: " ")
         }
-        return injury?.area
+        return nil
     }
 
     func done(_ tokens: [Token], words: [String], text: String, negated: Bool, skipping: Bool) -> ReplyIntent? {
@@ -599,7 +633,7 @@ public struct RuleReader: Sendable {
         }
         if !said, !skipping,
            [" did it ", " got it done ", " just did ", " did the workout ", " did all ", " did every ", " got it in ", " all done ", " did my workout "].contains(where: text.contains) {
-            said = !negated
+            said = ![" didnt do it ", " didnt get it done ", " not done ", " havent done ", " didnt do the ", " didnt do my ", " did it yet "].contains(where: text.contains)
         }
         // `that was brutal`, `too easy`, `killer workout`, or 💪 alone.
         let feel = self.feel(text)
@@ -647,7 +681,7 @@ public struct RuleReader: Sendable {
         let easy = [" too easy ", " easy ", " light ", " breeze ", " piece of cake ", " no sweat ", " too light ", " easier ", " cake "]
         let hard = [" brutal ", " tough ", " hard ", " killer ", " wrecked ", " destroyed ", " dead ", " dying ", " rough ", " intense ", " kicked my ", " exhausted ",
                     " emojihard ", " savage ", " grueling ", " gruelling ", " beast ", " toast ", " smoked ", " cooked ", " struggled ", " challenging ", " hardest ",
-                    " legs are gone "]
+                    " legs are gone ", " knackered ", " shattered ", " wiped ", " gassed ", " spent ", " drained ", " very hard ", " so hard "]
         let good = [" great ", " good ", " strong ", " awesome ", " amazing ", " nice ", " solid ", " fun ", " loved it ", " love it ", " emojigood ", " fantastic ",
                     " perfect ", " excellent ", " fire ", " went well ", " crushed it ", " nailed it ", " killed it ", " smashed it "]
         var best: (index: String.Index, feel: String)?
@@ -694,7 +728,9 @@ public struct RuleReader: Sendable {
             }
             // A city only where someone is: `in`, `to`, `at`, `visiting`.
             let places = ["in", "to", "at", "visiting", "from", "heading", "flying"]
-            guard places.contains(where: { text.contains(" \($0) \(name) ") }) else { continue }
+            guard places.contains(where: { text.contains(" \($0) \(name) ") }) || (text.hasPrefix(" \(name) ") && name.count >= 4) else { continue }
+            // `7am tokyo time`: a time said in a place's clock, not a stay.
+            if text.contains(" \(name) time "), !places.contains(where: { text.contains(" \($0) \(name) ") }) { continue }
             // `la` and `sf` are words too: only with `in` / `to`.
             if ["la", "sf", "dc", "rio", "uk"].contains(name), !(text.contains(" in \(name) ") || text.contains(" to \(name) ")) { continue }
             return (zone, name, false, false)

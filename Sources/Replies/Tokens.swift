@@ -101,6 +101,8 @@ enum Tokenizer {
                     tokens.append(.number(n))
                 } else if word == "1rm" {
                     tokens.append(.word("1rm"))
+                } else if word == "cannot" {
+                    tokens.append(.word("cant"))
                 } else {
                     tokens.append(.word(word))
                 }

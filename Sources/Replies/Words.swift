@@ -37,7 +37,8 @@ enum Words {
         guard let edit = edit(typed, keyword) else { return false }
         if edit == .same { return true }
         guard typed.count >= 3, !protected.contains(typed), !known.contains(typed) else { return false }
-        if keyword.count <= 4 { return edit != .substitution && typed.count >= 4 }
+        // Short keywords: a changed letter only where it makes no word (`skio`, not `ship`).
+        if keyword.count <= 4 { return typed.count >= 4 }
         return keyword.count >= 5
     }
 
@@ -53,6 +54,9 @@ enum Words {
         "sun", "mon", "sunny", "satay", "monk", "friday's", "pack", "back", "rack", "neck", "deck", "knew", "knees", "known", "knew", "easy",
         "rest", "test", "best", "west", "nest", "vest", "best", "pause", "cause", "because", "trip", "drip", "grip", "strip", "did", "doe",
         "travels", "ravel", "gravel", "the", "then", "than", "one", "won", "dont", "dome", "does", "doing", "dining", "fine",
+        "skid", "skis", "skit", "kids", "sick", "dane", "dene", "dyne", "dole", "dope", "doze", "dong", "dons", "duke", "dude", "date", "dare",
+        "knew", "knees", "knot", "keen", "kneel", "calm", "half", "hall", "heck", "neat", "next", "nets", "neon", "hips", "ship", "slap", "skiing",
+        "skipper", "shipping", "sipping", "slipping", "snipping", "skimming", "stopping",
     ]
 
     /// Every keyword of the reader, so that one is never taken for another.
@@ -99,7 +103,7 @@ enum Words {
     /// Spelled-out numbers a reply uses for durations.
     static let numbers: [String: Int] = [
         "a": 1, "an": 1, "one": 1, "two": 2, "couple": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-        "few": 3,
+        "few": 3, "fortnight": 14,
     ]
 
     /// Cities and zone names people text, and their IANA zones.
@@ -149,6 +153,7 @@ enum Words {
         "hurt", "hurts", "hurting", "sore", "pain", "painful", "injured", "injury", "tweaked", "tweak", "pulled", "strained", "sprained", "rolled",
         "twisted", "aching", "achy", "aches", "ache", "bothering", "busted", "swollen", "inflamed", "tore", "torn", "killing", "throbbing", "jacked",
         "wrecked", "messed", "banged", "flaring", "flared", "popped", "tight", "bad", "acting", "stiff", "hurted", "surgery", "sprain", "strain",
+        "cramp", "cramps", "cramping", "fasciitis", "tendinitis", "tendonitis", "spasm", "spasms", "niggle", "niggling", "twinge", "hurty", "agony",
     ]
     static let healedWords: Set<String> = ["fine", "better", "healed", "recovered", "good", "ok", "okay", "normal", "100", "great", "cleared", "fixed", "gone", "resolved"]
 }

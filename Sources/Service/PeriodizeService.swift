@@ -167,6 +167,16 @@ public final class PeriodizeService: Sendable {
     }
 
     func deliverOnce() async {
+        // Texts received since: read after their webhooks answered, before delivering (the
+        // confirmations go out in the same run).
+        do {
+            let read = try await engine.readPendingReplies()
+            for outcome in read where outcome.actions.contains(where: { $0.contains("listed for a person") || $0.contains("left for a coach") }) {
+                logger.notice("a reply is in the inbox", metadata: ["client": "\(outcome.clientID)"])
+            }
+        } catch {
+            logger.error("reading replies failed", metadata: ["error": "\(error)"])
+        }
         guard health.state.withLock({ $0.senderStopped == nil }) else { return }
         do {
             let report = try await engine.deliver(shouldStop: { [weak self] in self?.isStopping() ?? true })

@@ -84,6 +84,8 @@ extension PeriodizeService {
             providerOptOutType: field["OptOutType"].flatMap { $0.isEmpty ? nil : $0 })
         let outcome = try await engine.receive(sms, texts: configuration.texts)
         metrics.webhook("inbound", outcome: outcome.duplicate ? "duplicate" : outcome.inboundClass.rawValue)
+        // A client's text is read after this answer, by the worker: wake it.
+        if outcome.inboundClass == .text, outcome.clientID != nil, !outcome.duplicate { woken.withLock { $0 = true } }
         if outcome.optedOut || outcome.optedIn {
             logger.notice(outcome.optedOut ? "client opted out" : "client opted back in", metadata: ["client": "\(outcome.clientID ?? "")"])
         }

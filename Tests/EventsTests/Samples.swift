@@ -128,6 +128,17 @@ enum Samples {
             reportedAt: "2026-03-09T11:02:05.000Z"), DomainEvent.messageStatusReported),
         sample(DeliveryHeld(messageId: "m-3", clientId: "c-1", attempt: 3, reason: "Twilio could not be asked: HTTP 503", heldAt: "2026-03-09T11:06:00.000Z",
                             retryAt: "2026-03-09T11:07:00.000Z"), DomainEvent.deliveryHeld),
+        sample(ReplyRead(
+            clientId: "c-1", providerMessageId: "SM0005", localDate: date,
+            intents: [ReplyIntent(.done, rpe: 8), ReplyIntent(.skip, date: date.adding(days: 4), reason: "work trip")],
+            actions: ["marked 2026-03-09 done (RPE 8)", "skipped 2026-03-13"], decision: decision, readAt: "2026-03-09T18:00:01.000Z"),
+            DomainEvent.replyRead),
+        sample(WorkoutCompleted(clientId: "c-1", date: date, rpe: 8, feel: "hard", providerMessageId: "SM0005", completedAt: "2026-03-09T18:00:01.000Z"),
+               DomainEvent.workoutCompleted),
+        sample(DaySkipped(clientId: "c-1", date: date.adding(days: 4), reason: "work trip", providerMessageId: "SM0005", skippedAt: "2026-03-09T18:00:01.000Z"),
+               DomainEvent.daySkipped),
+        sample(ClientPaused(clientId: "c-1", from: date.adding(days: 7), until: date.adding(days: 13), providerMessageId: "SM0006", pausedAt: "2026-03-09T18:00:01.000Z"),
+               DomainEvent.clientPaused),
     ]
 
     static let legacy: [Sample] = [
@@ -173,6 +184,10 @@ enum Samples {
         case .messageReceived(let p): p
         case .messageStatusReported(let p): p
         case .deliveryHeld(let p): p
+        case .replyRead(let p): p
+        case .workoutCompleted(let p): p
+        case .daySkipped(let p): p
+        case .clientPaused(let p): p
         case .unknown(let type, _): type
         }
     }

@@ -16,14 +16,14 @@ struct CorpusTests {
         var note: String?
     }
 
-    static func corpus() throws -> [Line] {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/corpus.jsonl")
+    static func corpus(_ name: String = "corpus") throws -> [Line] {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name).jsonl")
         let text = try String(contentsOf: url, encoding: .utf8)
         return try text.split(separator: "\n").enumerated().map { number, line in
             do {
                 return try JSONDecoder().decode(Line.self, from: Data(line.utf8))
             } catch {
-                throw CorpusError(description: "corpus.jsonl:\(number + 1): \(error)")
+                throw CorpusError(description: "\(name).jsonl:\(number + 1): \(error)")
             }
         }
     }
@@ -31,11 +31,12 @@ struct CorpusTests {
     struct CorpusError: Error, CustomStringConvertible { let description: String }
 
     /// The same intents, slot for slot; a skip's reason only as present or not (its words are
-    /// the client's).
-    static func same(_ a: [ReplyIntent], _ b: [ReplyIntent]) -> Bool {
+    /// the client's); a range starting today the same as one whose start is not said.
+    static func same(_ a: [ReplyIntent], _ b: [ReplyIntent], today: LocalDate? = nil) -> Bool {
         func key(_ intent: ReplyIntent) -> ReplyIntent {
             var copy = intent
             copy.reason = intent.reason == nil ? nil : "*"
+            if copy.intent != .pause, let today, copy.from == today { copy.from = nil }
             return copy
         }
         return a.map(key) == b.map(key)
@@ -44,9 +45,11 @@ struct CorpusTests {
     /// An intent that changes something (a day, the schedule, the profile, a pause) that the
     /// expected reading does not have: the same kind with the same day, time, zone, days, area or
     /// range. (A done read without its feel is a misreading, not a wrong change.)
-    static func wrongChanges(_ read: [ReplyIntent], expected: [ReplyIntent]) -> [ReplyIntent] {
+    static func wrongChanges(_ read: [ReplyIntent], expected: [ReplyIntent], today: LocalDate) -> [ReplyIntent] {
         func key(_ intent: ReplyIntent) -> ReplyIntent? {
-            switch intent.intent {
+            var intent = intent
+            if intent.intent != .pause, intent.from == today { intent.from = nil }
+            return switch intent.intent {
             case .done: ReplyIntent(.done)
             case .skip: ReplyIntent(.skip, date: intent.date)
             case .sendTime: ReplyIntent(.sendTime, hour: intent.hour, minute: intent.minute)
@@ -62,25 +65,30 @@ struct CorpusTests {
         return read.filter { key($0).map { !wanted.contains($0) } ?? false }
     }
 
-    @Test func theRuleReaderReadsAtLeastNinetyPercentExactlyAndMakesNoWrongChange() throws {
-        let corpus = try Self.corpus()
-        #expect(corpus.count >= 150)
+    /// Two corpora, each written by someone other than the reader's author, with other people's
+    /// ways of texting: `corpus` (236 replies) first, `heldout` (135) after the reader was done
+    /// with the first. The misreadings of both were then worked on (general rules, not lines),
+    /// so neither is held out any more: the README gives the first figures on each.
+    @Test(arguments: ["corpus", "heldout"])
+    func theRuleReaderReadsAtLeastNinetyPercentExactlyAndMakesNoWrongChange(_ name: String) throws {
+        let corpus = try Self.corpus(name)
+        #expect(corpus.count >= 120)
         let reader = RuleReader()
         var right = 0
         var misread: [String] = []
         var wrong: [String] = []
         for line in corpus {
             let reading = reader.read(line.text, context: ReaderContext(today: line.today, units: line.units))
-            if Self.same(reading.intents, line.intents) {
+            if Self.same(reading.intents, line.intents, today: line.today) {
                 right += 1
             } else {
                 misread.append("\(line.text) [\(line.today) \(line.units)]\n    expected \(line.intents)\n    read     \(reading.intents)")
             }
-            let changes = Self.wrongChanges(reading.intents, expected: line.intents)
+            let changes = Self.wrongChanges(reading.intents, expected: line.intents, today: line.today)
             if !changes.isEmpty { wrong.append("\(line.text): \(changes)") }
         }
         let share = Double(right) / Double(corpus.count)
-        print("reader: \(right) of \(corpus.count) exactly right (\(String(format: "%.1f", share * 100))%), \(wrong.count) wrong changes")
+        print("reader (\(name)): \(right) of \(corpus.count) exactly right (\(String(format: "%.1f", share * 100))%), \(wrong.count) wrong changes")
         for line in misread { print("  " + line) }
         #expect(share >= 0.9, "\(right) of \(corpus.count) read exactly right")
         #expect(wrong.isEmpty, "wrong changes: \(wrong.joined(separator: "; "))")

@@ -1,0 +1,55 @@
+import Events
+import Foundation
+
+/// The short texts that answer a reply: confirmations of what changed, the answers to the
+/// questions the reader knows, and the ask to rephrase. Kept with the other message templates.
+public enum ReplyTexts {
+    /// Answers to the questions from the small set (`ReplyIntent.topic`).
+    public static let answers: [String: String] = [
+        "rpe": "RPE is how hard a set felt, 1-10: 10 = nothing left, 8 = two reps left in the tank, 6 = four left.",
+        "deload": "A deload is a lighter week (about half the sets) so your body absorbs the training. Stronger after.",
+        "amrap": "AMRAP = as many reps (or rounds) as possible in the time or set, with good form.",
+        "1rm": "1RM = the most you can lift once with good form. Percentages (like 75%) are of that.",
+        "rest": "Rest 2-3 min between heavy sets, 60-90 s for moderate ones, 30-60 s for light or circuit work.",
+        "superset": "A superset is two exercises back to back with no rest between, then rest after both.",
+        "warmup": "Warm up 5-10 min: easy cardio, then lighter sets of your first lift. It is in each workout's first block.",
+        "tempo": "Tempo like 3-1-1 = 3 s down, 1 s pause, 1 s up. Slower = harder.",
+    ]
+
+    public static func day(_ date: LocalDate) -> String {
+        let weekday = Weekday(isoNumber: date.isoWeekday).shortName
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return "\(weekday) \(months[date.month - 1]) \(date.day)"
+    }
+
+    public static func done(_ date: LocalDate, rpe: Int?, feel: String?) -> String {
+        var text = "Logged: \(day(date)) workout done"
+        if let rpe { text += " (RPE \(rpe))" } else if let feel { text += " (\(feel))" }
+        return text + ". Nice work."
+    }
+
+    public static func skipped(_ date: LocalDate) -> String { "OK: \(day(date)) is skipped, no workout that day." }
+
+    public static func paused(from: LocalDate, until: LocalDate) -> String {
+        "Paused: no workouts \(day(from)) - \(day(until)). They resume \(day(until.adding(days: 1))) by themselves."
+    }
+
+    public static func sendHour(_ hour: Int, asked minute: Int) -> String {
+        let time = String(format: "%d:00", hour)
+        return minute == 0 ? "Done: your daily text now comes at \(time)." : "Done: texts go out on the hour, so yours now comes at \(time)."
+    }
+
+    public static func trainingDays(_ days: [Int]) -> String {
+        "Done: you now train \(days.map { Weekday(isoNumber: $0).shortName }.joined(separator: ", ")). This week's plan is updated."
+    }
+
+    public static func injury(_ area: String, active: Bool) -> String {
+        active ? "Noted: \(area). Workouts will work around it. Tell me when it's better." : "Great: \(area) marked as better. Back to full workouts."
+    }
+
+    public static let noWorkoutToday = "No workout is planned for today. Your next one comes on its day."
+    public static let nothingToMark = "I couldn't find a workout to mark done. Reply \"what's today?\" to get today's."
+    public static let forACoach = "Got it. A coach will make that change and confirm."
+    public static let rephrase = "Sorry, I didn't catch that. Try \"done, RPE 8\" or \"skip Friday\"."
+    public static let clarify = "I want to get this right: which day or time did you mean? For example \"skip Fri Mar 13\" or \"text me at 7am\"."
+}

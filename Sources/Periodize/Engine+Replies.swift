@@ -1,0 +1,176 @@
+import Coaching
+import EventLog
+import Events
+import Foundation
+import Replies
+
+/// What reading one reply did.
+public struct ReplyOutcome: Sendable, Equatable {
+    public var clientID: String
+    public var intents: [ReplyIntent]
+    /// What was done about each intent, in order.
+    public var actions: [String]
+    /// The confirming SMS's parts, queued (kind `reply`).
+    public var replies: [String]
+    /// The text was read before: nothing was done again.
+    public var duplicate = false
+}
+
+extension Engine {
+    /// Reads a text a client sent (already recorded as `MessageReceived`) and acts on it, in one
+    /// append: `ReplyRead` (the intents and the reader's decision record), what it changes
+    /// (`WorkoutCompleted`, `DaySkipped`, `ClientPaused`, `ClientUpdated` for the send hour,
+    /// training days and injuries), and the confirming SMS (`MessageQueued`, kind `reply`).
+    /// Keyed on the provider's message id: the same text read twice changes nothing twice.
+    /// Time zones and travel are answered and left for a person for now, as is anything the
+    /// reader could not read.
+    public func readReply(clientID: String, providerMessageID: String, body: String) async throws -> ReplyOutcome {
+        var trainingChanged: LocalDate?
+        let result = try await execute(client: clientID, attempts: 3, "reading a reply") { state -> Decision<ReplyOutcome> in
+            let client = try requireClient(state, clientID)
+            if state.readReplies.contains(providerMessageID) {
+                return .done(ReplyOutcome(clientID: clientID, intents: [], actions: [], replies: [], duplicate: true))
+            }
+            let today = try localToday(for: client)
+            let started = ContinuousClock.now
+            let reading = RuleReader().read(body, context: ReaderContext(today: today, units: client.units))
+            let elapsed = ContinuousClock.now - started
+            let at = Timestamp(clock()).iso8601
+            let readID = Self.nameBasedID("reply-read|\(clientID)|\(providerMessageID)")
+            var effects: [(event: NewEvent, decoded: DomainEvent?)] = []
+            var actions: [String] = []
+            var replies: [String] = []
+            var update = ClientUpdated(clientId: clientID)
+            var profile = client.profile
+            func effect<P: EventPayload>(_ payload: P, _ wrap: (P) -> DomainEvent) throws {
+                effects.append((try newEvent(payload, id: Self.nameBasedID("reply-effect|\(readID)|\(effects.count)"), causation: readID, actor: .reply), wrap(payload)))
+            }
+            for intent in reading.intents {
+                switch intent.intent {
+                case .done:
+                    // Today's workout, or (after midnight, say) the latest one not yet marked.
+                    let date = (try state.workout(on: today)) != nil && !state.completedDays.contains(today) ? today : state.unmarkedWorkouts(onOrBefore: today).first
+                    if let date {
+                        try effect(WorkoutCompleted(clientId: clientID, date: date, rpe: intent.rpe, feel: intent.feel, providerMessageId: providerMessageID, completedAt: at),
+                                   DomainEvent.workoutCompleted)
+                        actions.append("marked \(date) done\(intent.rpe.map { " (RPE \($0))" } ?? intent.feel.map { " (\($0))" } ?? "")")
+                        replies.append(ReplyTexts.done(date, rpe: intent.rpe, feel: intent.feel))
+                    } else {
+                        actions.append("no workout to mark done")
+                        replies.append(ReplyTexts.nothingToMark)
+                    }
+                case .skip:
+                    guard let date = intent.date, date >= today else {
+                        actions.append("nothing to skip")
+                        continue
+                    }
+                    try effect(DaySkipped(clientId: clientID, date: date, reason: intent.reason, providerMessageId: providerMessageID, skippedAt: at), DomainEvent.daySkipped)
+                    actions.append("skipped \(date)")
+                    replies.append(ReplyTexts.skipped(date))
+                case .pause:
+                    guard let from = intent.from, let until = intent.until, from <= until, until >= today else {
+                        actions.append("nothing to pause")
+                        continue
+                    }
+                    let start = max(from, today)
+                    try effect(ClientPaused(clientId: clientID, from: start, until: until, providerMessageId: providerMessageID, pausedAt: at), DomainEvent.clientPaused)
+                    actions.append("paused \(start)..\(until)")
+                    replies.append(ReplyTexts.paused(from: start, until: until))
+                case .sendTime:
+                    guard let hour = intent.hour else { continue }
+                    update.preferredSendHour = hour
+                    actions.append("send hour \(hour)\(intent.minute.map { $0 == 0 ? "" : " (asked for :\(String(format: "%02d", $0)))" } ?? "")")
+                    replies.append(ReplyTexts.sendHour(hour, asked: intent.minute ?? 0))
+                case .trainingDays:
+                    guard let days = intent.days, !days.isEmpty else { continue }
+                    profile.trainingDays = days
+                    profile.daysPerWeek = days.count
+                    update.profile = profile
+                    trainingChanged = today
+                    actions.append("training days \(days.map(String.init).joined(separator: ","))")
+                    replies.append(ReplyTexts.trainingDays(days))
+                case .injury:
+                    guard let said = intent.area, let active = intent.active else { continue }
+                    let area = said == "back" ? "lower-back" : said
+                    profile.injuries.removeAll { $0.area == area }
+                    profile.injuries.append(Injury(area: area, status: active ? .active : .resolved))
+                    update.profile = profile
+                    actions.append("injury \(area) \(active ? "active" : "resolved")")
+                    replies.append(ReplyTexts.injury(said, active: active))
+                case .askWorkout:
+                    let parts = try await queuedMessages(of: clientID).filter { $0.message.kind == .daily && $0.message.localDate == today }.map(\.message.body)
+                    actions.append(parts.isEmpty ? "no workout today" : "sent today's workout again")
+                    replies += parts.isEmpty ? [ReplyTexts.noWorkoutToday] : parts
+                case .askQuestion:
+                    let answer = intent.topic.flatMap { ReplyTexts.answers[$0] } ?? ReplyTexts.rephrase
+                    actions.append("answered \(intent.topic ?? "a question")")
+                    replies.append(answer)
+                case .timezone, .travel:
+                    actions.append("\(intent.intent.rawValue) left for a coach")
+                    replies.append(ReplyTexts.forACoach)
+                case .clarify:
+                    actions.append("asked to say it another way")
+                    replies.append(ReplyTexts.clarify)
+                case .unknown:
+                    actions.append("asked to rephrase; listed for a person")
+                    replies.append(ReplyTexts.rephrase)
+                }
+            }
+            if update.preferredSendHour != nil || update.profile != nil {
+                let changed = update.applied(to: client)
+                try Enrollment(
+                    clientId: changed.clientId, name: changed.name, phoneNumber: changed.phoneNumber, email: changed.email, timezone: changed.timezone,
+                    preferredSendHour: changed.preferredSendHour, units: changed.units, optedIn: changed.optedIn, profile: changed.profile
+                ).validate()
+                update.profile?.trainingDays.sort()
+                try effect(update, DomainEvent.clientUpdated)
+            }
+            // One answer, the same text once however often it is said.
+            var seen = Set<String>()
+            replies = replies.filter { seen.insert($0).inserted }
+            let decision = DecisionRecord(
+                coach: "rules", coachVersion: RuleReader.version, inputs: state.clientPosition.map { [$0] } ?? [], rules: reading.rules,
+                durationMs: Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+            let read = ReplyRead(
+                clientId: clientID, providerMessageId: providerMessageID, localDate: today, intents: reading.intents, actions: actions, decision: decision, readAt: at)
+            var events: [(event: NewEvent, decoded: DomainEvent?)] = [(try newEvent(read, id: readID, actor: .reply), .replyRead(read))]
+            events += effects
+            if !replies.isEmpty, client.optedIn {
+                events += try queuedEvents(
+                    replies, kind: .reply, id: Self.clusteredID(on: today, "reply|\(clientID)|\(providerMessageID)"), clientID: clientID, localDate: today,
+                    expiresAt: nil, at: nil, causation: readID, actor: .reply)
+            }
+            let outcome = ReplyOutcome(clientID: clientID, intents: reading.intents, actions: actions, replies: replies)
+            return .appendThenFinish(PendingEvents(events: events), { _ in outcome })
+        }.output
+        // New training days: the current mesocycle's weeks again, as `update` does.
+        if let today = trainingChanged {
+            _ = try? await execute(client: clientID, attempts: 3, "breaking the weeks down again") { state -> Decision<Int> in
+                guard state.mesocycle(containing: today) != nil else { return .done(0) }
+                return try await ensureBreakdown(state, date: today, again: true)
+            }
+        }
+        return result
+    }
+}
+
+extension Engine {
+    /// Reads every text not yet read, oldest first (the queued work after the webhook has
+    /// answered); returns what each did. A text that fails to be read stays pending.
+    @discardableResult
+    public func readPendingReplies(limit: Int = 100) async throws -> [ReplyOutcome] {
+        var outcomes: [ReplyOutcome] = []
+        for text in try await readModels.pendingReplies(limit: limit) {
+            do {
+                outcomes.append(try await readReply(clientID: text.clientID, providerMessageID: text.providerMessageID, body: text.body))
+            } catch {
+                logger.error("a reply could not be read", metadata: ["client": "\(text.clientID)", "message": "\(text.providerMessageID)", "error": "\(error)"])
+            }
+        }
+        return outcomes
+    }
+}
+
+extension EventActor {
+    public static let reply: EventActor = "reply"
+}

@@ -1,0 +1,122 @@
+import Coaching
+import EventLog
+import Events
+import Foundation
+import GRDB
+import LoopbackProviders
+import Periodize
+import Testing
+import TestSupport
+
+/// Replies end to end: a text comes in (the webhook's path), is read after it was stored, its
+/// intents change what the log holds, a confirming SMS is queued and sent, and the next tick
+/// shows the change. Real SQLite, the in-test Twilio over real HTTP.
+@Suite("Replies end to end", .serialized)
+struct ReplyFlowTests {
+    /// A text from client `n` through the engine's receive path, then read as the worker reads.
+    func text(_ harness: Harness, _ body: String, from n: Int = 0, sid: String) async throws -> ReplyOutcome? {
+        _ = try await harness.engine.receive(InboundSMS(providerMessageID: sid, from: phone(n), to: "+15550009999", body: body))
+        return try await harness.engine.readPendingReplies().first
+    }
+
+    func count(_ harness: Harness, _ type: String) async throws -> Int {
+        try await harness.rows("SELECT count(*) FROM events WHERE type = '\(type)'").first?[0] ?? 0
+    }
+
+    @Test func doneIsRecordedOnceWithItsRPEAndConfirmedBySMS() async throws {
+        let harness = try await Harness(clients: 1)
+        defer { Task { await harness.stop() } }
+        _ = try await harness.engine.tick(now: date("2026-03-10T07:00:00Z"))
+        let read = try #require(try await text(harness, "done, RPE 9 💪", sid: "SM100"))
+        #expect(read.intents == [ReplyIntent(.done, rpe: 9, feel: "good")])
+        #expect(read.replies == ["Logged: Tue Mar 10 workout done (RPE 9). Nice work."])
+        let completed = try await harness.rows("SELECT payload FROM events WHERE type = 'WorkoutCompleted'")
+        #expect(completed.count == 1)
+        // The confirmation goes out with the next delivery run, as kind `reply`.
+        let delivery = try await harness.engine.deliver(at: date("2026-03-10T07:05:00Z"))
+        #expect(delivery.sent == 1)
+        #expect(harness.twilio.messages.last?.body == "Logged: Tue Mar 10 workout done (RPE 9). Nice work.")
+        // The same webhook delivered twice, read twice: nothing more (once Twilio's callbacks are in).
+        try await harness.eventually("Twilio's callbacks are in") { harness.twilio.callbacks.count == 4 }
+        let head = try await harness.head()
+        _ = try await harness.engine.receive(InboundSMS(providerMessageID: "SM100", from: phone(0), to: "+15550009999", body: "done, RPE 9 💪"))
+        let again = try await harness.engine.readReply(clientID: "c0", providerMessageID: "SM100", body: "done, RPE 9 💪")
+        let after = try await harness.head()
+        #expect(again.duplicate && after == head)
+        // How it was read is on record, with the rules that fired.
+        let reading = try #require(try await harness.rows("SELECT payload FROM events WHERE type = 'ReplyRead'").first)
+        let json = try JSONSerialization.jsonObject(with: reading[0] as Data) as? [String: Any]
+        #expect((json?["decision"] as? [String: Any])?["coach"] as? String == "rules")
+    }
+
+    @Test func aSkippedDaySendsNothingAndThePauseEndsByItself() async throws {
+        let harness = try await Harness(clients: 2)
+        defer { Task { await harness.stop() } }
+        // Tuesday: c0 skips tomorrow; c1 takes the rest of the week off.
+        let skip = try #require(try await text(harness, "can i skip tmrw? work thing", sid: "SM200"))
+        #expect(skip.intents == [ReplyIntent(.skip, date: LocalDate("2026-03-11"), reason: "work thing")])
+        let pause = try #require(try await text(harness, "off the rest of the week pls", from: 1, sid: "SM201"))
+        #expect(pause.intents == [ReplyIntent(.pause, from: LocalDate("2026-03-10"), until: LocalDate("2026-03-15"))])
+        harness.clock.set(date("2026-03-11T07:00:00Z"))
+        let wednesday = try await harness.engine.tick(now: date("2026-03-11T07:00:00Z"), deliver: false)
+        #expect(wednesday.queued == 0 && wednesday.resting == 2)
+        harness.clock.set(date("2026-03-12T07:00:00Z"))
+        let thursday = try await harness.engine.tick(now: date("2026-03-12T07:00:00Z"), deliver: false)
+        #expect(thursday.queued == 1 && thursday.resting == 1, "c0 is back, c1 still paused")
+        harness.clock.set(date("2026-03-16T07:00:00Z"))
+        let monday = try await harness.engine.tick(now: date("2026-03-16T07:00:00Z"), deliver: false)
+        #expect(monday.queued == 2 && monday.resting == 0, "the pause ended by itself")
+        #expect(try await harness.engine.verify().isValid)
+    }
+
+    @Test func theSendHourTrainingDaysAndInjuriesChangeTheProfile() async throws {
+        let harness = try await Harness(clients: 1)
+        defer { Task { await harness.stop() } }
+        let time = try #require(try await text(harness, "can you text me at 9am instead", sid: "SM300"))
+        #expect(time.replies == ["Done: your daily text now comes at 9:00."])
+        let early = try await harness.engine.tick(now: date("2026-03-11T08:00:00Z"), deliver: false)
+        #expect(early.notDue == 1 && early.queued == 0)
+        let onTime = try await harness.engine.tick(now: date("2026-03-11T09:00:00Z"), deliver: false)
+        #expect(onTime.queued == 1)
+        let breakdowns = try await count(harness, "MesocycleBroken")
+        let days = try #require(try await text(harness, "only mon/wed/fri from now on", sid: "SM301"))
+        #expect(days.intents == [ReplyIntent(.trainingDays, days: [1, 3, 5])])
+        #expect(try await count(harness, "MesocycleBroken") == breakdowns + 1, "the weeks broken down again")
+        let knee = try #require(try await text(harness, "my knee hurts after yesterday", sid: "SM302"))
+        #expect(knee.intents == [ReplyIntent(.injury, area: "knee", active: true)])
+        let client = try #require(try await harness.engine.history(of: "c0").client)
+        #expect(client.preferredSendHour == 9 && client.profile.trainingDays == [1, 3, 5])
+        #expect(client.profile.injuries.contains(Injury(area: "knee", status: .active)))
+        // Rebuilt from the log, the read-models are the live ones.
+        #expect(try await harness.engine.readModels.check(progress: nil).matches)
+    }
+
+    @Test func questionsTodaysWorkoutAndWhatCannotBeRead() async throws {
+        let harness = try await Harness(clients: 1)
+        defer { Task { await harness.stop() } }
+        _ = try await harness.engine.tick(now: date("2026-03-10T07:00:00Z"))
+        let daily = try #require(harness.twilio.messages.first?.body)
+        let again = try #require(try await text(harness, "didnt get my workout today?", sid: "SM400"))
+        #expect(again.intents == [ReplyIntent(.askWorkout)] && again.replies == [daily])
+        let rpe = try #require(try await text(harness, "what does RPE mean", sid: "SM401"))
+        #expect(rpe.replies == [ReplyTexts.answers["rpe"]!])
+        let odd = try #require(try await text(harness, "my cat ate my running shoes lol", sid: "SM402"))
+        #expect(odd.intents == [ReplyIntent(.unknown)] && odd.replies == [ReplyTexts.rephrase])
+        let inbox = try await harness.engine.readModels.inbox(limit: 10)
+        #expect(inbox.map(\.body) == ["my cat ate my running shoes lol"])
+        let report = try await harness.engine.deliver(at: date("2026-03-10T07:10:00Z"))
+        #expect(report.sent == 3)
+    }
+
+    @Test func theServiceReadsATextAfterItsWebhookAnsweredAndSendsTheConfirmation() async throws {
+        let harness = try await Harness(clients: 1, worker: true)
+        defer { Task { await harness.stop() } }
+        _ = try await harness.engine.tick(now: date("2026-03-10T07:00:00Z"), deliver: false)
+        try await harness.eventually("the day's message is sent") { harness.twilio.messages.count == 1 }
+        let answer = try await harness.text("finished, that was brutal", from: phone(0), sid: "SM500")
+        #expect(answer.status == 200 && answer.body.contains("<Response/>"), "the webhook answers at once, empty")
+        try await harness.eventually("the confirmation is sent") { harness.twilio.messages.count == 2 }
+        #expect(harness.twilio.messages.last?.body == "Logged: Tue Mar 10 workout done (hard). Nice work.")
+        #expect(try await count(harness, "WorkoutCompleted") == 1)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// How a reply was read: its intents, and the decision record of the reader (the rules that
+/// fired, or the model's calls). Caused by the `MessageReceived`, one per provider message id.
+public struct ReplyRead: EventPayload {
+    public static let eventType = "ReplyRead"
+    public static let schemaVersion = 1
+    public static let personalFields = ["intents[].reason"] + decisionPersonalFields
+
+    public var clientId: String
+    public var providerMessageId: String
+    /// The client's local date when it was read: what `today` and `tomorrow` meant.
+    public var localDate: LocalDate
+    public var intents: [ReplyIntent]
+    /// What was done about each intent, in order (`skipped 2026-03-13`, `asked to rephrase`).
+    public var actions: [String]
+    public var decision: DecisionRecord?
+    public var readAt: String
+
+    public init(
+        clientId: String, providerMessageId: String, localDate: LocalDate, intents: [ReplyIntent], actions: [String], decision: DecisionRecord?,
+        readAt: String
+    ) {
+        self.clientId = clientId
+        self.providerMessageId = providerMessageId
+        self.localDate = localDate
+        self.intents = intents
+        self.actions = actions
+        self.decision = decision
+        self.readAt = readAt
+    }
+}
+
+/// The client said a workout was done, with how it felt when they said.
+public struct WorkoutCompleted: EventPayload {
+    public static let eventType = "WorkoutCompleted"
+    public static let schemaVersion = 1
+
+    public var clientId: String
+    /// The workout's local date.
+    public var date: LocalDate
+    public var rpe: Int?
+    /// `easy`, `hard`, `good`.
+    public var feel: String?
+    public var providerMessageId: String?
+    public var completedAt: String
+
+    public init(clientId: String, date: LocalDate, rpe: Int?, feel: String?, providerMessageId: String?, completedAt: String) {
+        self.clientId = clientId
+        self.date = date
+        self.rpe = rpe
+        self.feel = feel
+        self.providerMessageId = providerMessageId
+        self.completedAt = completedAt
+    }
+}
+
+/// A day the client skips: no daily message for it while it is still ahead.
+public struct DaySkipped: EventPayload {
+    public static let eventType = "DaySkipped"
+    public static let schemaVersion = 1
+    public static let personalFields = ["reason"]
+
+    public var clientId: String
+    public var date: LocalDate
+    public var reason: String?
+    public var providerMessageId: String?
+    public var skippedAt: String
+
+    public init(clientId: String, date: LocalDate, reason: String?, providerMessageId: String?, skippedAt: String) {
+        self.clientId = clientId
+        self.date = date
+        self.reason = reason
+        self.providerMessageId = providerMessageId
+        self.skippedAt = skippedAt
+    }
+}
+
+/// No daily messages from `from` through `until`; they resume by themselves the day after.
+public struct ClientPaused: EventPayload {
+    public static let eventType = "ClientPaused"
+    public static let schemaVersion = 1
+
+    public var clientId: String
+    public var from: LocalDate
+    public var until: LocalDate
+    public var providerMessageId: String?
+    public var pausedAt: String
+
+    public init(clientId: String, from: LocalDate, until: LocalDate, providerMessageId: String?, pausedAt: String) {
+        self.clientId = clientId
+        self.from = from
+        self.until = until
+        self.providerMessageId = providerMessageId
+        self.pausedAt = pausedAt
+    }
+}
