@@ -172,7 +172,7 @@ let package = Package(
             name: "PeriodizeBenchmarks",
             dependencies: [
                 "Periodize", "PeriodizeApp", "TestSupport", "EventLog", "EventLogSQLite", "Events", "Projections", "ReadModelsSQLite", "Coaching", "LLM", "LoopbackProviders",
-                "Vault", "VaultSQLite", "Service", "Senders", "Twilio",
+                "Vault", "VaultSQLite", "Service", "Senders", "Twilio", "Replies",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -41,7 +41,7 @@ struct Benchmarks {
             case "--rate": options.rate = Double(try value()) ?? options.rate
             case "--seconds": options.seconds = Double(try value()) ?? options.seconds
             case "--help", "-h":
-                say("usage: periodize-bench [append-batch|append-single|rebuild|workouts|tick|model-tick|legacy-migration|serve-load|serve-tick|all] [--events N] [--single N] [--clients N] [--rate R --seconds S] [--dir PATH]")
+                say("usage: periodize-bench [append-batch|append-single|rebuild|workouts|tick|model-tick|legacy-migration|serve-load|serve-tick|replies|all] [--events N] [--single N] [--clients N] [--rate R --seconds S] [--dir PATH]")
                 return
             case let other where !other.hasPrefix("-"):
                 command = other
@@ -74,12 +74,13 @@ struct Benchmarks {
         case "legacy-migration": try await LegacyMigrationBenchmark.run(options)
         case "serve-load": try await ServeBenchmarks.load(options)
         case "serve-tick": try await ServeBenchmarks.cappedTick(options)
+        case "replies": try await ReplyBenchmarks.run(options)
         case "rebuild-shape": try await RebuildBenchmark.run(options, shape: options.shape)
         case "rebuild-log": try await RebuildBenchmark.rebuildOnly(path: options.logPath!)
         case "make-log": try await RebuildBenchmark.makeLog(path: options.logPath!, shape: options.shape, events: options.events)
         case "all":
             // Each in its own process, so that each peak RSS is its own.
-            for benchmark in ["append-batch", "append-single", "rebuild", "workouts", "tick", "model-tick", "legacy-migration", "serve-load", "serve-tick"] {
+            for benchmark in ["append-batch", "append-single", "rebuild", "workouts", "tick", "model-tick", "legacy-migration", "serve-load", "serve-tick", "replies"] {
                 let child = Process()
                 child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
                 child.arguments = [benchmark, "--events", String(options.events), "--single", String(options.single), "--clients", String(options.clients),

@@ -77,7 +77,14 @@ final class Harness: @unchecked Sendable {
         service = PeriodizeService(engine: engine, configuration: settings, metrics: metrics, logger: .init(label: "test"))
         let (listening, continuation) = AsyncStream<Int>.makeStream()
         task = Task { [service] in
-            try await service.run(signals: [], onListening: { port in continuation.yield(port); continuation.finish() })
+            do {
+                try await service.run(signals: [], onListening: { port in continuation.yield(port); continuation.finish() })
+            } catch {
+                // Not listening (the port taken, say): the wait below ends instead of hanging.
+                continuation.finish()
+                throw error
+            }
+            continuation.finish()
         }
         var iterator = listening.makeAsyncIterator()
         guard await iterator.next() == port else { throw LoopbackError("the service did not start on \(port)") }

@@ -3,19 +3,22 @@ import Foundation
 import Glibc
 #endif
 
-/// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, read back, closed), for
-/// a server whose URL must be known before it starts (Twilio signs what it calls).
+/// A TCP port on 127.0.0.1 that was free a moment ago, for a server whose URL must be known
+/// before it starts (Twilio signs what it calls). Drawn below the kernel's ephemeral range
+/// (32768 and up on Linux), so a server bound to port 0 meanwhile cannot be handed the same one.
 public func freeLoopbackPort() -> Int {
-    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(socket) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
-    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) } }
-    return Int(UInt16(bigEndian: address.sin_port))
+    for _ in 0..<200 {
+        let port = Int.random(in: 20_000..<32_000)
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        close(socket)
+        if bound == 0 { return port }
+    }
+    return 0
 }
 
 /// Prometheus's text exposition format (0.0.4), parsed: every line a `# HELP`, a `# TYPE`, a
