@@ -244,7 +244,11 @@ struct Dates {
            let n = dayNumber(tokens[first.range.upperBound + 1]), let end = date(month: month, day: n, year: first.date.year), end >= first.date {
             return Span(from: first.date, until: end, rule: "\(first.rule) to the \(n)")
         }
-        if has(["rest", "of", "the", "week"]) != nil { return Span(from: today, until: comingSunday, rule: "the rest of the week") }
+        if has(["rest", "of", "the", "week"]) != nil || has(["rest", "of", "this", "week"]) != nil {
+            // `the rest of this week and next week`
+            if has(["next", "week"]) != nil { return Span(from: today, until: nextMonday.adding(days: 6), rule: "the rest of this week and next week") }
+            return Span(from: today, until: comingSunday, rule: "the rest of the week")
+        }
         if has(["rest", "of", "the", "month"]) != nil || has(["end", "of", "the", "month"]) != nil || has(["end", "of", "month"]) != nil {
             let last = LocalDate(year: today.year, month: today.month, day: LocalDate.daysIn(month: today.month, year: today.year))!
             return Span(from: today, until: last, rule: "the rest of the month")

@@ -45,6 +45,10 @@ public struct RuleReader: Sendable {
         var clarifying: [Int: ReplyIntent.Kind] = [:]
         for sentence in sentences(tokens) {
             let before = reading.intents.count
+            defer {
+                // A question that read as nothing: what follows may be about it, not training.
+                if reading.intents.count == before, sentence.question { reading.rules.append("unread question") }
+            }
             readSentence(sentence.tokens, question: sentence.question, dates: dates, into: &reading, clarifying: &clarifying)
             order(&reading, from: before, sentence.tokens, clarifying: &clarifying)
             let added = reading.intents[before...]
@@ -172,6 +176,14 @@ public struct RuleReader: Sendable {
             return
         }
 
+        // `can you pause it over the summer? like until the 1st of september`: the range, said next.
+        if let index = reading.intents.indices.last, reading.intents[index].intent == .clarify, clarifying[index] == .pause,
+           let span = dates.span(in: tokens), !span.ambiguous {
+            reading.intents[index] = ReplyIntent(.pause, from: span.from ?? dates.today, until: span.until)
+            clarifying[index] = nil
+            reading.rules.append("pause \(span.rule), said after")
+            return
+        }
         // `pause me. back monday`: the day they are back ends the pause just asked for.
         if let index = reading.intents.indices.last, reading.intents[index].intent == .clarify, clarifying[index] == .pause,
            let back = words.firstIndex(of: "back"), let day = dates.days(in: tokens).first(where: { $0.range.lowerBound > back }), day.date > dates.today {
@@ -199,11 +211,13 @@ public struct RuleReader: Sendable {
 
         let span = dates.span(in: tokens)
         let days = dates.days(in: tokens)
-        let skipTrigger = isSkip(words, text: text)
+        let skipTrigger = isSkip(words, text: text, tokens: tokens)
         let injuries = self.injuries(tokens, text: text)
 
-        // Done first: it comes first in what people text (`done! skip fri`).
-        if let done = done(tokens, words: words, text: text, negated: negated, skipping: skipTrigger) {
+        // Done first: it comes first in what people text (`done! skip fri`). A feel alone right after
+        // a question about something else (`did you see the game? brutal`) is about that.
+        let afterOtherTopic = reading.rules.last == "unread question"
+        if !afterOtherTopic, let done = done(tokens, words: words, text: text, negated: negated, skipping: skipTrigger) {
             reading.intents.append(done)
             reading.rules.append("done\(done.rpe.map { ", RPE \($0)" } ?? "")\(done.feel.map { ", felt \($0)" } ?? "")")
         } else if reading.intents.last?.intent == .done, let last = reading.intents.indices.last {
@@ -232,14 +246,19 @@ public struct RuleReader: Sendable {
                 clarify(.travel, "the dates could be read two ways")
             } else {
                 var intent = ReplyIntent(.travel, equipment: equipment)
-                let ends = span != nil || days.contains { _ in any(["until", "till", "til", "thru", "through"]) }
-                if !ends, words.contains(where: { ["trip", "travel", "traveling", "travelling", "going", "away"].contains($0) }), zone == nil {
+                // `in NYC from tomorrow until friday. hotel gym is decent`: the stay just said.
+                let stay = span == nil ? reading.intents.last(where: { $0.intent == .timezone && $0.until != nil }) : nil
+                let ends = span != nil || stay != nil || days.contains { _ in any(["until", "till", "til", "thru", "through"]) }
+                if !ends, words.contains(where: { ["trip", "travel", "traveling", "travelling", "going", "away", "headed", "heading"].contains($0) }) {
                     clarify(.travel, "for how long is not said")
                     return
                 }
                 if let span {
                     intent.from = span.from.flatMap { $0 == dates.today ? nil : $0 }
                     intent.until = span.until
+                } else if let stay {
+                    intent.from = stay.from
+                    intent.until = stay.until
                 } else if let day = days.first(where: { _ in any(["until", "till", "til", "thru", "through"]) }) {
                     intent.until = day.date
                 }
@@ -397,7 +416,7 @@ public struct RuleReader: Sendable {
             " did not come ", " text go out ", " text didnt ", " never came ", " hasnt come ", " not received ", " no text ", " no message ",
             " havent seen ", " where is todays ", " didnt arrive ", " never got ", " havent got ", " havent gotten ", " havent received ", " didnt receive ",
             " never received ", " no workout text ", " did not receive ", " not had ", " come through ", " came through ", " didnt come thru ",
-            " hasnt arrived ", " not arrived ", " nothing today ", " no workout today? ", " resend ", " send again ", " send it again ", " send me todays ", " send todays ", " where is my workout ",
+            " hasnt arrived ", " not arrived ", " nothing today ", " havent had ", " workout for today ", " send indoor ", " indoor workout ", " resend ", " send again ", " send it again ", " send me todays ", " send todays ", " where is my workout ",
             " wheres my workout ", " wheres todays ", " send me the workout ", " whats for today ", " what we doing today ", " whats the plan today ",
         ]
         guard phrases.contains(where: text.contains) else { return false }
@@ -407,8 +426,8 @@ public struct RuleReader: Sendable {
 
     func sendTime(_ tokens: [Token], text: String) -> ReplyIntent? {
         let hasTime = tokens.contains { if case .time = $0 { true } else { false } } || text.contains(" quarter ") || text.contains(" half ")
-        let aboutTexts = [" text ", " texts ", " txt ", " message ", " messages ", " msg ", " send ", " sending ", " reminder ", " ping ", " sms ", " it at ",
-                          " them at ", " workouts at ", " workout at ", " my time ", " the time ", " send time ", " come at ", " arrive at ", " it come "]
+        let aboutTexts = [" text ", " texts ", " txt ", " message ", " messages ", " msg ", " send ", " sending ", " reminder ", " ping ", " sms ",
+                          " them at ", " my time ", " the time ", " send time ", " come at ", " arrive at ", " it come ", " make it later ", " make it earlier "]
             .contains(where: text.contains)
             || (hasTime && [" switch to ", " change to ", " move to ", " move it to ", " would be ideal ", " would be better ", " works better ", " is better ",
                             " instead ", " prefer ", " earlier ", " later "].contains(where: text.contains))
@@ -448,7 +467,7 @@ public struct RuleReader: Sendable {
         if let (hour, minute) = times.last { return ReplyIntent(.sendTime, hour: hour, minute: minute) }
         // `earlier please`, `in the evening from now on`, `too early`: which time is not said.
         if [" too early ", " too late ", " earlier ", " later ", " change my time ", " different time ", " in the evening ", " in the morning ", " at night "]
-            .contains(where: text.contains), [" text ", " send ", " message ", " texts ", " it ", " messages ", " sending "].contains(where: text.contains) {
+            .contains(where: text.contains), [" text ", " send ", " message ", " texts ", " make it ", " messages ", " sending "].contains(where: text.contains) {
             return ReplyIntent(.clarify)
         }
         return nil
@@ -482,7 +501,8 @@ public struct RuleReader: Sendable {
             " only ", " from now on ", " going forward ", " switch my days ", " change my days ", " switch to ", " change to ", " instead of ",
             " train on ", " training days ", " can do ", " work better ", " works better ", " works best ", " work best ", " better for me ", " prefer ",
             " available ", " each week ", " every week ", " my days ", " days to ", " new schedule ", " schedule is ", " moving forward ", " from next week ",
-            " go back to ", " back to ", " every day except ", " everyday except ", " every day but ", " days ",
+            " go back to ", " back to ", " every day except ", " everyday except ", " every day but ", " days ", " can we do ", " can you do ", " i lift ",
+            " i train ", " i run ", " line up ", " lift on ", " schedule ",
         ].contains(where: text.contains)
         // A sentence of days alone (`M W F pls`, `4 days: mon tue thu fri`).
         let filler: Set<String> = ["pls", "please", "and", "only", "just", "now", "days", "day", "from", "on", "ok", "so", "thx", "then", "instead", "i", "can", "do", "n"]
@@ -535,7 +555,8 @@ public struct RuleReader: Sendable {
                 || [" no longer ", " doesnt hurt ", " dont hurt ", " back to normal ", " all healed ", " no pain ", " pain free ", " painfree ", " good to go ",
                     " no knee pain ", " no back pain ", " no shoulder pain "].contains(where: text.contains)
             let hurtCue = window.contains(where: { Words.hurtWords.contains($0) })
-                || [" acting up ", " killing me ", " bugging me ", " bugging ", " giving me trouble ", " bothering me "].contains(where: text.contains)
+                || [" acting up ", " killing me ", " bugging me ", " bugging ", " giving me trouble ", " bothering me ", " playing up ", " angry ", " grumpy ",
+                    " not happy ", " flared up ", " complaining "].contains(where: text.contains)
             let notHealed = window.indices.contains { window[$0] == "not" && $0 + 1 < window.count && Words.healedWords.contains(window[$0 + 1]) }
             if healedCue, !still, !notHealed {
                 found.append(ReplyIntent(.injury, area: area, active: false))
@@ -546,7 +567,9 @@ public struct RuleReader: Sendable {
         return found
     }
 
-    func isSkip(_ words: [String], text: String) -> Bool {
+    func isSkip(_ words: [String], text: String, tokens: [Token] = []) -> Bool {
+        // `can't do 4/9`: a numeric date after can't-do.
+        if words.contains("cant"), words.contains("do") || words.contains("make"), tokens.contains(where: { if case .slashed = $0 { true } else { false } }) { return true }
         for (index, word) in words.enumerated() where Words.matchesAny(word, Words.skipWords) {
             // `skipping rope`, `jump rope`: an exercise. `I didn't skip`: the opposite.
             if index + 1 < words.count, ["rope", "ropes"].contains(words[index + 1]) { continue }
@@ -563,6 +586,17 @@ public struct RuleReader: Sendable {
             " cant do my workout ",
         ]
         if phrases.contains(where: text.contains) { return true }
+        // `cant do tmrw`, `can't do 4/9`, `won't make friday`: a day that will not happen.
+        for (index, word) in words.enumerated() where ["cant", "wont", "unable", "couldnt"].contains(word) {
+            let next = words[(index + 1)..<min(words.count, index + 4)]
+            if next.contains(where: { ["do", "make", "train", "workout", "manage", "go"].contains($0) }) {
+                let rest = words[(index + 1)...]
+                if rest.contains(where: { Words.weekday($0) != nil || Words.isToday($0) || Words.isTomorrow($0) }) || text.contains(" / ") { return true }
+            }
+        }
+        if [" didnt do it today ", " didnt train today ", " didnt work out today ", " missed today ", " didnt get to it today "].contains(where: text.contains) {
+            return true
+        }
         // `take friday off`
         for (index, word) in words.enumerated() where word == "take" || word == "taking" {
             if index + 2 < words.count, Words.weekday(words[index + 1]) != nil, words[index + 2] == "off" { return true }
@@ -580,6 +614,11 @@ public struct RuleReader: Sendable {
             rest.removeAll { (["of", "im", "i", "am", "have", "got", "a", "the", "my", "its", "it", "is", "to"].contains($0) && !keepAll) || filler.contains($0) }
             let cut = rest.prefix(5).joined(separator: " ")
             if !cut.isEmpty { return cut }
+        }
+        // `meet is next saturday so skip me`: what comes before `so`.
+        if let so = words.firstIndex(of: "so"), so > 0, words[(so + 1)...].contains(where: { Words.matchesAny($0, Words.skipWords) }) {
+            let before = words[..<so].filter { !filler.contains($0) && Words.weekday($0) == nil && !Words.isToday($0) && !Words.isTomorrow($0) && !["next", "is", "the", "this"].contains($0) }
+            if !before.isEmpty, before.count <= 6 { return before.joined(separator: " ") }
         }
         // `skip tmrw, flying out early`: what follows the comma, when it is not a day.
         if let comma = tokens.firstIndex(of: .comma) {
@@ -630,6 +669,8 @@ public struct RuleReader: Sendable {
                 if !(object.first.map { ["it", "workout", "session", "training", "lift", "run", "today", "todays", "that"].contains($0) } ?? true) { said = false }
             }
             if index > 0, ["so", "totally", "soo", "sooo"].contains(words[index - 1]) { said = false }
+            // `my mate texted me 'done'`: someone else's word, quoted.
+            if before.contains(where: { ["texted", "said", "says", "told", "wrote", "typed"].contains($0) }) || words[..<index].contains("mate") && words[..<index].contains("texted") { said = false }
         }
         if !said, !skipping,
            [" did it ", " got it done ", " just did ", " did the workout ", " did all ", " did every ", " got it in ", " all done ", " did my workout "].contains(where: text.contains) {
@@ -720,9 +761,9 @@ public struct RuleReader: Sendable {
         }
         for (name, zone) in Words.zones.sorted(by: { $0.key.count > $1.key.count }) {
             guard text.contains(" \(name) ") else { continue }
-            let explicit = ["eastern", "central", "mountain", "pacific", "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "gmt", "bst"].contains(name)
+            let explicit = ["eastern", "central", "mountain", "pacific", "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "gmt", "bst", "ist", "aest", "jst", "cet", "sgt"].contains(name)
             if explicit {
-                guard text.contains(" \(name) time") || text.contains(" time zone") || text.contains(" timezone") || (name.count == 3 && text.contains(" on \(name) "))
+                guard text.contains(" \(name) time") || text.contains(" time zone") || text.contains(" timezone") || (name.count <= 4 && [" on ", " to ", " back to ", " switch to "].contains { text.contains("\($0)\(name) ") })
                 else { continue }
                 return (zone, name, true, false)
             }

@@ -50,8 +50,13 @@ enum Tokenizer {
                     let minute = Int(String([next, after]))!
                     index += 3
                     let meridiem = readMeridiem(characters, &index)
-                    // `6.30` without am/pm could be a number: a time only with a colon or a meridiem.
-                    if sep == ":" || meridiem != nil { tokens.append(.time(hour: value, minute: minute, meridiem: meridiem)); continue }
+                    // `6.30` without am/pm could be a number: a time with a colon, a meridiem, or after
+                    // `at` / `to` / `for` / `by` / `around`.
+                    let after: Set<String> = ["at", "to", "for", "by", "around", "until", "till", "before"]
+                    if sep == ":" || meridiem != nil || (tokens.last?.word.map(after.contains) ?? false) {
+                        tokens.append(.time(hour: value, minute: minute, meridiem: meridiem))
+                        continue
+                    }
                     tokens.append(.number(value))
                     tokens.append(.number(minute))
                     continue

@@ -139,6 +139,10 @@ enum Words {
         "mdt": "America/Denver", "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles", "gmt": "Europe/London", "bst": "Europe/London",
         "uk": "Europe/London", "england": "Europe/London", "japan": "Asia/Tokyo", "germany": "Europe/Berlin", "france": "Europe/Paris",
         "spain": "Europe/Madrid", "italy": "Europe/Rome", "australia": "Australia/Sydney",
+        "bengaluru": "Asia/Kolkata", "chennai": "Asia/Kolkata", "hyderabad": "Asia/Kolkata", "pune": "Asia/Kolkata", "kolkata": "Asia/Kolkata",
+        "ist": "Asia/Kolkata", "aest": "Australia/Sydney", "jst": "Asia/Tokyo", "cet": "Europe/Paris", "sgt": "Asia/Singapore",
+        "doha": "Asia/Qatar", "riyadh": "Asia/Riyadh", "karachi": "Asia/Karachi", "dhaka": "Asia/Dhaka", "adelaide": "Australia/Adelaide",
+        "ottawa": "America/Toronto", "calgary": "America/Edmonton", "edmonton": "America/Edmonton", "winnipeg": "America/Winnipeg",
     ]
 
     /// Body areas and their names in texts.
