@@ -186,6 +186,7 @@ let package = Package(
             name: "LoopbackProviders",
             dependencies: [
                 "Twilio", "EventLog",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

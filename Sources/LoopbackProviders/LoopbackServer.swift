@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import Synchronization
 
 /// An HTTP server on 127.0.0.1 that answers every POST from a script: the tests and
@@ -135,7 +136,8 @@ public final class LoopbackServer: Sendable {
     }
 }
 
-/// Runs `router` on a free port of 127.0.0.1, quietly; returns once it listens.
+/// Runs `router` on a free port of 127.0.0.1, quietly; returns once it listens. Stopping the
+/// task shuts the server down gracefully (cancelling it with requests in flight trips NIO).
 func serve(_ router: Router<BasicRequestContext>, name: String) async throws -> (port: Int, task: Task<Void, any Error>) {
     let (ports, continuation) = AsyncStream<Int>.makeStream()
     let app = Application(
@@ -146,7 +148,17 @@ func serve(_ router: Router<BasicRequestContext>, name: String) async throws -> 
             continuation.finish()
         },
         logger: { var logger = Logger(label: name); logger.logLevel = .critical; return logger }())
-    let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+    let group = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: name)))
+    let task = Task {
+        // Cancelled: shut down gracefully instead of cancelling the server under its requests
+        // (the group runs apart, so the cancellation does not reach it).
+        let running = Task.detached { try await group.run() }
+        try await withTaskCancellationHandler {
+            try await running.value
+        } onCancel: {
+            Task { await group.triggerGracefulShutdown() }
+        }
+    }
     var iterator = ports.makeAsyncIterator()
     guard let port = await iterator.next(), port > 0 else {
         task.cancel()

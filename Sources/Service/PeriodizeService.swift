@@ -68,6 +68,8 @@ public final class PeriodizeService: Sendable {
     let woken = Mutex(false)
     /// Set once shutdown begins: the worker's `shouldStop`.
     let stopping = Mutex(false)
+    /// The running group, for ``shutdown()``.
+    private let group = Mutex<ServiceGroup?>(nil)
 
     public init(engine: Engine, configuration: ServiceConfiguration, metrics: ServiceMetrics, logger: Logger) {
         self.engine = engine
@@ -92,7 +94,15 @@ public final class PeriodizeService: Sendable {
         var group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: signals, logger: logger)
         group.maximumGracefulShutdownDuration = configuration.shutdownTimeout
         group.maximumCancellationDuration = .seconds(5)
-        try await ServiceGroup(configuration: group).run()
+        let running = ServiceGroup(configuration: group)
+        self.group.withLock { $0 = running }
+        try await running.run()
+    }
+
+    /// Shuts the service down as SIGTERM would (in-flight work finishes), for a host that runs it
+    /// without signals (tests, another program).
+    public func shutdown() async {
+        await group.withLock({ $0 })?.triggerGracefulShutdown()
     }
 
     func isStopping() -> Bool { stopping.withLock { $0 } }

@@ -91,7 +91,8 @@ final class Harness: @unchecked Sendable {
     }
 
     func stop() async {
-        task?.cancel()
+        // Gracefully: cancelling a server with requests in flight trips NIO's writer checks.
+        await service.shutdown()
         _ = await task?.result
         await twilio.stop()
         try? engine.close()
