@@ -222,6 +222,13 @@ struct Dates {
     }
 
     func span(in tokens: [Token]) -> Span? {
+        guard var span = rawSpan(in: tokens) else { return nil }
+        // `next fri to sun`, `next mon-fri`: a weekday end comes after the start.
+        if let from = span.from, span.until < from, from.days(until: span.until) > -7 { span.until = span.until.adding(days: 7) }
+        return span
+    }
+
+    func rawSpan(in tokens: [Token]) -> Span? {
         let words = tokens.map { $0.word ?? "" }
         func has(_ sequence: [String]) -> Int? {
             guard sequence.count <= words.count else { return nil }
@@ -236,7 +243,7 @@ struct Dates {
             if word == "to", start == nil { continue }
             return Span(from: start?.date, until: end.date, ambiguous: end.ambiguous || (start?.ambiguous ?? false), rule: "\(word) \(end.rule)")
         }
-        if days.count >= 2, Array(tokens[days[0].range.upperBound..<days[1].range.lowerBound]) == [.dash], days[1].date >= days[0].date {
+        if days.count >= 2, Array(tokens[days[0].range.upperBound..<days[1].range.lowerBound]) == [.dash], days[0].date.days(until: days[1].date) > -7 {
             return Span(from: days[0].date, until: days[1].date, ambiguous: days[0].ambiguous || days[1].ambiguous, rule: "\(days[0].rule) - \(days[1].rule)")
         }
         // `dec 12-19`: a range in one month.
@@ -248,6 +255,10 @@ struct Dates {
             // `the rest of this week and next week`
             if has(["next", "week"]) != nil { return Span(from: today, until: nextMonday.adding(days: 6), rule: "the rest of this week and next week") }
             return Span(from: today, until: comingSunday, rule: "the rest of the week")
+        }
+        if has(["end", "of", "next", "week"]) != nil { return Span(from: today, until: nextMonday.adding(days: 6), rule: "until the end of next week") }
+        if has(["end", "of", "the", "week"]) != nil || has(["end", "of", "this", "week"]) != nil {
+            return Span(from: today, until: comingSunday, rule: "until the end of the week")
         }
         if has(["rest", "of", "the", "month"]) != nil || has(["end", "of", "the", "month"]) != nil || has(["end", "of", "month"]) != nil {
             let last = LocalDate(year: today.year, month: today.month, day: LocalDate.daysIn(month: today.month, year: today.year))!

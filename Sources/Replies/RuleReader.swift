@@ -77,7 +77,16 @@ public struct RuleReader: Sendable {
             if intent.intent == .done { seenDone = merged.count }
             merged.append(intent)
         }
-        reading.intents = merged
+        // The same thing asked twice (`cant today. gotta skip`) is one intent.
+        var unique: [ReplyIntent] = []
+        for intent in merged {
+            if let index = unique.firstIndex(where: { var a = $0, b = intent; a.reason = nil; b.reason = nil; return a == b }) {
+                unique[index].reason = unique[index].reason ?? intent.reason
+                continue
+            }
+            unique.append(intent)
+        }
+        reading.intents = unique
         if reading.intents.isEmpty {
             reading.intents = [ReplyIntent(.unknown)]
             reading.rules.append("nothing read: for a person")
@@ -89,7 +98,13 @@ public struct RuleReader: Sendable {
     /// each with whether it asked (`?`).
     func sentences(_ tokens: [Token]) -> [(tokens: [Token], question: Bool)] {
         var result: [(tokens: [Token], question: Bool)] = [([], false)]
-        for token in tokens {
+        for (index, token) in tokens.enumerated() {
+            // `skip thursday and can you move me to ...`: `and` before a new request.
+            if token == .word("and"), index + 1 < tokens.count, let next = tokens[index + 1].word,
+               ["can", "could", "pls", "please", "would", "will", "also", "then", "send", "text"].contains(next) {
+                if !result[result.count - 1].tokens.isEmpty { result.append(([], false)) }
+                continue
+            }
             switch token {
             case .end(let mark):
                 if mark == "?" { result[result.count - 1].question = true }
@@ -216,8 +231,9 @@ public struct RuleReader: Sendable {
 
         // Done first: it comes first in what people text (`done! skip fri`). A feel alone right after
         // a question about something else (`did you see the game? brutal`) is about that.
-        let afterOtherTopic = reading.rules.last == "unread question"
-        if !afterOtherTopic, let done = done(tokens, words: words, text: text, negated: negated, skipping: skipTrigger) {
+        let afterOtherTopic = reading.rules.last == "unread question" || (!reading.intents.isEmpty && reading.intents.last?.intent != .done)
+        if let done = done(tokens, words: words, text: text, negated: negated, skipping: skipTrigger),
+           done.feel == nil || !(afterOtherTopic || !injuries.isEmpty) || Self.saysDone(words) {
             reading.intents.append(done)
             reading.rules.append("done\(done.rpe.map { ", RPE \($0)" } ?? "")\(done.feel.map { ", felt \($0)" } ?? "")")
         } else if reading.intents.last?.intent == .done, let last = reading.intents.indices.last {
@@ -230,7 +246,10 @@ public struct RuleReader: Sendable {
         }
 
         let pauseWords = ["vacation", "vacay", "holiday", "holidays", "honeymoon", "pause", "break", "hiatus", "leave", "cruise"]
-        let pausing = (words.contains(where: { pauseWords.contains($0) || Words.matches($0, "vacation") }) && !has("holiday party") && !text.contains(" between sets "))
+        let pausing = (words.contains(where: { word in
+            pauseWords.contains(word) || ["vacation", "pause", "holiday", "honeymoon"].contains { Words.matches(word, $0) && word != "cause" && word != "paused" }
+        })
+                && !has("holiday party") && !text.contains(" between sets "))
             || words.indices.contains { words[$0] == "off" && $0 > 0 && ["week", "weeks", "wks", "days", "wk", "month", "time"].contains(words[$0 - 1]) }
             || (words.contains("off") && span != nil && !skipTrigger)
             || any(["away until", "away till", "away til", "away next week", "away this week", "away for", "no texts", "no messages", "hold off", "out of town"])
@@ -240,6 +259,7 @@ public struct RuleReader: Sendable {
 
         // Travel: somewhere with other equipment, for a while.
         var travelled = false
+        var travelledNothing = false
         if let equipment, !negatedEquipment(text),
            words.contains(where: { travelWords.contains($0) }) || span != nil || zone != nil || any(["only have", "only got", "all i have", "just have", "just my", "only"]) {
             if span?.ambiguous == true {
@@ -249,11 +269,17 @@ public struct RuleReader: Sendable {
                 // `in NYC from tomorrow until friday. hotel gym is decent`: the stay just said.
                 let stay = span == nil ? reading.intents.last(where: { $0.intent == .timezone && $0.until != nil }) : nil
                 let ends = span != nil || stay != nil || days.contains { _ in any(["until", "till", "til", "thru", "through"]) }
-                if !ends, words.contains(where: { ["trip", "travel", "traveling", "travelling", "going", "away", "headed", "heading"].contains($0) }) {
-                    clarify(.travel, "for how long is not said")
-                    return
+                if !ends {
+                    if words.contains(where: { ["trip", "travel", "traveling", "travelling", "going", "away", "headed", "heading"].contains($0) }) {
+                        clarify(.travel, "for how long is not said")
+                        return
+                    }
+                    // `hotel gym was tiny but made it work`: said of the past, nothing to change.
+                    travelledNothing = true
                 }
-                if let span {
+                if travelledNothing {
+                    // no dates, no trip: not a change
+                } else if let span {
                     intent.from = span.from.flatMap { $0 == dates.today ? nil : $0 }
                     intent.until = span.until
                 } else if let stay {
@@ -262,9 +288,11 @@ public struct RuleReader: Sendable {
                 } else if let day = days.first(where: { _ in any(["until", "till", "til", "thru", "through"]) }) {
                     intent.until = day.date
                 }
-                reading.intents.append(intent)
-                reading.rules.append("travel with \(equipment)\(span.map { ", \($0.rule)" } ?? "")")
-                travelled = true
+                if !travelledNothing {
+                    reading.intents.append(intent)
+                    reading.rules.append("travel with \(equipment)\(span.map { ", \($0.rule)" } ?? "")")
+                    travelled = true
+                }
             }
         }
 
@@ -273,8 +301,10 @@ public struct RuleReader: Sendable {
             let permanent = any(["moved", "moving", "relocated", "relocating", "live", "living", "for good", "permanently", "based", "now live"])
             if zone.ambiguous {
                 clarify(.timezone, "\(zone.name) could be more than one place")
-            } else if permanent, span == nil {
-                reading.intents.append(ReplyIntent(.timezone, zone: zone.zone))
+            } else if permanent || any(["transferring", "transfer", "relocate"]), span == nil {
+                // `from monday I'm transferring to riyadh`: for good, from that day.
+                let start = days.first { $0.range.lowerBound > 0 && ["from", "starting", "beginning"].contains(words[$0.range.lowerBound - 1]) }?.date
+                reading.intents.append(ReplyIntent(.timezone, zone: zone.zone, from: start == dates.today ? nil : start))
                 reading.rules.append("time zone \(zone.zone) for good (\(zone.name))")
             } else if let span {
                 if span.ambiguous {
@@ -282,6 +312,12 @@ public struct RuleReader: Sendable {
                 } else {
                     reading.intents.append(ReplyIntent(.timezone, zone: zone.zone, from: span.from.flatMap { $0 == dates.today ? nil : $0 }, until: span.until))
                     reading.rules.append("time zone \(zone.zone) (\(zone.name)), \(span.rule)")
+                }
+            } else if zone.explicit, let trip = reading.intents.last(where: { ($0.intent == .travel || $0.intent == .timezone) && $0.until != nil }) {
+                // `... put me on vancouver time too`: for the stay just said.
+                if !reading.intents.contains(where: { $0.intent == .timezone && $0.zone == zone.zone }) {
+                    reading.intents.append(ReplyIntent(.timezone, zone: zone.zone, from: trip.from, until: trip.until))
+                    reading.rules.append("time zone \(zone.zone) for the stay just said")
                 }
             } else if zone.explicit {
                 // `I'm on pacific time now`: a setting, for good.
@@ -377,6 +413,11 @@ public struct RuleReader: Sendable {
         }
     }
 
+    /// A done said in words (not only a feel): `done`, `finished`, `crushed it`, `did it`.
+    static func saysDone(_ words: [String]) -> Bool {
+        words.contains { Words.matchesAny($0, ["done", "finished", "completed"]) || ["crushed", "nailed", "smashed", "killed", "did", "finito"].contains($0) }
+    }
+
     func negatedEquipment(_ text: String) -> Bool {
         text.contains(" none of the ") || text.contains(" go above ") || text.contains(" only go up ") || text.contains(" heavier ")
     }
@@ -435,7 +476,9 @@ public struct RuleReader: Sendable {
         let evening = [" evening ", " tonight ", " night ", " after work ", " pm "].contains(where: text.contains)
         let morning = [" morning ", " am "].contains(where: text.contains)
         var times: [(Int, Int)] = []
-        for (index, token) in tokens.enumerated() {
+        // `standup got moved to 9, send the workout at 7:45`: the time after the request's words.
+        let request = tokens.firstIndex { ["send", "text", "texts", "message", "messages", "msg", "txt", "sms", "ping"].contains($0.word ?? "") } ?? 0
+        for (index, token) in tokens.enumerated() where index >= request || request == 0 {
             var hour: Int, minute = 0, meridiem: String?
             let previous = index > 0 ? tokens[index - 1].word ?? "" : ""
             switch token {
@@ -464,10 +507,12 @@ public struct RuleReader: Sendable {
         }
         // `at 6 or 7`: ask which.
         if times.count >= 2, text.contains(" or ") { return ReplyIntent(.clarify) }
-        if let (hour, minute) = times.last { return ReplyIntent(.sendTime, hour: hour, minute: minute) }
+        // `send at 6 am, lift is at 7`: the time said with the request.
+        if let (hour, minute) = times.first { return ReplyIntent(.sendTime, hour: hour, minute: minute) }
         // `earlier please`, `in the evening from now on`, `too early`: which time is not said.
         if [" too early ", " too late ", " earlier ", " later ", " change my time ", " different time ", " in the evening ", " in the morning ", " at night "]
-            .contains(where: text.contains), [" text ", " send ", " message ", " texts ", " make it ", " messages ", " sending "].contains(where: text.contains) {
+            .contains(where: text.contains), [" text ", " send ", " message ", " texts ", " make it ", " messages ", " sending ", " it come ", " come later ",
+                                              " come earlier "].contains(where: text.contains) {
             return ReplyIntent(.clarify)
         }
         return nil
@@ -489,6 +534,12 @@ public struct RuleReader: Sendable {
                 days = Array(first...last)
             }
         }
+        // `school starts tuesday so switch to mon wed fri`: the days after the change asked for.
+        if let verb = words.firstIndex(where: { ["switch", "change", "move", "swap", "moving", "switching", "changing"].contains($0) }),
+           let cue = words[verb...].firstIndex(where: { ["to", "onto"].contains($0) }) {
+            let after = words[(cue + 1)...].compactMap { Words.weekday($0) ?? letters[$0] }
+            if after.count >= 2 { days = Array(Set(after)) }
+        }
         if [" weekends only ", " only weekends ", " only on weekends ", " just weekends "].contains(where: text.contains) {
             days = [6, 7]
         } else if [" weekdays only ", " only weekdays ", " only on weekdays ", " just weekdays "].contains(where: text.contains) {
@@ -502,7 +553,7 @@ public struct RuleReader: Sendable {
             " train on ", " training days ", " can do ", " work better ", " works better ", " works best ", " work best ", " better for me ", " prefer ",
             " available ", " each week ", " every week ", " my days ", " days to ", " new schedule ", " schedule is ", " moving forward ", " from next week ",
             " go back to ", " back to ", " every day except ", " everyday except ", " every day but ", " days ", " can we do ", " can you do ", " i lift ",
-            " i train ", " i run ", " line up ", " lift on ", " schedule ",
+            " i train ", " i run ", " line up ", " lift on ", " schedule ", " swap to ", " swap my days ", " move me to ",
         ].contains(where: text.contains)
         // A sentence of days alone (`M W F pls`, `4 days: mon tue thu fri`).
         let filler: Set<String> = ["pls", "please", "and", "only", "just", "now", "days", "day", "from", "on", "ok", "so", "thx", "then", "instead", "i", "can", "do", "n"]
@@ -555,8 +606,9 @@ public struct RuleReader: Sendable {
                 || [" no longer ", " doesnt hurt ", " dont hurt ", " back to normal ", " all healed ", " no pain ", " pain free ", " painfree ", " good to go ",
                     " no knee pain ", " no back pain ", " no shoulder pain "].contains(where: text.contains)
             let hurtCue = window.contains(where: { Words.hurtWords.contains($0) })
-                || [" acting up ", " killing me ", " bugging me ", " bugging ", " giving me trouble ", " bothering me ", " playing up ", " angry ", " grumpy ",
-                    " not happy ", " flared up ", " complaining "].contains(where: text.contains)
+                || [" acting up ", " actin up ", " killing me ", " killin me ", " bugging me ", " bugging ", " giving me trouble ", " bothering me ", " playing up ",
+                    " angry ", " grumpy ", " not happy ", " flared up ", " complaining ", " threw my ", " threw out my ", " put my ", " hurtin ", " achin "]
+                    .contains(where: text.contains)
             let notHealed = window.indices.contains { window[$0] == "not" && $0 + 1 < window.count && Words.healedWords.contains(window[$0 + 1]) }
             if healedCue, !still, !notHealed {
                 found.append(ReplyIntent(.injury, area: area, active: false))
@@ -569,7 +621,7 @@ public struct RuleReader: Sendable {
 
     func isSkip(_ words: [String], text: String, tokens: [Token] = []) -> Bool {
         // `can't do 4/9`: a numeric date after can't-do.
-        if words.contains("cant"), words.contains("do") || words.contains("make"), tokens.contains(where: { if case .slashed = $0 { true } else { false } }) { return true }
+        if words.contains("cant"), words.contains("do") || words.contains("make") || words.contains("on"), tokens.contains(where: { if case .slashed = $0 { true } else { false } }) { return true }
         for (index, word) in words.enumerated() where Words.matchesAny(word, Words.skipWords) {
             // `skipping rope`, `jump rope`: an exercise. `I didn't skip`: the opposite.
             if index + 1 < words.count, ["rope", "ropes"].contains(words[index + 1]) { continue }
@@ -583,13 +635,14 @@ public struct RuleReader: Sendable {
             " unable to train ", " cant get to the gym ", " cant make the gym ", " no gym today ", " taking today off ", " taking tomorrow off ",
             " take today off ", " take tomorrow off ", " off today ", " off tomorrow ", " not today ", " cant today ", " cant tomorrow ", " gotta skip ",
             " need to skip ", " have to skip ", " cancel today ", " cancel tomorrow ", " no workout for me ", " out today ", " wont be training ",
-            " cant do my workout ",
+            " cant do my workout ", " not be exercising ", " not be training ", " wont be exercising ", " no exercise ", " not exercising ",
+            " not be working out ", " not be able to ",
         ]
         if phrases.contains(where: text.contains) { return true }
         // `cant do tmrw`, `can't do 4/9`, `won't make friday`: a day that will not happen.
         for (index, word) in words.enumerated() where ["cant", "wont", "unable", "couldnt"].contains(word) {
             let next = words[(index + 1)..<min(words.count, index + 4)]
-            if next.contains(where: { ["do", "make", "train", "workout", "manage", "go"].contains($0) }) {
+            if next.contains(where: { ["do", "make", "train", "workout", "manage", "go", "on"].contains($0) }) || (index + 1 < words.count && words[index + 1] == "on") {
                 let rest = words[(index + 1)...]
                 if rest.contains(where: { Words.weekday($0) != nil || Words.isToday($0) || Words.isTomorrow($0) }) || text.contains(" / ") { return true }
             }
@@ -619,6 +672,12 @@ public struct RuleReader: Sendable {
         if let so = words.firstIndex(of: "so"), so > 0, words[(so + 1)...].contains(where: { Words.matchesAny($0, Words.skipWords) }) {
             let before = words[..<so].filter { !filler.contains($0) && Words.weekday($0) == nil && !Words.isToday($0) && !Words.isTomorrow($0) && !["next", "is", "the", "this"].contains($0) }
             if !before.isEmpty, before.count <= 6 { return before.joined(separator: " ") }
+        }
+        // `baby was up all night, skipping today`: the clause before the comma, when the skip comes after.
+        if let comma = tokens.firstIndex(of: .comma), !tokens[..<comma].contains(where: { $0.word.map { Words.matchesAny($0, Words.skipWords) } ?? false }),
+           tokens[(comma + 1)...].contains(where: { $0.word.map { Words.matchesAny($0, Words.skipWords) } ?? false }) {
+            let before = tokens[..<comma].compactMap(\.word).filter { !filler.contains($0) && Words.weekday($0) == nil && !Words.isToday($0) && !Words.isTomorrow($0) }
+            if !before.isEmpty, before.count <= 7 { return before.joined(separator: " ") }
         }
         // `skip tmrw, flying out early`: what follows the comma, when it is not a day.
         if let comma = tokens.firstIndex(of: .comma) {
@@ -759,7 +818,7 @@ public struct RuleReader: Sendable {
         for name in Self.ambiguousCities where text.contains(" in \(name) ") || text.contains(" to \(name) ") || text.contains(" at \(name) ") {
             return ("", name, false, true)
         }
-        for (name, zone) in Words.zones.sorted(by: { $0.key.count > $1.key.count }) {
+        for (name, zone) in Words.zonesByLength {
             guard text.contains(" \(name) ") else { continue }
             let explicit = ["eastern", "central", "mountain", "pacific", "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "gmt", "bst", "ist", "aest", "jst", "cet", "sgt"].contains(name)
             if explicit {
@@ -769,7 +828,11 @@ public struct RuleReader: Sendable {
             }
             // A city only where someone is: `in`, `to`, `at`, `visiting`.
             let places = ["in", "to", "at", "visiting", "from", "heading", "flying"]
-            guard places.contains(where: { text.contains(" \($0) \(name) ") }) || (text.hasPrefix(" \(name) ") && name.count >= 4) else { continue }
+            let nearPlace = places.contains { place in text.contains(" \(place) \(name) ") || text.contains(" \(place) our \(name) ") || text.contains(" \(place) the \(name) ") }
+            let asZone = text.contains(" \(name) time ")
+                && [" change to ", " switch to ", " send on ", " send as per ", " on ", " use "].contains { text.contains("\($0)\(name) time ") }
+            guard nearPlace || asZone || (text.hasPrefix(" \(name) ") && name.count >= 4) else { continue }
+            if asZone, !nearPlace { return (zone, name, true, false) }
             // `7am tokyo time`: a time said in a place's clock, not a stay.
             if text.contains(" \(name) time "), !places.contains(where: { text.contains(" \($0) \(name) ") }) { continue }
             // `la` and `sf` are words too: only with `in` / `to`.

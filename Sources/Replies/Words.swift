@@ -60,7 +60,7 @@ enum Words {
     ]
 
     /// Every keyword of the reader, so that one is never taken for another.
-    static var known: Set<String> { doneWords.union(skipWords).union(Set(weekdays.keys)).union(months.keys).union(["today", "tonight", "tomorrow"]) }
+    static let known: Set<String> = doneWords.union(skipWords).union(Set(weekdays.keys)).union(months.keys).union(["today", "tonight", "tomorrow"])
 
     static let doneWords: Set<String> = ["done", "finished", "completed", "complete", "crushed", "nailed", "smashed", "finito", "fin", "dun"]
     static let skipWords: Set<String> = ["skip", "skipping", "skips"]
@@ -142,8 +142,13 @@ enum Words {
         "bengaluru": "Asia/Kolkata", "chennai": "Asia/Kolkata", "hyderabad": "Asia/Kolkata", "pune": "Asia/Kolkata", "kolkata": "Asia/Kolkata",
         "ist": "Asia/Kolkata", "aest": "Australia/Sydney", "jst": "Asia/Tokyo", "cet": "Europe/Paris", "sgt": "Asia/Singapore",
         "doha": "Asia/Qatar", "riyadh": "Asia/Riyadh", "karachi": "Asia/Karachi", "dhaka": "Asia/Dhaka", "adelaide": "Australia/Adelaide",
+        "saudi": "Asia/Riyadh", "arizona": "America/Phoenix", "colorado": "America/Denver", "california": "America/Los_Angeles",
+        "texas": "America/Chicago", "florida": "America/New_York", "utah": "America/Denver", "nevada": "America/Los_Angeles", "oregon": "America/Los_Angeles",
         "ottawa": "America/Toronto", "calgary": "America/Edmonton", "edmonton": "America/Edmonton", "winnipeg": "America/Winnipeg",
     ]
+
+    /// The zones' names, longest first (`new york` before `york`).
+    static let zonesByLength: [(key: String, value: String)] = zones.sorted { $0.key.count != $1.key.count ? $0.key.count > $1.key.count : $0.key < $1.key }
 
     /// Body areas and their names in texts.
     static let areas: [String: String] = [
