@@ -784,10 +784,10 @@ public struct RuleReader: Sendable {
                     " legs are gone ", " knackered ", " shattered ", " wiped ", " gassed ", " spent ", " drained ", " very hard ", " so hard "]
         let good = [" great ", " good ", " strong ", " awesome ", " amazing ", " nice ", " solid ", " fun ", " loved it ", " love it ", " emojigood ", " fantastic ",
                     " perfect ", " excellent ", " fire ", " went well ", " crushed it ", " nailed it ", " killed it ", " smashed it "]
-        var best: (index: String.Index, feel: String)?
+        var best: (index: Int, feel: String)?
         for (feel, phrases) in [("easy", easy), ("hard", hard), ("good", good)] {
             for phrase in phrases {
-                if let range = text.range(of: phrase), best.map({ range.lowerBound < $0.index }) ?? true { best = (range.lowerBound, feel) }
+                if let offset = text.offset(of: phrase), best.map({ offset < $0.index }) ?? true { best = (offset, feel) }
             }
         }
         return best?.feel

@@ -166,3 +166,37 @@ enum Words {
     ]
     static let healedWords: Set<String> = ["fine", "better", "healed", "recovered", "good", "ok", "okay", "normal", "100", "great", "cleared", "fixed", "gone", "resolved"]
 }
+
+extension String {
+    /// Substring search on UTF-8 bytes: Foundation's `contains` goes through
+    /// NSString, and the reader asks hundreds of these per reply.
+    func contains(_ other: String) -> Bool {
+        offset(of: other) != nil
+    }
+
+    /// Where `other` starts, in UTF-8 bytes; nil when absent.
+    func offset(of other: String) -> Int? {
+        var haystack = self
+        var needle = other
+        return haystack.withUTF8 { h in
+            needle.withUTF8 { n -> Int? in
+                guard n.count > 0, n.count <= h.count else { return nil }
+                let first = n[0]
+                var i = 0
+                let last = h.count - n.count
+                outer: while i <= last {
+                    if h[i] == first {
+                        var j = 1
+                        while j < n.count {
+                            if h[i + j] != n[j] { i += 1; continue outer }
+                            j += 1
+                        }
+                        return i
+                    }
+                    i += 1
+                }
+                return nil
+            }
+        }
+    }
+}
