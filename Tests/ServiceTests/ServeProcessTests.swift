@@ -154,7 +154,7 @@ struct ServeProcessTests {
 
     @Test func sigtermInTheMiddleOfTheTickExitsZeroAndTheNextStartCatchesUp() async throws {
         let folder = TemporaryDirectory("serve-tick-term")
-        let count = 400
+        let count = 250
         let db = try await log(folder, clients: count)
         let twilio = try await LoopbackTwilio.start(statuses: [])
         defer { Task { await twilio.stop() } }
@@ -169,7 +169,7 @@ struct ServeProcessTests {
         // The next start's tick catches up: every client's message, once.
         let second = try Serve(db: db, twilio: twilio, day: "2026-03-10T07:00:05Z", folder: folder)
         try await second.ready()
-        try await eventually("every client has the day's message", seconds: 60) { Set(twilio.messages.map(\.to)).count >= count }
+        try await eventually("every client has the day's message", seconds: 150) { Set(twilio.messages.map(\.to)).count >= count }
         try await Task.sleep(for: .seconds(1.5))
         #expect(await second.terminate() == 0)
         #expect(twilio.messages.count == count && Set(twilio.messages.map(\.to)).count == count)
