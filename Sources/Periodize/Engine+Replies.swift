@@ -174,3 +174,47 @@ extension Engine {
 extension EventActor {
     public static let reply: EventActor = "reply"
 }
+
+/// One reply as the log holds it: the text, how it was read, what was done, the answer.
+public struct ReplyAudit: Sendable {
+    public var reading: ReplyRead
+    public var position: Int64
+    /// The text as received (`[erased]` once the client is erased).
+    public var text: String?
+    /// The confirming SMS's parts, as queued.
+    public var confirmation: [String]
+}
+
+extension Engine {
+    /// Every reply of a client that was read, oldest first, with its text and its answer.
+    public func replyAudits(of clientID: String) async throws -> [ReplyAudit] {
+        let events = try await store.readStream(Self.clientStream(clientID), from: 1)
+        var texts: [String: String] = [:]
+        var answers: [UUID: [String]] = [:]
+        var audits: [(ReplyAudit, UUID)] = []
+        for event in events {
+            switch event.type {
+            case MessageReceived.eventType:
+                if case .messageReceived(let received) = try EventCatalog.decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload) {
+                    texts[received.providerMessageId] = received.body
+                }
+            case MessageQueued.eventType:
+                if case .messageQueued(let queued) = try EventCatalog.decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload),
+                   queued.kind == .reply, let cause = event.metadata.causationID {
+                    answers[cause, default: []].append(queued.body)
+                }
+            case ReplyRead.eventType:
+                if case .replyRead(let read) = try EventCatalog.decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload) {
+                    audits.append((ReplyAudit(reading: read, position: event.position, text: texts[read.providerMessageId], confirmation: []), event.eventID))
+                }
+            default:
+                break
+            }
+        }
+        return audits.map { audit, id in
+            var audit = audit
+            audit.confirmation = answers[id] ?? []
+            return audit
+        }
+    }
+}

@@ -91,12 +91,13 @@ struct AuditCommand: AsyncParsableCommand {
         commandName: "audit",
         abstract: "How a client's workout, week, plan or daily SMS was decided: coach, inputs, rules or prompt, every model call.")
 
-    enum Artefact: String, ExpressibleByArgument, CaseIterable { case workout, week, plan, message }
+    enum Artefact: String, ExpressibleByArgument, CaseIterable { case workout, week, plan, message, reply }
 
     @OptionGroup var store: StoreOptions
     @Argument var client: String
     @Option(help: "The client's local date of the workout or week (default: today there).") var date: String?
-    @Option(help: "workout (default), week, plan, or message (the daily SMS, when a model wrote it).") var artefact: Artefact = .workout
+    @Option(help: "workout (default), week, plan, message (the daily SMS, when a model wrote it), or reply (how the client's texts of that day were read).")
+    var artefact: Artefact = .workout
     @Flag(help: "Print the prompt's full text and each call's raw output.") var full = false
     @Flag(help: "The decision record (and prompt) as JSON.") var json = false
 
@@ -149,6 +150,8 @@ struct AuditCommand: AsyncParsableCommand {
             guard let plan = history.plan, let at = history.planPosition else { throw CommandFailure(message: "error: client \(client) has no plan") }
             title = "plan \(plan.planId) of \(client): \(plan.programType.rawValue), \(plan.macrocycleWeeks) weeks from \(plan.startDate)"
             (position, decision) = (at, plan.decision)
+        case .reply:
+            return try await auditReplies(engine, date: date)
         }
         guard let decision else {
             throw CommandFailure(message: "error: the \(artefact.rawValue) at position \(position) has no decision record (\(artefact == .message ? "the formatter wrote it" : "imported"))")
@@ -193,6 +196,30 @@ struct AuditCommand: AsyncParsableCommand {
         }
         for modification in modifications {
             print("modification: \(modification.condition): \(modification.replace.map { "\($0.exercise) -> \($0.with)" } ?? "") (\(modification.note))")
+        }
+    }
+
+    /// `audit CLIENT --artefact reply`: each text of that local date, how it was read (the
+    /// intents and the rules that fired), what was done, and the confirming SMS.
+    func auditReplies(_ engine: Engine, date: LocalDate) async throws {
+        let audits = try await engine.replyAudits(of: client).filter { $0.reading.localDate == date }
+        guard !audits.isEmpty else { throw CommandFailure(message: "error: no reply of \(client) was read on \(date)") }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            for audit in audits { print(String(decoding: try encoder.encode(audit.reading), as: UTF8.self)) }
+            return
+        }
+        for audit in audits {
+            print("reply \(audit.reading.providerMessageId) at position \(audit.position), read \(audit.reading.readAt):")
+            print("  text: \(audit.text ?? "(not found)")")
+            print("  read as: " + audit.reading.intents.map(\.description).joined(separator: "; "))
+            if let decision = audit.reading.decision {
+                print("  reader: \(decision.coach) \(decision.coachVersion), \(String(format: "%.2f", decision.durationMs)) ms")
+                for rule in decision.rules { print("    rule: \(rule)") }
+            }
+            for action in audit.reading.actions { print("  did: \(action)") }
+            for part in audit.confirmation { print("  answered: \(part)") }
         }
     }
 }

@@ -199,6 +199,16 @@ struct ServeProcessTests {
     @Test func receiveTakesATextAsTheWebhookDoesAndANumbersTextsCanBeErased() async throws {
         let folder = TemporaryDirectory("receive")
         let db = try await log(folder, clients: 1)
+        // A client's text, read at once; `audit --artefact reply` shows how.
+        let clock = ["PERIODIZE_TEST_CLOCK": "2026-03-10T18:00:00Z"]
+        let skip = try await PeriodizeBinary.runInBackground(["receive", "--db", db, "--from", phone(0), "--sid", "SM0", "skip tmrw pls, work trip"], environment: clock)
+        #expect(skip.status == 0 && skip.stdout.contains("read: skip date=2026-03-11 reason=work trip") && skip.stdout.contains("queued reply: OK: Wed Mar 11 is skipped"), "\(skip)")
+        let audit = try await PeriodizeBinary.runInBackground(["audit", "--db", db, "c0", "--artefact", "reply"], environment: clock)
+        #expect(audit.status == 0, "\(audit.stderr)")
+        #expect(audit.stdout.contains("text: skip tmrw pls, work trip") && audit.stdout.contains("read as: skip date=2026-03-11 reason=work trip"))
+        #expect(audit.stdout.contains("rule: skip 2026-03-11") && audit.stdout.contains("did: skipped 2026-03-11") && audit.stdout.contains("answered: OK: Wed Mar 11 is skipped"))
+        let none = try await PeriodizeBinary.runInBackground(["audit", "--db", db, "c0", "--artefact", "reply", "--date", "2026-03-12"], environment: clock)
+        #expect(none.status == 1 && none.stderr == "periodize: error: no reply of c0 was read on 2026-03-12\n")
         let stop = try await PeriodizeBinary.runInBackground(["receive", "--db", db, "--from", phone(0), "--sid", "SM1", "Stop"])
         #expect(stop.status == 0 && stop.stdout == "receive: opt-out from client c0; opted out\n", "\(stop)")
         let again = try await PeriodizeBinary.runInBackground(["receive", "--db", db, "--from", phone(0), "--sid", "SM1", "Stop"])
