@@ -297,11 +297,7 @@ extension Engine {
             }
             guard let done = before else {
                 let changed = update.applied(to: client)
-                try Enrollment(
-                    clientId: changed.clientId, name: changed.name, phoneNumber: changed.phoneNumber, email: changed.email,
-                    timezone: changed.timezone, preferredSendHour: changed.preferredSendHour, units: changed.units,
-                    optedIn: changed.optedIn, profile: changed.profile
-                ).validate()
+                try Enrollment(changed).validate()
                 before = (client, changed)
                 return .append(PendingEvents(try newEvent(sorted, actor: .update), .clientUpdated(sorted)))
             }

@@ -117,11 +117,7 @@ extension Engine {
                 }
             }
             if update.preferredSendHour != nil || update.profile != nil {
-                let changed = update.applied(to: client)
-                try Enrollment(
-                    clientId: changed.clientId, name: changed.name, phoneNumber: changed.phoneNumber, email: changed.email, timezone: changed.timezone,
-                    preferredSendHour: changed.preferredSendHour, units: changed.units, optedIn: changed.optedIn, profile: changed.profile
-                ).validate()
+                try Enrollment(update.applied(to: client)).validate()
                 update.profile?.trainingDays.sort()
                 try effect(update, DomainEvent.clientUpdated)
             }

@@ -28,6 +28,13 @@ public struct Enrollment: Codable, Sendable, Equatable {
         self.profile = profile
     }
 
+    /// The enrollment a client would have now: to check a change against the same rules.
+    public init(_ client: ClientEnrolled) {
+        self.init(
+            clientId: client.clientId, name: client.name, phoneNumber: client.phoneNumber, email: client.email, timezone: client.timezone,
+            preferredSendHour: client.preferredSendHour, units: client.units, optedIn: client.optedIn, profile: client.profile)
+    }
+
     /// Checks every field a coach relies on.
     ///
     /// - Throws: ``CoachingError`` naming the first bad field.

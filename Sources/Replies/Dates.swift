@@ -80,8 +80,8 @@ struct Dates {
     }
 
     /// Two days offered as a choice (`fri or sat`): which one is not decided.
-    func choice(in tokens: [Token]) -> Bool {
-        let days = self.days(in: tokens)
+    func choice(in tokens: [Token], days known: [Day]? = nil) -> Bool {
+        let days = known ?? self.days(in: tokens)
         guard days.count >= 2 else { return false }
         return zip(days, days.dropFirst()).contains { first, second in
             tokens[first.range.upperBound..<second.range.lowerBound].contains(.word("or"))
@@ -221,20 +221,20 @@ struct Dates {
         var rule: String
     }
 
-    func span(in tokens: [Token]) -> Span? {
-        guard var span = rawSpan(in: tokens) else { return nil }
+    /// - Parameter known: the days of `tokens`, when the caller has them already.
+    func span(in tokens: [Token], days known: [Day]? = nil) -> Span? {
+        guard var span = rawSpan(in: tokens, days: known ?? days(in: tokens)) else { return nil }
         // `next fri to sun`, `next mon-fri`: a weekday end comes after the start.
         if let from = span.from, span.until < from, from.days(until: span.until) > -7 { span.until = span.until.adding(days: 7) }
         return span
     }
 
-    func rawSpan(in tokens: [Token]) -> Span? {
+    func rawSpan(in tokens: [Token], days: [Day]) -> Span? {
         let words = tokens.map { $0.word ?? "" }
         func has(_ sequence: [String]) -> Int? {
             guard sequence.count <= words.count else { return nil }
             return (0...(words.count - sequence.count)).first { Array(words[$0..<$0 + sequence.count]) == sequence }
         }
-        let days = self.days(in: tokens)
         // `until / till / through / thru / to X`, possibly `from A until B`.
         for (index, word) in words.enumerated() where ["until", "till", "til", "untill", "thru", "through", "to", "tll", "untl"].contains(word) {
             guard let end = days.first(where: { $0.range.lowerBound == index + 1 || ($0.range.lowerBound == index + 2 && words[index + 1] == "the") })

@@ -224,8 +224,9 @@ public struct RuleReader: Sendable {
             return
         }
 
-        let span = dates.span(in: tokens)
+        // Days found once per sentence; the range is read from them.
         let days = dates.days(in: tokens)
+        let span = dates.span(in: tokens, days: days)
         let skipTrigger = isSkip(words, text: text, tokens: tokens)
         let injuries = self.injuries(tokens, text: text)
 
@@ -384,7 +385,7 @@ public struct RuleReader: Sendable {
             reading.rules.append("injury: \(injury.area!) \(injury.active! ? "active" : "over")")
         }
         guard skipTrigger else { return }
-        if dates.choice(in: tokens) || any(["not sure which", "or maybe", "not sure when"]) {
+        if dates.choice(in: tokens, days: days) || any(["not sure which", "or maybe", "not sure when"]) {
             clarify(.skip, "which day is not decided")
             return
         }

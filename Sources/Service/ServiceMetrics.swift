@@ -33,7 +33,13 @@ public final class ServiceMetrics: AppendObserver, Sendable {
         ]
         factory.defaultValueHistogramBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
         self.factory = factory
+        appendTimer = CoreMetrics.Timer(label: "periodize_append_duration_seconds", preferredDisplayUnit: .seconds, factory: factory)
+        batchRecorder = CoreMetrics.Recorder(label: "periodize_append_batch_events", factory: factory)
     }
+
+    /// Made once: every append records into them (the others are made when first used).
+    private let appendTimer: CoreMetrics.Timer
+    private let batchRecorder: CoreMetrics.Recorder
 
     func counter(_ label: String, _ dimensions: [(String, String)] = []) -> CoreMetrics.Counter {
         CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory)
@@ -80,8 +86,8 @@ public final class ServiceMetrics: AppendObserver, Sendable {
 
     public func appended(_ batches: [(stream: String, events: [NewEvent])], results: [AppendResult], duration: Duration) {
         let count = batches.reduce(0) { $0 + $1.events.count }
-        timer("periodize_append_duration_seconds").recordNanoseconds(duration.nanoseconds)
-        CoreMetrics.Recorder(label: "periodize_append_batch_events", factory: factory).record(count)
+        appendTimer.recordNanoseconds(duration.nanoseconds)
+        batchRecorder.record(count)
         for ((_, events), result) in zip(batches, results) where !result.alreadyStored {
             for event in events { observe(event) }
         }
