@@ -84,7 +84,7 @@ let package = Package(
         .target(
             name: "LLM",
             dependencies: [
-                "Events", "Coaching",
+                "Events", "Coaching", "Replies",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/LLM",
@@ -127,7 +127,7 @@ let package = Package(
             name: "PeriodizeApp",
             dependencies: [
                 "Periodize", "Events", "EventLog", "EventLogSQLite", "Projections", "ReadModelsSQLite", "Coaching", "LLM",
-                "Vault", "VaultSQLite", "Checkpoints",
+                "Vault", "VaultSQLite", "Checkpoints", "Replies",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

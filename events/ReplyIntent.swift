@@ -71,6 +71,12 @@ public struct ReplyIntent: Codable, Sendable, Equatable, CustomStringConvertible
         self.topic = topic
     }
 
+    /// The values the string slots take: what a reader (the rules or a model) may answer.
+    public static let feels = ["easy", "hard", "good"]
+    public static let areas = ["knee", "shoulder", "back", "ankle", "wrist", "hip", "elbow", "neck", "hamstring", "calf", "foot"]
+    public static let equipmentKinds = ["hotel-gym", "bodyweight", "dumbbells", "bands"]
+    public static let topics = ["rpe", "deload", "amrap", "1rm", "rest", "superset", "warmup", "tempo"]
+
     public var description: String {
         var parts = [intent.rawValue]
         if let rpe { parts.append("rpe=\(rpe)") }

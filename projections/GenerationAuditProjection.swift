@@ -8,12 +8,12 @@ import Events
 public struct GenerationAuditProjection: Projection {
     public init() {}
     public let name = "generation_audit"
-    public let version = 5
+    public let version = 6
     /// A model-written SMS carries its decision on its `MessageQueued` (on `MessageSent` in logs
     /// from before the outbox).
     public let eventTypes: Set<String> = [
         PlanCreated.eventType, MesocycleBroken.eventType, WorkoutGenerated.eventType, MessageSent.eventType, MessageQueued.eventType,
-        ClientErased.eventType,
+        ReplyRead.eventType, ClientErased.eventType,
     ]
     public let tables = [
         ProjectionTable(
@@ -61,6 +61,7 @@ public struct GenerationAuditProjection: Projection {
         case MesocycleBroken.eventType: artefact = "mesocycle"
         case WorkoutGenerated.eventType: artefact = "workout"
         case MessageSent.eventType, MessageQueued.eventType: artefact = "message"
+        case ReplyRead.eventType: artefact = "reply"
         default: return
         }
         try w.run("""
@@ -73,7 +74,7 @@ public struct GenerationAuditProjection: Projection {
             switch artefact {
             case "plan": b.text(j, "planId")
             case "mesocycle": b.value("\(j.string("planId") ?? "")#\(j.object("mesocycle")?.int("index") ?? -1)")
-            case "message": b.text(j, "localDate")
+            case "message", "reply": b.text(j, "localDate")
             default: b.text(j, "date")
             }
             b.text(d, "coach"); b.text(d, "coachVersion"); b.text(d, "model"); b.text(d, "modelVersion")

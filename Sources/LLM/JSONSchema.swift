@@ -127,6 +127,8 @@ public struct SchemaBound: Sendable {
     public var maxLength: Int?
     public var items: ClosedRange<Int>?
     public var range: ClosedRange<Double>?
+    /// The only strings the property takes.
+    public var values: [String]?
     public var description: String?
 
     public static func text(_ maxLength: Int, _ description: String? = nil) -> SchemaBound {
@@ -137,6 +139,9 @@ public struct SchemaBound: Sendable {
     }
     public static func number(_ range: ClosedRange<Double>, _ description: String? = nil) -> SchemaBound {
         SchemaBound(range: range, description: description)
+    }
+    public static func oneOf(_ values: [String], _ description: String? = nil) -> SchemaBound {
+        SchemaBound(values: values, description: description)
     }
     public static func note(_ description: String) -> SchemaBound {
         SchemaBound(description: description)
@@ -226,7 +231,6 @@ final class SchemaProbe: Decoder {
         case is Bool.Type: node.schema = JSONSchema(kind: .boolean); return false as! T
         case is Int.Type: node.schema = JSONSchema(kind: .integer); return 0 as! T
         case is Double.Type: node.schema = JSONSchema(kind: .number); return 0.0 as! T
-        case is LocalDate.Type: throw SchemaDerivationError(description: "dates are filled in by Periodize, not asked of a model")
         default:
             let probe = SchemaProbe()
             probe.node = node
@@ -245,6 +249,7 @@ final class SchemaProbe: Decoder {
             if let maxLength = bound.maxLength { schema.maxLength = maxLength }
             if let items = bound.items { schema.minItems = items.lowerBound; schema.maxItems = items.upperBound }
             if let range = bound.range { schema.minimum = range.lowerBound; schema.maximum = range.upperBound }
+            if let values = bound.values { schema.enumValues = values; schema.maxLength = nil }
             if let description = bound.description { schema.description = description }
             node.schema.properties[index].schema = schema
         }

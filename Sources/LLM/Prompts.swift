@@ -95,6 +95,7 @@ public struct PromptLibrary: Sendable {
     public let mesocycle: PromptTemplate
     public let dailyWorkout: PromptTemplate
     public let dailyMessage: PromptTemplate
+    public let reply: PromptTemplate
 
     public static let standard: PromptLibrary = {
         do {
@@ -116,5 +117,6 @@ public struct PromptLibrary: Sendable {
         mesocycle = try load("mesocycle")
         dailyWorkout = try load("daily-workout")
         dailyMessage = try load("daily-message")
+        reply = try load("reply")
     }
 }

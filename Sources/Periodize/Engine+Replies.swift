@@ -32,9 +32,7 @@ extension Engine {
                 return .done(ReplyOutcome(clientID: clientID, intents: [], actions: [], replies: [], duplicate: true))
             }
             let today = try localToday(for: client)
-            let started = ContinuousClock.now
-            let reading = RuleReader().read(body, context: ReaderContext(today: today, units: client.units))
-            let elapsed = ContinuousClock.now - started
+            let reading = await reader.read(body, context: ReaderContext(today: today, units: client.units), inputs: state.clientPosition.map { [$0] } ?? [])
             let at = Timestamp(clock()).iso8601
             let readID = Self.nameBasedID("reply-read|\(clientID)|\(providerMessageID)")
             var effects: [(event: NewEvent, decoded: DomainEvent?)] = []
@@ -124,11 +122,9 @@ extension Engine {
             // One answer, the same text once however often it is said.
             var seen = Set<String>()
             replies = replies.filter { seen.insert($0).inserted }
-            let decision = DecisionRecord(
-                coach: "rules", coachVersion: RuleReader.version, inputs: state.clientPosition.map { [$0] } ?? [], rules: reading.rules,
-                durationMs: Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
             let read = ReplyRead(
-                clientId: clientID, providerMessageId: providerMessageID, localDate: today, intents: reading.intents, actions: actions, decision: decision, readAt: at)
+                clientId: clientID, providerMessageId: providerMessageID, localDate: today, intents: reading.intents, actions: actions,
+                decision: reading.decision, readAt: at)
             var events: [(event: NewEvent, decoded: DomainEvent?)] = [(try newEvent(read, id: readID, actor: .reply), .replyRead(read))]
             events += effects
             if !replies.isEmpty, client.optedIn {
@@ -137,7 +133,7 @@ extension Engine {
                     expiresAt: nil, at: nil, causation: readID, actor: .reply)
             }
             let outcome = ReplyOutcome(clientID: clientID, intents: reading.intents, actions: actions, replies: replies)
-            return .appendThenFinish(PendingEvents(events: events), { _ in outcome })
+            return .appendThenFinish(PendingEvents(events: events, prompts: reading.prompts), { _ in outcome })
         }.output
         // New training days: the current mesocycle's weeks again, as `update` does.
         if let today = trainingChanged {

@@ -4,6 +4,7 @@ import Events
 import Foundation
 import Logging
 import Projections
+import Replies
 import Vault
 
 /// The one entry point: the CLI, any server and the tests all drive Periodize through it.
@@ -17,6 +18,9 @@ public final class Engine: Sendable {
     public let readModels: any ReadModelQueries & ReadModelMaintenance
     /// Decides plans, weeks, workouts and (when it writes them) the daily SMS's words.
     public let coach: any Coach
+    /// Reads what clients text back (the rules by default; a model coach's reader with the
+    /// rules as its fallback).
+    public let reader: any ReplyReader
     /// Where the delivery worker hands queued messages (``LogOnlySender`` by default: recorded
     /// in the log, nothing leaves the process).
     public let sender: any MessageSender
@@ -39,7 +43,7 @@ public final class Engine: Sendable {
 
     public init(
         store: any EventStore, readModels: any ReadModelQueries & ReadModelMaintenance, coach: any Coach = RuleCoach(),
-        sender: any MessageSender = LogOnlySender(), delivery: DeliveryPolicy = DeliveryPolicy(), workerID: String = Engine.defaultWorkerID,
+        reader: any ReplyReader = RuleReader(), sender: any MessageSender = LogOnlySender(), delivery: DeliveryPolicy = DeliveryPolicy(), workerID: String = Engine.defaultWorkerID,
         faults: DeliveryFaults? = nil, vault: Vault? = nil, clock: @escaping @Sendable () -> Date = { Date() },
         ids: @escaping @Sendable () -> UUID = { UUID() }, smsSegments: Int = 3, logger: Logger = Logger(label: "periodize")
     ) {
@@ -50,6 +54,7 @@ public final class Engine: Sendable {
         self.store = store
         self.readModels = readModels
         self.coach = coach
+        self.reader = reader
         self.sender = sender
         self.clock = clock
         self.ids = ids

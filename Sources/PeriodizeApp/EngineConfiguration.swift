@@ -7,6 +7,7 @@ import LLM
 import Logging
 import Periodize
 import Projections
+import Replies
 import Checkpoints
 import ReadModelsSQLite
 import Vault
@@ -39,8 +40,8 @@ public struct EngineConfiguration: Sendable {
     public var workerID: String
     /// Test-only fault hooks of the delivery worker.
     public var faults: DeliveryFaults?
-    /// A model coach for plans, weeks and workouts; nil for the rule-based coach alone. The
-    /// rules stay its fallback.
+    /// A model coach for plans, weeks, workouts and reading replies; nil for the rule-based
+    /// coach and reader alone. The rules stay its fallback.
     public var coach: LLMCoach?
     /// The checks every model-made artefact passes.
     public var validator: ArtefactValidator
@@ -112,13 +113,14 @@ public func makeEngine(
         progress: progress)
     let coach: any Coach = configuration.coach.map { ModelCoach($0, validator: configuration.validator, clock: configuration.durationClock) }
         ?? RuleCoach(clock: configuration.durationClock)
+    let reader: any ReplyReader = configuration.coach.map { ModelReplyReader($0, clock: configuration.durationClock) } ?? RuleReader()
     var store: any EventStore = vault.map { SealingEventStore(readModels.store, vault: $0) } ?? readModels.store
     if let signer = configuration.signer {
         store = CheckpointingEventStore(store, signer: signer, every: configuration.checkpointEvery, clock: configuration.clock)
     }
     if let observer = configuration.observer { store = ObservedEventStore(store, observer: observer) }
     let engine = Engine(
-        store: store, readModels: readModels, coach: coach, sender: configuration.sender,
+        store: store, readModels: readModels, coach: coach, reader: reader, sender: configuration.sender,
         delivery: configuration.delivery, workerID: configuration.workerID, faults: configuration.faults, vault: vault,
         clock: configuration.clock, ids: configuration.ids, smsSegments: configuration.smsSegments, logger: logger)
     do {

@@ -162,28 +162,7 @@ struct AuditCommand: AsyncParsableCommand {
         if json { return try printJSON(Audit(artefact: artefact.rawValue, position: position, causedBy: cause, decision: decision, prompt: prompt)) }
         print("\(title), event at position \(position)")
         if let cause { print("caused by: \(cause)") }
-        print("coach: \(decision.coach) \(decision.coachVersion)\(decision.model.map { ", model \($0)" } ?? "")\(decision.modelVersion.map { " (\($0))" } ?? "")\(decision.seed.map { ", seed \($0)" } ?? ""), \(Int(decision.durationMs)) ms")
-        if let parameters = decision.parameters { print("parameters: \(parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))") }
-        print("inputs (log positions): \(decision.inputs.map(String.init).joined(separator: ", "))")
-        if let template = decision.promptTemplate, let hash = decision.promptHash {
-            print("prompt: \(template), sha256 \(hash)\(prompt == nil ? " (text not recorded)" : "")")
-            if full, let prompt { print("--- system\n\(prompt.system)\n--- user\n\(prompt.user)\n---") }
-        }
-        if !decision.rules.isEmpty {
-            print("rules fired:")
-            for rule in decision.rules { print("  - \(rule)") }
-        }
-        for (number, attempt) in decision.attempts.enumerated() {
-            var line = "call \(number + 1) (\(attempt.purpose ?? "first")): HTTP \(attempt.httpStatus.map(String.init) ?? "-")"
-            if let finish = attempt.finishReason { line += ", finish \(finish)" }
-            line += ", \(Int(attempt.latencyMs)) ms"
-            if let prompt = attempt.promptTokens, let completion = attempt.completionTokens { line += ", tokens \(prompt) in / \(completion) out" }
-            if let error = attempt.error { line += ", \(error)" }
-            print(line)
-            for problem in attempt.validationErrors { print("    invalid: \(problem)") }
-            if full, let raw = attempt.rawOutput { print("    output: \(raw)") }
-        }
-        if let reason = decision.fallbackReason { print("fell back to the rule-based coach: \(reason)") }
+        printDecision(decision, prompt: prompt, full: full)
         if artefact == .message {
             // How it went out: each part's delivery as the messages read-model has it.
             for part in try await engine.readModels.messageStatuses(clientID: client) where part.kind == "daily" && part.localDate == date.description {
@@ -215,11 +194,40 @@ struct AuditCommand: AsyncParsableCommand {
             print("  text: \(audit.text ?? "(not found)")")
             print("  read as: " + audit.reading.intents.map(\.description).joined(separator: "; "))
             if let decision = audit.reading.decision {
-                print("  reader: \(decision.coach) \(decision.coachVersion), \(String(format: "%.2f", decision.durationMs)) ms")
-                for rule in decision.rules { print("    rule: \(rule)") }
+                var prompt: PromptRecorded?
+                if let hash = decision.promptHash { prompt = try await engine.prompt(hash: hash, clientID: client) }
+                printDecision(decision, prompt: prompt, full: full, indent: "  ")
             }
             for action in audit.reading.actions { print("  did: \(action)") }
             for part in audit.confirmation { print("  answered: \(part)") }
         }
     }
+}
+
+/// A decision record as `audit` prints it: the coach, parameters and inputs, the prompt, the
+/// rules that fired, each model call, and why the rules took over when they did.
+func printDecision(_ decision: DecisionRecord, prompt: PromptRecorded?, full: Bool, indent: String = "") {
+    func print(_ line: String) { Swift.print(indent + line.replacingOccurrences(of: "\n", with: "\n" + indent)) }
+    print("coach: \(decision.coach) \(decision.coachVersion)\(decision.model.map { ", model \($0)" } ?? "")\(decision.modelVersion.map { " (\($0))" } ?? "")\(decision.seed.map { ", seed \($0)" } ?? ""), \(Int(decision.durationMs)) ms")
+    if let parameters = decision.parameters { print("parameters: \(parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))") }
+    print("inputs (log positions): \(decision.inputs.map(String.init).joined(separator: ", "))")
+    if let template = decision.promptTemplate, let hash = decision.promptHash {
+        print("prompt: \(template), sha256 \(hash)\(prompt == nil ? " (text not recorded)" : "")")
+        if full, let prompt { print("--- system\n\(prompt.system)\n--- user\n\(prompt.user)\n---") }
+    }
+    if !decision.rules.isEmpty {
+        print("rules fired:")
+        for rule in decision.rules { print("  - \(rule)") }
+    }
+    for (number, attempt) in decision.attempts.enumerated() {
+        var line = "call \(number + 1) (\(attempt.purpose ?? "first")): HTTP \(attempt.httpStatus.map(String.init) ?? "-")"
+        if let finish = attempt.finishReason { line += ", finish \(finish)" }
+        line += ", \(Int(attempt.latencyMs)) ms"
+        if let prompt = attempt.promptTokens, let completion = attempt.completionTokens { line += ", tokens \(prompt) in / \(completion) out" }
+        if let error = attempt.error { line += ", \(error)" }
+        print(line)
+        for problem in attempt.validationErrors { print("    invalid: \(problem)") }
+        if full, let raw = attempt.rawOutput { print("    output: \(raw)") }
+    }
+    if let reason = decision.fallbackReason { print("fell back to the rule-based coach: \(reason)") }
 }

@@ -132,6 +132,7 @@ public final class ServiceMetrics: AppendObserver, Sendable {
         case .planCreated(let p): if let decision = p.decision { generated("plan", decision) }
         case .mesocycleBroken(let b): if let decision = b.decision { generated("breakdown", decision) }
         case .workoutGenerated(let w): if let decision = w.decision { generated("workout", decision) }
+        case .replyRead(let r): if let decision = r.decision { generated("reply", decision) }
         default: break
         }
     }

@@ -152,7 +152,7 @@ struct PlanAndWeeksFallbackTests {
                 let sound = Answers.weeks(for: request.prompt)
                 return GeminiReplies.answer(request.turns.count == 1 ? sound.replacingOccurrences(of: #""day":"MONDAY","theme":"Full Body Strength","load":"moderate""#, with: #""day":"MONDAY","theme":"Rest","load":null"#) : sound)
             case .workout: return GeminiReplies.answer(Answers.workout)
-            case .message: return GeminiReplies.answer(Answers.sound(request))
+            case .message, .reply: return GeminiReplies.answer(Answers.sound(request))
             }
         }
         let engine = try await openEngine(folder, clock: clock, coach: Provider.gemini.coach(server))

@@ -60,7 +60,7 @@ extension LLMSettings {
 }
 
 /// What a request asks for, read off the schema it carries.
-enum Asked: String { case plan, weeks, workout, message }
+enum Asked: String { case plan, weeks, workout, message, reply }
 
 extension LoopbackServer.Received {
     var schema: [String: Any] {
@@ -73,6 +73,7 @@ extension LoopbackServer.Received {
 
     var asked: Asked {
         let properties = schema["properties"] as? [String: Any] ?? [:]
+        if properties["intents"] != nil { return .reply }
         if properties["blocks"] != nil { return .workout }
         if properties["body"] != nil { return .message }
         if properties["weeks"] != nil { return .weeks }
@@ -138,6 +139,7 @@ enum Answers {
         case .weeks: weeks(for: request.prompt)
         case .plan: plan(weeks: Int(request.prompt.firstMatch(of: /Design a (\d+)-week plan/)?.1 ?? "12") ?? 12)
         case .message: #"{"body":"Hi! Back Squat 4x5, Walking Lunge 3x10. Go!"}"#
+        case .reply: #"{"intents":[{"intent":"unknown"}]}"#
         }
     }
 }

@@ -78,7 +78,10 @@ struct CorpusTests {
         var misread: [String] = []
         var wrong: [String] = []
         for line in corpus {
-            let reading = reader.read(line.text, context: ReaderContext(today: line.today, units: line.units))
+            let context = ReaderContext(today: line.today, units: line.units)
+            let reading = reader.read(line.text, context: context)
+            let problems = ReadingCheck.problems(reading.intents, context: context)
+            #expect(problems.isEmpty, "\(line.text): the checks a model's reading is held to: \(problems)")
             if Self.same(reading.intents, line.intents, today: line.today) {
                 right += 1
             } else {

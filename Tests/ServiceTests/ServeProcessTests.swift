@@ -206,7 +206,7 @@ struct ServeProcessTests {
         let audit = try await PeriodizeBinary.runInBackground(["audit", "--db", db, "c0", "--artefact", "reply"], environment: clock)
         #expect(audit.status == 0, "\(audit.stderr)")
         #expect(audit.stdout.contains("text: skip tmrw pls, work trip") && audit.stdout.contains("read as: skip date=2026-03-11 reason=work trip"))
-        #expect(audit.stdout.contains("rule: skip 2026-03-11") && audit.stdout.contains("did: skipped 2026-03-11") && audit.stdout.contains("answered: OK: Wed Mar 11 is skipped"))
+        #expect(audit.stdout.contains("  coach: rules rule-reader 1") && audit.stdout.contains("    - skip 2026-03-11") && audit.stdout.contains("did: skipped 2026-03-11") && audit.stdout.contains("answered: OK: Wed Mar 11 is skipped"))
         let none = try await PeriodizeBinary.runInBackground(["audit", "--db", db, "c0", "--artefact", "reply", "--date", "2026-03-12"], environment: clock)
         #expect(none.status == 1 && none.stderr == "periodize: error: no reply of c0 was read on 2026-03-12\n")
         let stop = try await PeriodizeBinary.runInBackground(["receive", "--db", db, "--from", phone(0), "--sid", "SM1", "Stop"])
