@@ -245,7 +245,7 @@ let package = Package(
         .testTarget(
             name: "LLMTests",
             dependencies: [
-                "LLM", "LoopbackProviders", "Periodize", "PeriodizeApp", "Coaching", "Events", "EventLog", "EventLogSQLite", "Projections", "TestSupport",
+                "LLM", "LoopbackProviders", "Periodize", "PeriodizeApp", "Coaching", "Events", "EventLog", "EventLogSQLite", "Projections", "Replies", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/LLMTests",

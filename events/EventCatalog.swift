@@ -27,6 +27,7 @@ public enum DomainEvent: Sendable, Equatable {
     case replyRead(ReplyRead)
     case workoutCompleted(WorkoutCompleted)
     case daySkipped(DaySkipped)
+    case travelPlanned(TravelPlanned)
     case clientPaused(ClientPaused)
     /// A type this build does not know. The envelope stays readable; projections skip it.
     case unknown(type: String, schemaVersion: Int)
@@ -108,6 +109,7 @@ public enum EventCatalog {
         case .replyRead(let p): try EventCoding.encode(p)
         case .workoutCompleted(let p): try EventCoding.encode(p)
         case .daySkipped(let p): try EventCoding.encode(p)
+        case .travelPlanned(let p): try EventCoding.encode(p)
         case .clientPaused(let p): try EventCoding.encode(p)
         case .unknown: nil
         }
@@ -188,6 +190,7 @@ public enum EventCatalog {
         entry(ReplyRead.self, DomainEvent.replyRead),
         entry(WorkoutCompleted.self, DomainEvent.workoutCompleted),
         entry(DaySkipped.self, DomainEvent.daySkipped),
+        entry(TravelPlanned.self, DomainEvent.travelPlanned),
         entry(ClientPaused.self, DomainEvent.clientPaused),
     ]
 

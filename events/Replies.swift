@@ -95,3 +95,43 @@ public struct ClientPaused: EventPayload {
         self.pausedAt = pausedAt
     }
 }
+
+/// Away from `from` through `until`: another time zone (the daily text comes at the send hour
+/// there), other equipment (the workouts of those days use it), or both. It ends by itself.
+public struct TravelPlanned: EventPayload {
+    public static let eventType = "TravelPlanned"
+    public static let schemaVersion = 1
+
+    public var clientId: String
+    public var from: LocalDate
+    public var until: LocalDate
+    /// The IANA time zone of the stay; nil to keep the client's.
+    public var timezone: String?
+    /// What is at hand (`hotel-gym`, `bodyweight`, `dumbbells`, `bands`); nil to keep the profile's.
+    public var equipment: String?
+    public var providerMessageId: String?
+    public var plannedAt: String
+
+    public init(clientId: String, from: LocalDate, until: LocalDate, timezone: String?, equipment: String?, providerMessageId: String?, plannedAt: String) {
+        self.clientId = clientId
+        self.from = from
+        self.until = until
+        self.timezone = timezone
+        self.equipment = equipment
+        self.providerMessageId = providerMessageId
+        self.plannedAt = plannedAt
+    }
+}
+
+/// A stay in another time zone: the local dates it holds and the zone.
+public struct ZoneStay: Codable, Sendable, Equatable {
+    public var from: LocalDate
+    public var until: LocalDate
+    public var zone: String
+
+    public init(from: LocalDate, until: LocalDate, zone: String) {
+        self.from = from
+        self.until = until
+        self.zone = zone
+    }
+}

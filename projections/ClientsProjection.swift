@@ -6,9 +6,10 @@ import Events
 public struct ClientsProjection: Projection {
     public init() {}
     public let name = "clients"
-    public let version = 4
+    public let version = 5
     public let eventTypes: Set<String> = [
         ClientEnrolled.eventType, ClientUpdated.eventType, ClientErased.eventType, ClientOptedOut.eventType, ClientOptedIn.eventType,
+        TravelPlanned.eventType,
     ]
     public let tables = [
         ProjectionTable(
@@ -38,7 +39,8 @@ public struct ClientsProjection: Projection {
                 enrolled_position INTEGER NOT NULL,
                 updated_position INTEGER NOT NULL,
                 erased_position INTEGER,
-                opted_out_by TEXT
+                opted_out_by TEXT,
+                stays TEXT NOT NULL DEFAULT '[]'
                 """,
             primaryKey: "client_id",
             indexes: ["is_active, timezone", "phone_number"]),
@@ -47,6 +49,16 @@ public struct ClientsProjection: Projection {
     public func apply(_ event: ProjectedEvent, _ w: ProjectionWriter) throws {
         if event.type == ClientUpdated.eventType { return try update(event, w) }
         if event.type == ClientErased.eventType { return try erase(event, w) }
+        if event.type == TravelPlanned.eventType {
+            // A stay in another zone: the scheduler works out each day's zone from the list.
+            guard event.json.string("timezone") != nil else { return }
+            return try w.run("""
+                UPDATE {clients} SET stays = json_insert(stays, '$[#]', json_object('from', ?, 'until', ?, 'zone', ?)), updated_position = ?
+                WHERE client_id = ?
+                """) { b in
+                b.text(event.json, "from"); b.text(event.json, "until"); b.text(event.json, "timezone"); b.value(event.position); b.text(event.json, "clientId")
+            }
+        }
         if event.type == ClientOptedOut.eventType || event.type == ClientOptedIn.eventType {
             // Who opted the client out (`client`, `provider`, `operator`); null once back in.
             let out = event.type == ClientOptedOut.eventType

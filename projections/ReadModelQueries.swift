@@ -295,11 +295,14 @@ public struct ScheduledClient: Sendable, Equatable {
     public var clientID: String
     public var timezone: String
     public var sendHour: Int
+    /// Stays in another time zone (`TravelPlanned`), in the order planned.
+    public var stays: [ZoneStay]
 
-    public init(clientID: String, timezone: String, sendHour: Int) {
+    public init(clientID: String, timezone: String, sendHour: Int, stays: [ZoneStay] = []) {
         self.clientID = clientID
         self.timezone = timezone
         self.sendHour = sendHour
+        self.stays = stays
     }
 }
 

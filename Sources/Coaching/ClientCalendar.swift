@@ -49,6 +49,23 @@ public struct ClientCalendar: Sendable {
         instant >= self.instant(of: localDate(at: instant), hour: sendHour)
     }
 
+    /// The calendar in force at `instant` for a client at home in `home`: the zone of the
+    /// latest-planned stay whose dates hold the local date there, the home zone otherwise. A
+    /// stay ends by itself: the day after its last, the home zone is back.
+    public static func inForce(home: String, stays: [ZoneStay], at instant: Date) throws -> ClientCalendar {
+        for stay in stays.reversed() {
+            let calendar = try ClientCalendar(timeZone: stay.zone)
+            let date = calendar.localDate(at: instant)
+            if stay.from <= date, date <= stay.until { return calendar }
+        }
+        return try ClientCalendar(timeZone: home)
+    }
+
+    /// The zone a client is in on their local `date`.
+    public static func zone(on date: LocalDate, home: String, stays: [ZoneStay]) -> String {
+        stays.last { $0.from <= date && date <= $0.until }?.zone ?? home
+    }
+
     /// The Monday of the week that contains `date`.
     public static func monday(of date: LocalDate) -> LocalDate {
         date.adding(days: 1 - date.isoWeekday)

@@ -47,9 +47,29 @@ public enum ReplyTexts {
         active ? "Noted: \(area). Workouts will work around it. Tell me when it's better." : "Great: \(area) marked as better. Back to full workouts."
     }
 
+    /// A zone for good: the send hour is kept, on the new zone's clock.
+    public static func movedZone(_ zone: String, sendHour: Int) -> String {
+        "Done: your daily text now comes at \(sendHour):00 \(city(zone)) time."
+    }
+
+    /// A stay in another zone, ending by itself.
+    public static func stay(_ zone: String, from: LocalDate, until: LocalDate, home: String, sendHour: Int) -> String {
+        "OK: \(day(from)) - \(day(until)) your text comes at \(sendHour):00 \(city(zone)) time, then \(city(home)) time again."
+    }
+
+    /// A trip with other equipment, ending by itself.
+    public static func travel(_ equipment: String, from: LocalDate, until: LocalDate) -> String {
+        let what = ["hotel-gym": "a hotel gym", "dumbbells": "dumbbells only", "bands": "bands only"][equipment] ?? "bodyweight only"
+        return "OK: \(day(from)) - \(day(until)) your workouts use \(what). Your usual setup is back \(day(until.adding(days: 1)))."
+    }
+
+    /// `America/Los_Angeles` as a person says it: `Los Angeles`.
+    static func city(_ zone: String) -> String {
+        String(zone.split(separator: "/").last ?? Substring(zone)).replacingOccurrences(of: "_", with: " ")
+    }
+
     public static let noWorkoutToday = "No workout is planned for today. Your next one comes on its day."
     public static let nothingToMark = "I couldn't find a workout to mark done. Reply \"what's today?\" to get today's."
-    public static let forACoach = "Got it. A coach will make that change and confirm."
     public static let rephrase = "Sorry, I didn't catch that. Try \"done, RPE 8\" or \"skip Friday\"."
     public static let clarify = "I want to get this right: which day or time did you mean? For example \"skip Fri Mar 13\" or \"text me at 7am\"."
 }

@@ -18,6 +18,17 @@ public struct WorkoutRules: Sendable {
         "medicine-ball", "suspension", "sled", "treadmill", "bike", "rower", "jump-rope", "mat",
     ]
 
+    /// Where a client trains and with what while away, for each kind of travel equipment a
+    /// reply names (`ReplyIntent.equipmentKinds`).
+    public static func travelEquipment(_ kind: String) -> (TrainingLocation, [String]) {
+        switch kind {
+        case "hotel-gym": (.home, ["dumbbell", "bench", "treadmill", "bike", "band"])
+        case "dumbbells": (.home, ["dumbbell"])
+        case "bands": (.home, ["band"])
+        default: (.bodyweight, [])
+        }
+    }
+
     /// The equipment a client can use where they train.
     public static func equipment(for profile: FitnessProfile) -> Set<String> {
         switch profile.location {

@@ -37,6 +37,9 @@ public struct ClientState: Sendable {
     public private(set) var skippedDays: Set<LocalDate> = []
     /// Pauses, first and last day each.
     public private(set) var pauses: [ClosedRange<LocalDate>] = []
+    /// Trips in the order planned (a later one wins where they overlap): a time zone, other
+    /// equipment, or both, for their dates.
+    public private(set) var travel: [TravelPlanned] = []
     /// Workouts the client said were done, by local date.
     public private(set) var completedDays: Set<LocalDate> = []
     /// The client's erasure, once erased.
@@ -126,6 +129,8 @@ public struct ClientState: Sendable {
             if let from = fields.string("from").flatMap({ LocalDate($0) }), let until = fields.string("until").flatMap({ LocalDate($0) }), from <= until {
                 pauses.append(from...until)
             }
+        case TravelPlanned.eventType:
+            if case .travelPlanned(let trip) = try event.decoded(), trip.from <= trip.until { travel.append(trip) }
         case ClientErased.eventType:
             if case .clientErased(let erased) = try event.decoded() {
                 erasure = erased
@@ -147,6 +152,27 @@ public struct ClientState: Sendable {
 
     /// Mesocycle indexes of the current plan that are broken down.
     public var brokenDownMesocycles: [Int] { storedBreakdowns.keys.sorted() }
+
+    /// The stays in another time zone, in the order planned.
+    public var zoneStays: [ZoneStay] {
+        travel.compactMap { trip in trip.timezone.map { ZoneStay(from: trip.from, until: trip.until, zone: $0) } }
+    }
+
+    /// What is at hand on `date` away from home (`hotel-gym`, ...), nil at home.
+    public func travelEquipment(on date: LocalDate) -> String? {
+        travel.last { $0.equipment != nil && $0.from <= date && date <= $0.until }?.equipment
+    }
+
+    /// The client as they train on `date`: a trip's equipment in place of their own while it
+    /// lasts (and said in the profile's travel note, for a model coach).
+    public func client(on date: LocalDate) -> ClientEnrolled? {
+        guard var client, let kind = travelEquipment(on: date), let trip = travel.last(where: { $0.equipment == kind && $0.from <= date && date <= $0.until }) else {
+            return client
+        }
+        (client.profile.location, client.profile.equipment) = WorkoutRules.travelEquipment(kind)
+        client.profile.travel = "\(kind) from \(trip.from) through \(trip.until)"
+        return client
+    }
 
     /// Whether `date` has no daily message: skipped, or inside a pause.
     public func isResting(on date: LocalDate) -> Bool {

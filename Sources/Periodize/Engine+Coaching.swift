@@ -26,9 +26,12 @@ extension Engine {
         }.output
     }
 
-    /// The client's local date now, by the engine's clock.
-    public func localToday(for client: ClientEnrolled) throws -> LocalDate {
-        try ClientCalendar(timeZone: client.timezone).localDate(at: clock())
+    /// The client's local date now, by the engine's clock, where they are (a stay's time zone
+    /// while it lasts, their own otherwise).
+    public func localToday(of state: ClientState) throws -> LocalDate {
+        guard let client = state.client else { throw CoachingError(.unknownClient, "no client enrolled on this stream") }
+        let now = clock()
+        return try ClientCalendar.inForce(home: client.timezone, stays: state.zoneStays, at: now).localDate(at: now)
     }
 
     /// Creates a plan with the coach, starting on `start` (default: the client's local today),
@@ -39,7 +42,7 @@ extension Engine {
         let (plan, planned) = try await execute(client: clientID) { state -> Decision<PlanCreated> in
             let client = try requireClient(state, clientID)
             let planID = ids().uuidString.lowercased()
-            let request = PlanRequest(client: client, planId: planID, start: try start ?? localToday(for: client), weeks: weeks, inputs: [state.clientPosition].compactMap { $0 })
+            let request = PlanRequest(client: client, planId: planID, start: try start ?? localToday(of: state), weeks: weeks, inputs: [state.clientPosition].compactMap { $0 })
             let coached = try await coach.plan(request)
             let event = try newEvent(coached.value, actor: .plan)
             return .appendThenFinish(PendingEvents(event, .planCreated(coached.value), prompts: coached.prompts)) { _ in coached.value }
@@ -54,7 +57,7 @@ extension Engine {
         var day = date
         let (index, state) = try await execute(client: clientID) { state in
             let client = try requireClient(state, clientID)
-            if day == nil { day = try localToday(for: client) }
+            if day == nil { day = try localToday(of: state) }
             return try await ensureBreakdown(state, date: day!)
         }
         guard let broken = try state.breakdown(index)?.event else { throw CoachingError(.outsidePlan, "mesocycle \(index + 1) was not broken down") }
@@ -99,7 +102,7 @@ extension Engine {
     public func dailyWorkout(clientID: String, date: LocalDate? = nil) async throws -> (workout: WorkoutGenerated?, day: DayPlan) {
         let state = try await history(of: clientID)
         let client = try requireClient(state, clientID)
-        let day = try date ?? localToday(for: client)
+        let day = try date ?? localToday(of: state)
         return try await dailyWorkout(state, client: client, day: day).output
     }
 
@@ -112,6 +115,8 @@ extension Engine {
     /// The day's workout: done when it exists (or the day is a rest day), the breakdown or the
     /// workout to append otherwise.
     func workoutStep(_ state: ClientState, client: ClientEnrolled, day: LocalDate) async throws -> Decision<(workout: WorkoutGenerated?, day: DayPlan)> {
+        // Away with other equipment that day: the workout is made for what is at hand.
+        let client = state.client(on: day) ?? client
         if let existing = try state.workout(on: day) {
             return .done((existing.event, DayPlan(day: Weekday(isoNumber: day.isoWeekday), theme: existing.event.theme, load: existing.event.load)))
         }
@@ -175,7 +180,7 @@ extension Engine {
     public func sendDaily(clientID: String, date: LocalDate? = nil, dryRun: Bool = false, segments: Int? = nil, at instant: Date? = nil) async throws -> (text: String, queued: Bool) {
         let state = try await history(of: clientID)
         let client = try requireClient(state, clientID)
-        let day = try date ?? localToday(for: client)
+        let day = try date ?? localToday(of: state)
         return try await sendDaily(state, client: client, day: day, dryRun: dryRun, segments: segments, at: instant).output
     }
 
@@ -227,7 +232,8 @@ extension Engine {
         }
         let finalText = text
         if dryRun { return .appendThenFinish(PendingEvents(events: [], prompts: prompts)) { _ in (finalText, false) } }
-        let calendar = try ClientCalendar(timeZone: client.timezone)
+        // The day ends at midnight where the client is that day.
+        let calendar = try ClientCalendar(timeZone: ClientCalendar.zone(on: day, home: client.timezone, stays: state.zoneStays))
         let queued = try queuedEvents(
             parts, kind: .daily, id: Self.dailyMessageID(clientID: client.clientId, date: day), clientID: client.clientId, localDate: day,
             expiresAt: calendar.instant(of: day.adding(days: 1), hour: 0), at: instant, decision: decision, actor: .daily)
@@ -303,9 +309,9 @@ extension Engine {
             }
             let (previous, changed) = done
             guard let days = sorted.profile?.trainingDays, days != previous.profile.trainingDays,
-                  state.mesocycle(containing: try localToday(for: client)) != nil
+                  state.mesocycle(containing: try localToday(of: state)) != nil
             else { return .done(changed) }
-            return try await ensureBreakdown(state, date: try localToday(for: client), again: true).map { _ in changed }
+            return try await ensureBreakdown(state, date: try localToday(of: state), again: true).map { _ in changed }
         }.output
     }
 }

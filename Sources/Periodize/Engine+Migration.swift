@@ -89,7 +89,7 @@ extension Engine {
             do {
                 var state = try await self.loadState(clientID, cleanSlate: .some(inForce))
                 guard let client = state.client else { return (clientID, false, nil) }
-                let today = try self.localToday(for: client)
+                let today = try self.localToday(of: state)
                 let done = try await self.readModels.hasBreakdown(clientID: clientID, causedByMigration: migrationID)
                 var changed = false
                 if !done, !dryRun, state.mesocycle(containing: today) != nil {

@@ -22,8 +22,8 @@ extension Engine {
     /// (`WorkoutCompleted`, `DaySkipped`, `ClientPaused`, `ClientUpdated` for the send hour,
     /// training days and injuries), and the confirming SMS (`MessageQueued`, kind `reply`).
     /// Keyed on the provider's message id: the same text read twice changes nothing twice.
-    /// Time zones and travel are answered and left for a person for now, as is anything the
-    /// reader could not read.
+    /// `TravelPlanned` holds a stay's time zone or a trip's equipment for its dates; a zone for
+    /// good is a `ClientUpdated`. What the reader could not read is asked about.
     public func readReply(clientID: String, providerMessageID: String, body: String) async throws -> ReplyOutcome {
         var trainingChanged: LocalDate?
         let result = try await execute(client: clientID, attempts: 3, "reading a reply") { state -> Decision<ReplyOutcome> in
@@ -31,7 +31,7 @@ extension Engine {
             if state.readReplies.contains(providerMessageID) {
                 return .done(ReplyOutcome(clientID: clientID, intents: [], actions: [], replies: [], duplicate: true))
             }
-            let today = try localToday(for: client)
+            let today = try localToday(of: state)
             let reading = await reader.read(body, context: ReaderContext(today: today, units: client.units), inputs: state.clientPosition.map { [$0] } ?? [])
             let at = Timestamp(clock()).iso8601
             let readID = Self.nameBasedID("reply-read|\(clientID)|\(providerMessageID)")
@@ -103,9 +103,40 @@ extension Engine {
                     let answer = intent.topic.flatMap { ReplyTexts.answers[$0] } ?? ReplyTexts.rephrase
                     actions.append("answered \(intent.topic ?? "a question")")
                     replies.append(answer)
-                case .timezone, .travel:
-                    actions.append("\(intent.intent.rawValue) left for a coach")
-                    replies.append(ReplyTexts.forACoach)
+                case .timezone:
+                    guard let zone = intent.zone else { continue }
+                    let sendHour = update.preferredSendHour ?? client.preferredSendHour
+                    guard let until = intent.until else {
+                        // For good: the same hour on the new zone's clock.
+                        update.timezone = zone
+                        actions.append("time zone \(zone)")
+                        replies.append(ReplyTexts.movedZone(zone, sendHour: sendHour))
+                        continue
+                    }
+                    let from = max(intent.from ?? today, today)
+                    guard from <= until else {
+                        actions.append("nothing to change: the stay is over")
+                        continue
+                    }
+                    try effect(TravelPlanned(clientId: clientID, from: from, until: until, timezone: zone, equipment: nil, providerMessageId: providerMessageID, plannedAt: at),
+                               DomainEvent.travelPlanned)
+                    actions.append("time zone \(zone) \(from)..\(until)")
+                    replies.append(ReplyTexts.stay(zone, from: from, until: until, home: update.timezone ?? client.timezone, sendHour: sendHour))
+                case .travel:
+                    guard let equipment = intent.equipment, let until = intent.until else {
+                        actions.append("asked when the trip ends")
+                        replies.append(ReplyTexts.clarify)
+                        continue
+                    }
+                    let from = max(intent.from ?? today, today)
+                    guard from <= until else {
+                        actions.append("nothing to change: the trip is over")
+                        continue
+                    }
+                    try effect(TravelPlanned(clientId: clientID, from: from, until: until, timezone: nil, equipment: equipment, providerMessageId: providerMessageID, plannedAt: at),
+                               DomainEvent.travelPlanned)
+                    actions.append("travel \(equipment) \(from)..\(until)")
+                    replies.append(ReplyTexts.travel(equipment, from: from, until: until))
                 case .clarify:
                     actions.append("asked to say it another way")
                     replies.append(ReplyTexts.clarify)
@@ -114,7 +145,7 @@ extension Engine {
                     replies.append(ReplyTexts.rephrase)
                 }
             }
-            if update.preferredSendHour != nil || update.profile != nil {
+            if update.preferredSendHour != nil || update.profile != nil || update.timezone != nil {
                 try Enrollment(update.applied(to: client)).validate()
                 update.profile?.trainingDays.sort()
                 try effect(update, DomainEvent.clientUpdated)

@@ -56,7 +56,7 @@ extension Engine {
         @Sendable func handle(_ scheduled: ScheduledClient) async -> Outcome {
             let clientID = scheduled.clientID
             do {
-                let calendar = try ClientCalendar(timeZone: scheduled.timezone)
+                let calendar = try ClientCalendar.inForce(home: scheduled.timezone, stays: scheduled.stays, at: instant)
                 guard calendar.isDue(sendHour: scheduled.sendHour, at: instant) else { return .notDue }
                 let date = calendar.localDate(at: instant)
                 let exists = try await readModels.hasDailyMessage(clientID: clientID, on: date)

@@ -29,7 +29,7 @@ struct ShowCommand: AsyncParsableCommand {
         defer { try? engine.close() }
         let history = try await engine.history(of: client)
         guard let enrolled = history.client else { throw CommandFailure(message: "error: unknown client \(client)") }
-        let date = try day ?? engine.localToday(for: enrolled)
+        let date = try day ?? engine.localToday(of: history)
         switch what {
         case .client:
             if json { return try printJSON(enrolled) }
@@ -114,8 +114,8 @@ struct AuditCommand: AsyncParsableCommand {
         let engine = try await store.openEngine()
         defer { try? engine.close() }
         let history = try await engine.history(of: client)
-        guard let enrolled = history.client else { throw CommandFailure(message: "error: unknown client \(client)") }
-        let date = try day ?? engine.localToday(for: enrolled)
+        guard history.client != nil else { throw CommandFailure(message: "error: unknown client \(client)") }
+        let date = try day ?? engine.localToday(of: history)
         let title: String
         let position: Int64
         let decision: DecisionRecord?

@@ -71,8 +71,13 @@ public final class SQLiteReadModelStore: ReadModelQueries, ReadModelMaintenance 
 
     public func scheduledClients() async throws -> [ScheduledClient] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT client_id, timezone, preferred_send_hour FROM clients WHERE is_active = 1 AND opted_in = 1 ORDER BY client_id")
-                .map { ScheduledClient(clientID: $0[0], timezone: $0[1], sendHour: $0[2]) }
+            try Row.fetchAll(db, sql: "SELECT client_id, timezone, preferred_send_hour, stays FROM clients WHERE is_active = 1 AND opted_in = 1 ORDER BY client_id")
+                .map { row in
+                    let stays: String = row[3]
+                    return ScheduledClient(
+                        clientID: row[0], timezone: row[1], sendHour: row[2],
+                        stays: stays == "[]" ? [] : try JSONDecoder().decode([ZoneStay].self, from: Data(stays.utf8)))
+                }
         }
     }
 

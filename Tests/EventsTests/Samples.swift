@@ -139,6 +139,8 @@ enum Samples {
                DomainEvent.daySkipped),
         sample(ClientPaused(clientId: "c-1", from: date.adding(days: 7), until: date.adding(days: 13), providerMessageId: "SM0006", pausedAt: "2026-03-09T18:00:01.000Z"),
                DomainEvent.clientPaused),
+        sample(TravelPlanned(clientId: "c-1", from: date.adding(days: 2), until: date.adding(days: 6), timezone: "America/Denver", equipment: "hotel-gym",
+                             providerMessageId: "SM0007", plannedAt: "2026-03-09T18:00:01.000Z"), DomainEvent.travelPlanned),
     ]
 
     static let legacy: [Sample] = [
@@ -188,6 +190,7 @@ enum Samples {
         case .workoutCompleted(let p): p
         case .daySkipped(let p): p
         case .clientPaused(let p): p
+        case .travelPlanned(let p): p
         case .unknown(let type, _): type
         }
     }

@@ -91,6 +91,60 @@ struct ReplyFlowTests {
         #expect(try await harness.engine.readModels.check(progress: nil).matches)
     }
 
+    /// The equipment a workout's exercises need.
+    func equipment(_ workout: WorkoutGenerated) -> Set<String> {
+        Set(workout.blocks.flatMap(\.items).flatMap { ExerciseCatalog.standard.exercise(named: $0.exercise)?.equipment ?? [] })
+    }
+
+    @Test func aStayInAnotherZoneAndATripsEquipmentHoldForTheirDatesAndEndByThemselves() async throws {
+        // Clients at home in UTC, texted at 6:00, training every day in a commercial gym.
+        let harness = try await Harness(clients: 3)
+        defer { Task { await harness.stop() } }
+        // Tuesday 10 March: c0 is in Denver until Thursday; c1 has a hotel gym until Friday; c2 moved.
+        let stay = try #require(try await text(harness, "in Denver till thursday for work", sid: "SM500"))
+        #expect(stay.intents == [ReplyIntent(.timezone, zone: "America/Denver", until: LocalDate("2026-03-12"))])
+        #expect(stay.replies == ["OK: Tue Mar 10 - Thu Mar 12 your text comes at 6:00 Denver time, then UTC time again."])
+        let trip = try #require(try await text(harness, "hotel gym until friday", from: 1, sid: "SM501"))
+        #expect(trip.intents == [ReplyIntent(.travel, until: LocalDate("2026-03-13"), equipment: "hotel-gym")])
+        #expect(trip.replies == ["OK: Tue Mar 10 - Fri Mar 13 your workouts use a hotel gym. Your usual setup is back Sat Mar 14."])
+        let moved = try #require(try await text(harness, "I moved to London btw", from: 2, sid: "SM502"))
+        #expect(moved.intents == [ReplyIntent(.timezone, zone: "Europe/London")])
+        #expect(moved.replies == ["Done: your daily text now comes at 6:00 London time."])
+        #expect(try await harness.engine.history(of: "c2").client?.timezone == "Europe/London")
+
+        // Wednesday 07:00 UTC is 01:00 in Denver: c0 is not due until 06:00 there (12:00 UTC).
+        harness.clock.set(date("2026-03-11T07:00:00Z"))
+        let morning = try await harness.engine.tick(now: date("2026-03-11T07:00:00Z"), deliver: false)
+        #expect(morning.queued == 2 && morning.notDue == 1, "\(morning)")
+        #expect(try await harness.engine.readModels.hasDailyMessage(clientID: "c0", on: LocalDate("2026-03-11")!) == false)
+        harness.clock.set(date("2026-03-11T11:59:00Z"))
+        #expect(try await harness.engine.tick(now: date("2026-03-11T11:59:00Z"), deliver: false).queued == 0)
+        harness.clock.set(date("2026-03-11T12:00:00Z"))
+        #expect(try await harness.engine.tick(now: date("2026-03-11T12:00:00Z"), deliver: false).queued == 1, "06:00 in Denver")
+        // Its message expires at Denver's midnight.
+        let expiry = try await harness.engine.queuedMessages(of: "c0").first { $0.message.localDate == LocalDate("2026-03-11") }?.message.expiresAt
+        #expect(expiry == "2026-03-12T06:00:00.000Z")
+
+        // c1's workouts of the trip use what a hotel gym has; the day after, the gym again.
+        let hotel: Set<String> = ["dumbbell", "bench", "treadmill", "bike", "band", "mat"]
+        let history = try await harness.engine.history(of: "c1")
+        let during = try #require(try history.workout(on: LocalDate("2026-03-11")!)?.event)
+        #expect(equipment(during).isSubset(of: hotel), "\(equipment(during))")
+        let gym = try #require(try await harness.engine.history(of: "c2").workout(on: LocalDate("2026-03-11")!)?.event)
+        #expect(!equipment(gym).isSubset(of: hotel), "the same day at home in a gym: \(equipment(gym))")
+        let homeDays = ["2026-03-14", "2026-03-16", "2026-03-17"].map { LocalDate($0)! }
+        var after: Set<String> = []
+        for day in homeDays { after.formUnion(equipment(try #require(try await harness.engine.dailyWorkout(clientID: "c1", date: day).workout))) }
+        #expect(!after.isSubset(of: hotel), "back in the gym: \(after)")
+
+        // Friday 07:00 UTC: the stay is over, c0 is texted on UTC's clock again.
+        harness.clock.set(date("2026-03-13T07:00:00Z"))
+        let friday = try await harness.engine.tick(now: date("2026-03-13T07:00:00Z"), deliver: false)
+        #expect(friday.queued == 3, "\(friday)")
+        #expect(try await harness.engine.verify().isValid)
+        #expect(try await harness.engine.readModels.check(progress: nil).matches, "the read-models rebuilt from the log are the live ones")
+    }
+
     @Test func questionsTodaysWorkoutAndWhatCannotBeRead() async throws {
         let harness = try await Harness(clients: 1)
         defer { Task { await harness.stop() } }
