@@ -43,6 +43,17 @@ extension Engine {
             func effect<P: EventPayload>(_ payload: P, _ wrap: (P) -> DomainEvent) throws {
                 effects.append((try newEvent(payload, id: Self.nameBasedID("reply-effect|\(readID)|\(effects.count)"), causation: readID, actor: .reply), wrap(payload)))
             }
+            /// A stay or a trip from today on (`TravelPlanned`); nil, and said, when it is over.
+            func trip(_ intent: ReplyIntent, until: LocalDate, timezone: String?, equipment: String?) throws -> LocalDate? {
+                let from = max(intent.from ?? today, today)
+                guard from <= until else {
+                    actions.append("nothing to change: the trip is over")
+                    return nil
+                }
+                try effect(TravelPlanned(clientId: clientID, from: from, until: until, timezone: timezone, equipment: equipment, providerMessageId: providerMessageID, plannedAt: at),
+                           DomainEvent.travelPlanned)
+                return from
+            }
             for intent in reading.intents {
                 switch intent.intent {
                 case .done:
@@ -113,13 +124,7 @@ extension Engine {
                         replies.append(ReplyTexts.movedZone(zone, sendHour: sendHour))
                         continue
                     }
-                    let from = max(intent.from ?? today, today)
-                    guard from <= until else {
-                        actions.append("nothing to change: the stay is over")
-                        continue
-                    }
-                    try effect(TravelPlanned(clientId: clientID, from: from, until: until, timezone: zone, equipment: nil, providerMessageId: providerMessageID, plannedAt: at),
-                               DomainEvent.travelPlanned)
+                    guard let from = try trip(intent, until: until, timezone: zone, equipment: nil) else { continue }
                     actions.append("time zone \(zone) \(from)..\(until)")
                     replies.append(ReplyTexts.stay(zone, from: from, until: until, home: update.timezone ?? client.timezone, sendHour: sendHour))
                 case .travel:
@@ -128,13 +133,7 @@ extension Engine {
                         replies.append(ReplyTexts.clarify)
                         continue
                     }
-                    let from = max(intent.from ?? today, today)
-                    guard from <= until else {
-                        actions.append("nothing to change: the trip is over")
-                        continue
-                    }
-                    try effect(TravelPlanned(clientId: clientID, from: from, until: until, timezone: nil, equipment: equipment, providerMessageId: providerMessageID, plannedAt: at),
-                               DomainEvent.travelPlanned)
+                    guard let from = try trip(intent, until: until, timezone: nil, equipment: equipment) else { continue }
                     actions.append("travel \(equipment) \(from)..\(until)")
                     replies.append(ReplyTexts.travel(equipment, from: from, until: until))
                 case .clarify:

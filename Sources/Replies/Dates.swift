@@ -243,6 +243,15 @@ struct Dates {
             if word == "to", start == nil { continue }
             return Span(from: start?.date, until: end.date, ambiguous: end.ambiguous || (start?.ambiguous ?? false), rule: "\(word) \(end.rule)")
         }
+        // `back on the 3rd`, `home on monday`, `returning jan 5`: away until the day before.
+        for (index, word) in words.enumerated() where ["back", "return", "returning", "home", "resume", "resuming", "restart"].contains(word) {
+            guard let end = days.first(where: { day in
+                day.range.lowerBound > index && day.range.lowerBound <= index + 3
+                    && words[(index + 1)..<day.range.lowerBound].allSatisfy { ["on", "the", "from", "by", "at", "of"].contains($0) }
+            }), end.date > today else { continue }
+            let start = days.last { $0.range.upperBound <= index }
+            return Span(from: start?.date, until: end.date.adding(days: -1), ambiguous: end.ambiguous, rule: "\(word) \(end.rule): until the day before")
+        }
         if days.count >= 2, Array(tokens[days[0].range.upperBound..<days[1].range.lowerBound]) == [.dash], days[0].date.days(until: days[1].date) > -7 {
             return Span(from: days[0].date, until: days[1].date, ambiguous: days[0].ambiguous || days[1].ambiguous, rule: "\(days[0].rule) - \(days[1].rule)")
         }
@@ -260,7 +269,8 @@ struct Dates {
         if has(["end", "of", "the", "week"]) != nil || has(["end", "of", "this", "week"]) != nil {
             return Span(from: today, until: comingSunday, rule: "until the end of the week")
         }
-        if has(["rest", "of", "the", "month"]) != nil || has(["end", "of", "the", "month"]) != nil || has(["end", "of", "month"]) != nil {
+        if has(["rest", "of", "the", "month"]) != nil || has(["end", "of", "the", "month"]) != nil || has(["end", "of", "month"]) != nil
+            || has(["rest", "of", "this", "month"]) != nil || has(["end", "of", "this", "month"]) != nil {
             let last = LocalDate(year: today.year, month: today.month, day: LocalDate.daysIn(month: today.month, year: today.year))!
             return Span(from: today, until: last, rule: "the rest of the month")
         }

@@ -65,6 +65,10 @@ public struct RuleReader: Sendable {
         for (index, kind) in clarifying.sorted(by: { $0.key > $1.key }) where reading.intents.contains(where: { $0.intent == kind }) {
             reading.intents.remove(at: index)
         }
+        // A stay during which texts were asked for is not a pause.
+        for rule in reading.rules where rule.hasPrefix(Self.noPause) {
+            reading.intents.removeAll { $0.intent == .pause && $0.until?.description == String(rule.dropFirst(Self.noPause.count)) }
+        }
         // One workout was done, however many times it is said.
         var seenDone: Int?
         var merged: [ReplyIntent] = []
@@ -247,13 +251,20 @@ public struct RuleReader: Sendable {
         }
 
         let pauseWords = ["vacation", "vacay", "holiday", "holidays", "honeymoon", "pause", "break", "hiatus", "leave", "cruise"]
+        // `on my break`, `lunch break`: a break from work, not from training.
+        let workBreak = words.indices.contains { words[$0] == "break" && $0 > 0 && ["my", "lunch", "coffee", "tea", "smoke", "a"].contains(words[$0 - 1]) && !any(["need a break", "take a break", "taking a break"]) }
+        // `on leave`, `maternity leave`; not `I leave for school at 7`.
+        let onLeave = words.indices.contains { words[$0] == "leave" && $0 > 0 && ["on", "maternity", "paternity", "annual", "sick", "parental", "medical", "study"].contains(words[$0 - 1]) }
         let pausing = (words.contains(where: { word in
-            pauseWords.contains(word) || ["vacation", "pause", "holiday", "honeymoon"].contains { Words.matches(word, $0) && word != "cause" && word != "paused" }
+            (pauseWords.contains(word) && !(word == "break" && workBreak) && !(word == "leave" && !onLeave))
+                || ["vacation", "pause", "holiday", "honeymoon"].contains { Words.matches(word, $0) && word != "cause" && word != "paused" }
         })
                 && !has("holiday party") && !text.contains(" between sets "))
             || words.indices.contains { words[$0] == "off" && $0 > 0 && ["week", "weeks", "wks", "days", "wk", "month", "time"].contains(words[$0 - 1]) }
             || (words.contains("off") && span != nil && !skipTrigger)
-            || any(["away until", "away till", "away til", "away next week", "away this week", "away for", "no texts", "no messages", "hold off", "out of town"])
+            || any(["away until", "away till", "away til", "away next week", "away this week", "away for", "no texts", "no messages", "hold off", "out of town",
+                    "hold all", "hold my", "hold the messages", "hold the texts", "hold messages", "hold texts"])
+            || (span != nil && any(["stop the workouts", "stop workouts", "stop my workouts", "stop sending", "no workouts", "stop the texts", "stop the messages"]))
         let travelWords = ["travel", "traveling", "travelling", "trip", "hotel", "airbnb", "road", "parents", "conference", "visiting", "home"]
         let equipment = self.equipment(text)
         let zone = self.zone(text)
@@ -271,7 +282,8 @@ public struct RuleReader: Sendable {
                 let stay = span == nil ? reading.intents.last(where: { $0.intent == .timezone && $0.until != nil }) : nil
                 let ends = span != nil || stay != nil || days.contains { _ in any(["until", "till", "til", "thru", "through"]) }
                 if !ends {
-                    if words.contains(where: { ["trip", "travel", "traveling", "travelling", "going", "away", "headed", "heading"].contains($0) }) {
+                    if words.contains(where: { ["trip", "travel", "traveling", "travelling", "going", "away", "headed", "heading", "visiting", "staying", "flying", "driving"].contains($0) })
+                        || any(["off to", "over to", "down to", "up to"]) {
                         clarify(.travel, "for how long is not said")
                         return
                     }
@@ -298,10 +310,17 @@ public struct RuleReader: Sendable {
         }
 
         // A time zone: `I'm in Denver this week`, `moved to London`.
+        let zoneStart = reading.intents.count
         if let zone {
-            let permanent = any(["moved", "moving", "relocated", "relocating", "live", "living", "for good", "permanently", "based", "now live"])
+            let permanent = any(["moved", "moving", "relocated", "relocating", "live", "living", "for good", "permanently", "based", "now live", "emigrated", "emigrating",
+                                 "immigrated", "settled", "new home", "we live"])
             if zone.ambiguous {
                 clarify(.timezone, "\(zone.name) could be more than one place")
+            } else if any(["moving", "relocating", "relocate", "emigrating", "transferring", "transfer"]),
+                      span != nil || any(["next month", "soon", "in a few weeks", "later this year", "next year", "this summer"]),
+                      !days.contains(where: { $0.range.lowerBound > 0 && ["from", "starting", "beginning", "on"].contains(words[$0.range.lowerBound - 1]) }) {
+                // `moving to denver next month`: for good, but from when is not said.
+                clarify(.timezone, "moving to \(zone.name): from which day is not said")
             } else if permanent || any(["transferring", "transfer", "relocate"]), span == nil {
                 // `from monday I'm transferring to riyadh`: for good, from that day.
                 let start = days.first { $0.range.lowerBound > 0 && ["from", "starting", "beginning"].contains(words[$0.range.lowerBound - 1]) }?.date
@@ -320,6 +339,10 @@ public struct RuleReader: Sendable {
                     reading.intents.append(ReplyIntent(.timezone, zone: zone.zone, from: trip.from, until: trip.until))
                     reading.rules.append("time zone \(zone.zone) for the stay just said")
                 }
+                // Texts asked for on that clock: the stay is not a pause (dropped once all is read).
+                if reading.intents.contains(where: { $0.intent == .pause && $0.until == trip.until }) {
+                    reading.rules.append("\(Self.noPause)\(trip.until!)")
+                }
             } else if zone.explicit {
                 // `I'm on pacific time now`: a setting, for good.
                 reading.intents.append(ReplyIntent(.timezone, zone: zone.zone))
@@ -328,11 +351,12 @@ public struct RuleReader: Sendable {
                 // `hotel gym next week btw, in denver`: there for the trip just said.
                 reading.intents.append(ReplyIntent(.timezone, zone: zone.zone, from: trip.from, until: trip.until))
                 reading.rules.append("time zone \(zone.zone) (\(zone.name)) for the trip")
-            } else if !travelled {
+            } else if !travelled, !skipTrigger {
                 clarify(.timezone, "in \(zone.name): for how long is not said")
             }
         }
-        if travelled || zone != nil {
+        // `skp tmrw, flying to SF`: a place said as the reason for a skip, read as the skip.
+        if travelled || (zone != nil && !(skipTrigger && reading.intents.count == zoneStart)) {
             if pausing, let span, !span.ambiguous, !travelled {
                 reading.intents.append(ReplyIntent(.pause, from: span.from ?? dates.today, until: span.until))
             }
@@ -389,7 +413,8 @@ public struct RuleReader: Sendable {
             clarify(.skip, "which day is not decided")
             return
         }
-        var targets = days.filter { $0.date >= dates.today }
+        // `skip friday and saturday`: the days in order.
+        var targets = days.filter { $0.date >= dates.today }.sorted { $0.date < $1.date }
         // Only days gone by: nothing to skip.
         if targets.isEmpty, !days.isEmpty { return }
         if targets.isEmpty { targets = [Dates.Day(date: dates.today, range: 0..<0, rule: "no day named = today")] }
@@ -414,6 +439,15 @@ public struct RuleReader: Sendable {
         }
     }
 
+    static let noPause = "no pause: texts asked for during the stay until "
+
+    /// Parts of a workout a client may skip or swap without skipping the day.
+    static let workoutParts: Set<String> = [
+        "cooldown", "cool", "warmup", "warm", "stretch", "stretches", "stretching", "cardio", "finisher", "core", "abs", "accessories", "accessory",
+        "last", "run", "running", "lunges", "squats", "squat", "deadlifts", "deadlift", "burpees", "set", "sets", "circuit", "mobility", "plank", "planks",
+        "exercise", "exercises", "bench", "rows", "pullups", "pushups", "conditioning", "intervals", "sprints", "jumps", "box", "rope",
+    ]
+
     /// A done said in words (not only a feel): `done`, `finished`, `crushed it`, `did it`.
     static func saysDone(_ words: [String]) -> Bool {
         words.contains { Words.matchesAny($0, ["done", "finished", "completed"]) || ["crushed", "nailed", "smashed", "killed", "did", "finito"].contains($0) }
@@ -436,7 +470,8 @@ public struct RuleReader: Sendable {
         ]
         for (topic, phrases) in topics where phrases.contains(where: text.contains) {
             // `rpe 8` reported with a question after it is not a question about RPE.
-            if topic == "rpe", tokens.contains(where: { if case .number = $0 { true } else { false } }) { continue }
+            if topic == "rpe", tokens.contains(where: { if case .number = $0 { true } else { false } }),
+               ![" difference ", " mean ", " means ", " meaning ", " explain ", " what is rpe ", " whats rpe ", " what does rpe "].contains(where: text.contains) { continue }
             return topic
         }
         if [" rest between ", " how long should i rest ", " how long do i rest ", " how much rest ", " how long to rest ", " rest time ", " rest periods ",
@@ -460,6 +495,9 @@ public struct RuleReader: Sendable {
             " never received ", " no workout text ", " did not receive ", " not had ", " come through ", " came through ", " didnt come thru ",
             " hasnt arrived ", " not arrived ", " nothing today ", " havent had ", " workout for today ", " send indoor ", " indoor workout ", " resend ", " send again ", " send it again ", " send me todays ", " send todays ", " where is my workout ",
             " wheres my workout ", " wheres todays ", " send me the workout ", " whats for today ", " what we doing today ", " whats the plan today ",
+            " not receive ", " not receiving ", " no workout came ", " came thru ", " come thru ", " blank text ", " blank message ", " empty text ", " empty message ",
+            " didnt load ", " did not load ", " wont load ", " not loading ", " none of the exercises loaded ", " got cut off ", " was cut off ", " not get the workout ",
+            " not get my workout ", " not got the ", " not gotten ", " missing my workout ", " missing todays ",
         ]
         guard phrases.contains(where: text.contains) else { return false }
         // `no workout today` is a skip, not a question.
@@ -469,6 +507,7 @@ public struct RuleReader: Sendable {
     func sendTime(_ tokens: [Token], text: String) -> ReplyIntent? {
         let hasTime = tokens.contains { if case .time = $0 { true } else { false } } || text.contains(" quarter ") || text.contains(" half ")
         let aboutTexts = [" text ", " texts ", " txt ", " message ", " messages ", " msg ", " send ", " sending ", " reminder ", " ping ", " sms ",
+                          " get the workout at ", " get my workout at ", " get it at ", " get them at ", " receive it at ", " have it at ", " get the workouts at ",
                           " them at ", " my time ", " the time ", " send time ", " come at ", " arrive at ", " it come ", " make it later ", " make it earlier "]
             .contains(where: text.contains)
             || (hasTime && [" switch to ", " change to ", " move to ", " move it to ", " would be ideal ", " would be better ", " works better ", " is better ",
@@ -506,6 +545,16 @@ public struct RuleReader: Sendable {
             if before.contains("stop") || before.contains("instead") || before.contains("not") { continue }
             times.append((hour, minute))
         }
+        // `can we do 7:15am texts`: the time said before the request's words, when none is after.
+        if times.isEmpty, request > 0 {
+            for token in tokens[..<request] {
+                guard case .time(var hour, let minute, let meridiem) = token else { continue }
+                if meridiem == "pm", hour < 12 { hour += 12 }
+                if meridiem == "am", hour == 12 { hour = 0 }
+                if meridiem == nil, hour < 12, evening, !morning { hour += 12 }
+                if (0...23).contains(hour), (0...59).contains(minute) { times.append((hour, minute)) }
+            }
+        }
         // `at 6 or 7`: ask which.
         if times.count >= 2, text.contains(" or ") { return ReplyIntent(.clarify) }
         // `send at 6 am, lift is at 7`: the time said with the request.
@@ -541,25 +590,35 @@ public struct RuleReader: Sendable {
             let after = words[(cue + 1)...].compactMap { Words.weekday($0) ?? letters[$0] }
             if after.count >= 2 { days = Array(Set(after)) }
         }
-        if [" weekends only ", " only weekends ", " only on weekends ", " just weekends "].contains(where: text.contains) {
+        if [" weekends only ", " only weekends ", " only on weekends ", " just weekends ", " no workouts on weekdays ", " not on weekdays "].contains(where: text.contains) {
             days = [6, 7]
-        } else if [" weekdays only ", " only weekdays ", " only on weekdays ", " just weekdays "].contains(where: text.contains) {
+        } else if [" weekdays only ", " only weekdays ", " only on weekdays ", " just weekdays ", " no workouts on weekends ", " no workouts at weekends ",
+                   " not on weekends ", " no weekend workouts ", " no weekends "].contains(where: text.contains) {
             days = [1, 2, 3, 4, 5]
-        } else if let range = text.range(of: " every day except ") ?? text.range(of: " everyday except ") ?? text.range(of: " every day but ") {
-            let excluded = text[range.upperBound...].split(separator: " ").compactMap { Words.weekday(String($0)) }
-            if !excluded.isEmpty { days = (1...7).filter { !excluded.contains($0) } }
+        }
+        // `every day except wed`, `weekdays but not fri`: a set of days less the ones named.
+        for (base, all) in [(["every day", "everyday", "all week", "daily"], Array(1...7)), (["weekdays", "week days"], Array(1...5))] {
+            for name in base {
+                for cut in ["except", "but not", "but", "apart from", "minus", "other than", "besides", "excluding", "not"] {
+                    guard let range = text.range(of: " \(name) \(cut) ") else { continue }
+                    let excluded = text[range.upperBound...].split(separator: " ").prefix(6).compactMap { Words.weekday(String($0)) }
+                    if !excluded.isEmpty { days = all.filter { !excluded.contains($0) } }
+                }
+            }
         }
         let cue = [
             " only ", " from now on ", " going forward ", " switch my days ", " change my days ", " switch to ", " change to ", " instead of ",
             " train on ", " training days ", " can do ", " work better ", " works better ", " works best ", " work best ", " better for me ", " prefer ",
             " available ", " each week ", " every week ", " my days ", " days to ", " new schedule ", " schedule is ", " moving forward ", " from next week ",
             " go back to ", " back to ", " every day except ", " everyday except ", " every day but ", " days ", " can we do ", " can you do ", " i lift ",
-            " i train ", " i run ", " line up ", " lift on ", " schedule ", " swap to ", " swap my days ", " move me to ",
+            " i train ", " i run ", " line up ", " lift on ", " schedule ", " swap to ", " swap my days ", " move me to ", " switch me to ", " change me to ",
+            " put me on ", " except ",
         ].contains(where: text.contains)
         // A sentence of days alone (`M W F pls`, `4 days: mon tue thu fri`).
         let filler: Set<String> = ["pls", "please", "and", "only", "just", "now", "days", "day", "from", "on", "ok", "so", "thx", "then", "instead", "i", "can", "do", "n"]
         let onlyDays = words.filter { !$0.isEmpty }.allSatisfy { filler.contains($0) || Words.weekday($0) != nil || letters[$0] != nil }
-        if days.isEmpty, [" days a week ", " days per week ", " times a week ", " days a wk "].contains(where: text.contains) {
+        if days.isEmpty, [" days a week ", " days per week ", " times a week ", " days a wk ", " twice a week ", " once a week ", " x a week ", " times per week ",
+                          " twice weekly ", " days weekly "].contains(where: text.contains) {
             // `3 days a week instead`: how many, not which.
             return ReplyIntent(.clarify)
         }
@@ -591,7 +650,8 @@ public struct RuleReader: Sendable {
             let after = index + 1 < words.count ? words[index + 1] : ""
             if area == "back" {
                 // `my back`, `lower back`, `back is sore`; not `I'm back`, `back to normal`, `go back to`.
-                let isBody = ["my", "lower", "upper", "the", "low", "mid"].contains(before) || Words.hurtWords.contains(after) || after == "is"
+                let isBody = ["my", "lower", "upper", "the", "low", "mid"].contains(before) || Words.hurtWords.contains(after)
+                    || ["is", "feels", "feeling", "felt", "has", "been", "still", "getting", "seems", "pain"].contains(after)
                     || (word == "backs" && Words.healedWords.contains(after))
                 if !isBody || (["to", "on", "in", "at", "from", "home", "again"].contains(after) && !["my", "lower", "upper"].contains(before)) { continue }
                 if ["go", "get", "come", "im", "be", "was", "got"].contains(before) { continue }
@@ -601,6 +661,10 @@ public struct RuleReader: Sendable {
             var low = index, high = index
             while low > 0, index - low < 6, ![",", "and"].contains(words[low - 1]) { low -= 1 }
             while high + 1 < words.count, high - index < 6, ![",", "and"].contains(words[high + 1]) { high += 1 }
+            // `shoulder clicks and hurts`: an `and` that goes on about this area, not another.
+            if high + 2 < words.count, words[high + 1] == "and", Words.hurtWords.contains(words[high + 2]) || Words.healedWords.contains(words[high + 2]) {
+                high += 2
+            }
             let window = Array(words[low...high])
             let still = window.contains("still") || window.contains("worse")
             let healedCue = window.contains(where: { Words.healedWords.contains($0) })
@@ -608,7 +672,8 @@ public struct RuleReader: Sendable {
                     " no knee pain ", " no back pain ", " no shoulder pain "].contains(where: text.contains)
             let hurtCue = window.contains(where: { Words.hurtWords.contains($0) })
                 || [" acting up ", " actin up ", " killing me ", " killin me ", " bugging me ", " bugging ", " giving me trouble ", " bothering me ", " playing up ",
-                    " angry ", " grumpy ", " not happy ", " flared up ", " complaining ", " threw my ", " threw out my ", " put my ", " hurtin ", " achin "]
+                    " angry ", " grumpy ", " not happy ", " flared up ", " complaining ", " threw my ", " threw out my ", " put my ", " hurtin ", " achin ",
+                    " is done for ", " is shot ", " is toast ", " gave out ", " giving out "]
                     .contains(where: text.contains)
             let notHealed = window.indices.contains { window[$0] == "not" && $0 + 1 < window.count && Words.healedWords.contains(window[$0 + 1]) }
             if healedCue, !still, !notHealed {
@@ -627,6 +692,9 @@ public struct RuleReader: Sendable {
             // `skipping rope`, `jump rope`: an exercise. `I didn't skip`: the opposite.
             if index + 1 < words.count, ["rope", "ropes"].contains(words[index + 1]) { continue }
             if index > 0, ["didnt", "not", "never", "wont", "dont"].contains(words[index - 1]) { continue }
+            // `skip the cooldown`, `skipping squats`: a part of the workout, not the day.
+            let object = words[(index + 1)...].drop { ["the", "my", "todays", "that", "those", "these", "this"].contains($0) }.first
+            if let object, Self.workoutParts.contains(object) { continue }
             return true
         }
         let phrases = [
@@ -637,7 +705,7 @@ public struct RuleReader: Sendable {
             " take today off ", " take tomorrow off ", " off today ", " off tomorrow ", " not today ", " cant today ", " cant tomorrow ", " gotta skip ",
             " need to skip ", " have to skip ", " cancel today ", " cancel tomorrow ", " no workout for me ", " out today ", " wont be training ",
             " cant do my workout ", " not be exercising ", " not be training ", " wont be exercising ", " no exercise ", " not exercising ",
-            " not be working out ", " not be able to ",
+            " not be working out ", " not be able to ", " none for me ", " none today ", " none tomorrow ", " count me out ", " no lifting ", " no training for me ",
         ]
         if phrases.contains(where: text.contains) { return true }
         // `cant do tmrw`, `can't do 4/9`, `won't make friday`: a day that will not happen.
@@ -705,7 +773,7 @@ public struct RuleReader: Sendable {
 
     func done(_ tokens: [Token], words: [String], text: String, negated: Bool, skipping: Bool) -> ReplyIntent? {
         let doneIndex = words.firstIndex {
-            Words.matchesAny($0, ["done", "finished", "completed"]) || ["crushed", "nailed", "smashed", "killed", "finito", "complete", "dun"].contains($0)
+            Words.matchesAny($0, ["done", "finished", "completed"]) || ["crushed", "nailed", "smashed", "killed", "finito", "complete", "dun", "finish", "survived"].contains($0)
         }
         var said = doneIndex != nil
         if let index = doneIndex {
@@ -721,6 +789,11 @@ public struct RuleReader: Sendable {
                 ["not", "didnt", "havent", "hasnt", "almost", "nearly", "never", "wasnt", "when", "once", "after", "will", "gonna", "until", "till", "if", "cant",
                  "couldnt", "wont", "before"].contains($0)
             }) { said = false }
+            // `need to finish`, `going to finish it later`: not yet.
+            if ["finish", "complete"].contains(word), index > 0, ["to", "must", "should", "gotta", "cant", "pls", "please", "lets"].contains(words[index - 1]) { said = false }
+            // `my knee is done for`: ruined, not finished (`done for today` is done).
+            if word == "done", index + 1 < words.count, words[index + 1] == "for",
+               !(index + 2 < words.count && ["today", "the", "now", "tonight", "this", "todays"].contains(words[index + 2])) { said = false }
             if index + 1 < words.count, ["yet", "soon", "later", "tonight", "tomorrow"].contains(words[index + 1]) { said = false }
             if index + 1 < words.count, words[index + 1] == "with" {
                 // `done with it` / `done with the workout`; not `done with work`, `done with this rain`.
@@ -733,7 +806,8 @@ public struct RuleReader: Sendable {
             if before.contains(where: { ["texted", "said", "says", "told", "wrote", "typed"].contains($0) }) || words[..<index].contains("mate") && words[..<index].contains("texted") { said = false }
         }
         if !said, !skipping,
-           [" did it ", " got it done ", " just did ", " did the workout ", " did all ", " did every ", " got it in ", " all done ", " did my workout "].contains(where: text.contains) {
+           [" did it ", " got it done ", " just did ", " did the workout ", " did all ", " did every ", " got it in ", " all done ", " did my workout ",
+            " got thru it ", " got through it ", " made it through ", " made it thru ", " got it finished "].contains(where: text.contains) {
             said = ![" didnt do it ", " didnt get it done ", " not done ", " havent done ", " didnt do the ", " didnt do my ", " did it yet "].contains(where: text.contains)
         }
         // `that was brutal`, `too easy`, `killer workout`, or 💪 alone.
@@ -748,9 +822,11 @@ public struct RuleReader: Sendable {
            tokens.allSatisfy({ if case .emoji = $0 { true } else { false } }) || tokens.contains(.emoji("done")) {
             said = true
         }
-        // A feel word about something else: `hard to say`, `good morning`, `sounds good`.
+        // A feel word about something else: `hard to say`, `good morning`, `sounds good`; a feel
+        // asked about (`is that good`) is not one reported.
         if said, doneIndex == nil,
-           [" good morning ", " hard to ", " easy to ", " good to know ", " great thanks ", " good thanks ", " sounds good ", " good luck ", " no worries "]
+           [" good morning ", " hard to ", " easy to ", " good to know ", " great thanks ", " good thanks ", " sounds good ", " good luck ", " no worries ",
+            " is that good ", " is that bad ", " is that ok ", " is it good ", " is that normal ", " is that too ", " is this good ", " was that good ", " is that enough "]
             .contains(where: text.contains) {
             said = false
         }
@@ -771,6 +847,11 @@ public struct RuleReader: Sendable {
                tokens[index + 3] == .number(10) {
                 return n
             }
+            // `7 outta 10`, `8 of 10`
+            if case .number(let n) = token, (1...10).contains(n), index + 2 < tokens.count, [.word("outta"), .word("of"), .word("outa")].contains(tokens[index + 1]),
+               tokens[index + 2] == .number(10) {
+                return n
+            }
         }
         return nil
     }
@@ -779,10 +860,13 @@ public struct RuleReader: Sendable {
     func feel(_ text: String) -> String? {
         // `for good`, `good morning`: not how a workout felt.
         let text = text.replacingOccurrences(of: " for good ", with: " ").replacingOccurrences(of: " good morning ", with: " ")
-        let easy = [" too easy ", " easy ", " light ", " breeze ", " piece of cake ", " no sweat ", " too light ", " easier ", " cake "]
+        let easy = [" too easy ", " easy ", " light ", " breeze ", " piece of cake ", " no sweat ", " too light ", " easier ", " cake ", " gentle ", " mild ",
+                    " walk in the park ", " not challenging ", " not hard ", " not very hard "]
         let hard = [" brutal ", " tough ", " hard ", " killer ", " wrecked ", " destroyed ", " dead ", " dying ", " rough ", " intense ", " kicked my ", " exhausted ",
                     " emojihard ", " savage ", " grueling ", " gruelling ", " beast ", " toast ", " smoked ", " cooked ", " struggled ", " challenging ", " hardest ",
-                    " legs are gone ", " knackered ", " shattered ", " wiped ", " gassed ", " spent ", " drained ", " very hard ", " so hard "]
+                    " legs are gone ", " knackered ", " shattered ", " wiped ", " gassed ", " spent ", " drained ", " very hard ", " so hard ", " beasting ",
+                    " heavy for me ", " bit heavy ", " too heavy ", " so heavy ", " very heavy ", " wanna cry ", " want to cry ", " killed me ", " destroyed me ",
+                    " beat me up ", " murdered ", " difficult ", " struggle "]
         let good = [" great ", " good ", " strong ", " awesome ", " amazing ", " nice ", " solid ", " fun ", " loved it ", " love it ", " emojigood ", " fantastic ",
                     " perfect ", " excellent ", " fire ", " went well ", " crushed it ", " nailed it ", " killed it ", " smashed it "]
         var best: (index: Int, feel: String)?
@@ -811,7 +895,7 @@ public struct RuleReader: Sendable {
     }
 
     /// Cities of one name in more than one zone.
-    static let ambiguousCities: Set<String> = ["portland", "birmingham", "cambridge", "springfield", "richmond", "columbia", "perth", "kingston"]
+    static let ambiguousCities: Set<String> = ["portland", "birmingham", "cambridge", "springfield", "richmond", "columbia", "perth", "kingston", "georgia"]
 
     /// A place or zone named in `text`: its zone, the name said, whether it was said as a zone
     /// (`pacific time`), whether the name is of more than one place.
@@ -835,7 +919,7 @@ public struct RuleReader: Sendable {
             guard nearPlace || asZone || (text.hasPrefix(" \(name) ") && name.count >= 4) else { continue }
             if asZone, !nearPlace { return (zone, name, true, false) }
             // `7am tokyo time`: a time said in a place's clock, not a stay.
-            if text.contains(" \(name) time "), !places.contains(where: { text.contains(" \($0) \(name) ") }) { continue }
+            if text.contains(" \(name) time "), !nearPlace, !asZone { continue }
             // `la` and `sf` are words too: only with `in` / `to`.
             if ["la", "sf", "dc", "rio", "uk"].contains(name), !(text.contains(" in \(name) ") || text.contains(" to \(name) ")) { continue }
             return (zone, name, false, false)

@@ -65,11 +65,14 @@ struct CorpusTests {
         return read.filter { key($0).map { !wanted.contains($0) } ?? false }
     }
 
-    /// Two corpora, each written by someone other than the reader's author, with other people's
+    /// Three corpora, each written by someone other than the reader's author, with other people's
     /// ways of texting: `corpus` (236 replies) first, `heldout` (135) after the reader was done
-    /// with the first. The misreadings of both were then worked on (general rules, not lines),
-    /// so neither is held out any more: the README gives the first figures on each.
-    @Test(arguments: ["corpus", "heldout"])
+    /// with the first, `fifth` (120) after the model readers and trips. The misreadings of each
+    /// were then worked on (general rules, not lines), so none is held out any more: the README
+    /// gives the first figures on each. (`untouched` and `fresh` are read too in the README's
+    /// figures; they label a stay in another city without its time zone, which the issue's own
+    /// example, "I'm in Denver this week", reads as one.)
+    @Test(arguments: ["corpus", "heldout", "fifth"])
     func theRuleReaderReadsAtLeastNinetyPercentExactlyAndMakesNoWrongChange(_ name: String) throws {
         let corpus = try Self.corpus(name)
         #expect(corpus.count >= 120)
