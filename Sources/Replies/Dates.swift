@@ -95,6 +95,14 @@ struct Dates {
             if word == "day", next(1)?.word == "after", next(2)?.word.map(Words.isTomorrow) == true {
                 return Day(date: today.adding(days: 2), range: i..<i + 3, rule: "the day after tomorrow")
             }
+            if word == "overmorrow" { return Day(date: today.adding(days: 2), range: i..<i + 1, rule: "overmorrow = the day after tomorrow") }
+            // `in 2 days`, `in three days`
+            if word == "in", let count = next(1).flatMap({ token -> Int? in
+                if case .number(let n) = token { return n }
+                return token.word.flatMap { Words.numbers[$0] }
+            }), (1...14).contains(count), let unit = next(2)?.word, ["days", "day"].contains(unit) {
+                return Day(date: today.adding(days: count), range: i..<i + 3, rule: "in \(count) days = \(today.adding(days: count))")
+            }
             if Words.isToday(word) { return Day(date: today, range: i..<i + 1, rule: "\(word) = today") }
             // Holidays by name.
             if word == "christmas" || word == "xmas" {
@@ -114,6 +122,12 @@ struct Dates {
             if word == "next" || word == "this" || word == "coming", let dayWord = next(1)?.word, let weekday = Words.weekday(dayWord) {
                 let date = word == "next" ? nextWeek(weekday) : onOrAfter(weekday)
                 return Day(date: date, range: i..<i + 2, rule: "\(word) \(dayWord) = \(date)")
+            }
+            // `monday week`: a week after the coming monday (British).
+            if let weekday = Words.weekday(word), next(1)?.word == "week", i == 0 || !["next", "this", "per", "a", "each", "every"].contains(tokens[i - 1].word ?? "") {
+                let coming = onOrAfter(weekday) == today ? today.adding(days: 7) : onOrAfter(weekday)
+                let date = coming.adding(days: 7)
+                return Day(date: date, range: i..<i + 2, rule: "\(word) week = a week after \(coming) = \(date)")
             }
             if let weekday = Words.weekday(word) {
                 let date = onOrAfter(weekday)
@@ -159,7 +173,8 @@ struct Dates {
             var day = Day(date: conventional, range: i..<i + 1, rule: "\(a)/\(b) read \(units == .imperial ? "month first" : "day first") = \(conventional)")
             // The convention's reading far off while the other one is close: the client may
             // write dates the other way. Ask rather than change the wrong day.
-            if a != b, let other = date(month: second, day: first, year: fullYear), today.days(until: conventional) > 60, today.days(until: other) <= 60 {
+            if a != b, let other = date(month: second, day: first, year: fullYear),
+               today.days(until: conventional) > 60 && today.days(until: other) <= 60 || today.days(until: conventional) > 28 && today.days(until: other) <= 14 {
                 day.ambiguous = true
                 day.rule += ", but \(other) is the likelier reading"
             }

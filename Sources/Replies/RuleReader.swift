@@ -36,6 +36,11 @@ public struct RuleReader: Sendable {
 
     public func read(_ text: String, context: ReaderContext) -> Reading {
         var reading = Reading(intents: [], rules: [])
+        // Weekdays heard, not typed: `choose day`, `tues day`.
+        var text = text
+        for (heard, day) in Self.heardWeekdays where text.range(of: heard, options: .caseInsensitive) != nil {
+            text = text.replacingOccurrences(of: heard, with: day, options: .caseInsensitive)
+        }
         let tokens = Tokenizer.tokens(text)
         // `(us style date)`: the client says how this one is written.
         let lowered = text.lowercased()
@@ -43,13 +48,14 @@ public struct RuleReader: Sendable {
             : ["uk style", "day first", "dd/mm", "european style"].contains(where: lowered.contains) ? .metric : context.units
         let dates = Dates(today: context.today, units: units)
         var clarifying: [Int: ReplyIntent.Kind] = [:]
-        for sentence in sentences(tokens) {
+        let all = sentences(tokens)
+        for sentence in all {
             let before = reading.intents.count
             defer {
                 // A question that read as nothing: what follows may be about it, not training.
                 if reading.intents.count == before, sentence.question { reading.rules.append("unread question") }
             }
-            readSentence(sentence.tokens, question: sentence.question, dates: dates, into: &reading, clarifying: &clarifying)
+            readSentence(sentence.tokens, question: sentence.question, alone: all.count == 1, dates: dates, into: &reading, clarifying: &clarifying)
             order(&reading, from: before, sentence.tokens, clarifying: &clarifying)
             let added = reading.intents[before...]
             if added.allSatisfy({ $0.intent == .injury }), let skip = reading.intents[..<before].lastIndex(where: { $0.intent == .skip }),
@@ -68,6 +74,12 @@ public struct RuleReader: Sendable {
         // A stay during which texts were asked for is not a pause.
         for rule in reading.rules where rule.hasPrefix(Self.noPause) {
             reading.intents.removeAll { $0.intent == .pause && $0.until?.description == String(rule.dropFirst(Self.noPause.count)) }
+        }
+        // `that was SO easy. said no one ever`: said the other way round.
+        if Self.sarcastic(" " + lowered + " ", tokens) {
+            for index in reading.intents.indices where reading.intents[index].intent == .done && reading.intents[index].feel == "easy" {
+                reading.intents[index].feel = "hard"
+            }
         }
         // One workout was done, however many times it is said.
         var seenDone: Int?
@@ -105,7 +117,7 @@ public struct RuleReader: Sendable {
         for (index, token) in tokens.enumerated() {
             // `skip thursday and can you move me to ...`: `and` before a new request.
             if token == .word("and"), index + 1 < tokens.count, let next = tokens[index + 1].word,
-               ["can", "could", "pls", "please", "would", "will", "also", "then", "send", "text"].contains(next) {
+               ["can", "could", "pls", "please", "would", "will", "also", "then", "send", "text", "after"].contains(next) {
                 if !result[result.count - 1].tokens.isEmpty { result.append(([], false)) }
                 continue
             }
@@ -165,7 +177,8 @@ public struct RuleReader: Sendable {
 
     // MARK: One sentence
 
-    func readSentence(_ tokens: [Token], question: Bool, dates: Dates, into reading: inout Reading, clarifying: inout [Int: ReplyIntent.Kind]) {
+    /// - Parameter alone: the text is this one sentence.
+    func readSentence(_ tokens: [Token], question: Bool, alone: Bool, dates: Dates, into reading: inout Reading, clarifying: inout [Int: ReplyIntent.Kind]) {
         let words = tokens.map { $0.word ?? "" }
         let text = " " + tokens.compactMap { token -> String? in
             switch token {
@@ -231,20 +244,32 @@ public struct RuleReader: Sendable {
         // Days found once per sentence; the range is read from them.
         let days = dates.days(in: tokens)
         let span = dates.span(in: tokens, days: days)
-        let skipTrigger = isSkip(words, text: text, tokens: tokens)
+        // `dec 24 & 31 off please`: days off, one by one.
+        let daysOff = words.contains("off") && !days.isEmpty && span == nil && !any(["off to", "off work", "kick off", "took off", "off the"])
+        let skipTrigger = isSkip(words, text: text, tokens: tokens) || daysOff
         let injuries = self.injuries(tokens, text: text)
 
         // Done first: it comes first in what people text (`done! skip fri`). A feel alone right after
         // a question about something else (`did you see the game? brutal`) is about that.
         let afterOtherTopic = reading.rules.last == "unread question" || (!reading.intents.isEmpty && reading.intents.last?.intent != .done)
-        if let done = done(tokens, words: words, text: text, negated: negated, skipping: skipTrigger),
+        let emojiOnly = words.allSatisfy(\.isEmpty)
+        if var done = done(tokens, words: words, text: text, negated: negated, skipping: skipTrigger),
            done.feel == nil || !(afterOtherTopic || !injuries.isEmpty) || Self.saysDone(words) {
-            reading.intents.append(done)
-            reading.rules.append("done\(done.rpe.map { ", RPE \($0)" } ?? "")\(done.feel.map { ", felt \($0)" } ?? "")")
+            if emojiOnly, afterOtherTopic || (!alone && reading.intents.isEmpty && tokens.allSatisfy({ $0 == .emoji("cheer") })) {
+                // `hamstring's healed!! 🎉`: the cheer is for what was just said.
+                reading.rules.append("emoji after another topic: not a done")
+            } else {
+                // `done! my neck is all good`: the good is the neck's.
+                if done.feel == "good", !injuries.isEmpty, injuries.allSatisfy({ $0.active == false }) { done.feel = nil }
+                reading.intents.append(done)
+                reading.rules.append("done\(done.rpe.map { ", RPE \($0)" } ?? "")\(done.feel.map { ", felt \($0)" } ?? "")")
+            }
         } else if reading.intents.last?.intent == .done, let last = reading.intents.indices.last {
             // `done. rpe 8`, `done. pretty light`: the next sentence tells how it went.
             if reading.intents[last].rpe == nil { reading.intents[last].rpe = rpe(tokens) }
-            if reading.intents[last].feel == nil, !skipTrigger,
+            // `SO easy. said no one ever`: said the other way round.
+            if reading.intents[last].feel == "easy", Self.sarcastic(" easy" + text, tokens) { reading.intents[last].feel = "hard" }
+            if reading.intents[last].feel == nil, !skipTrigger, injuries.isEmpty,
                ![" good morning ", " hard to ", " easy to ", " good to know ", " sounds good ", " good luck "].contains(where: text.contains) {
                 reading.intents[last].feel = feel(text)
             }
@@ -313,7 +338,8 @@ public struct RuleReader: Sendable {
         let zoneStart = reading.intents.count
         if let zone {
             let permanent = any(["moved", "moving", "relocated", "relocating", "live", "living", "for good", "permanently", "based", "now live", "emigrated", "emigrating",
-                                 "immigrated", "settled", "new home", "we live"])
+                                 "immigrated", "settled", "new home", "we live", "from now on", "going forward", "took a job", "new job", "mudamos", "mudei",
+                                 "nos mudamos", "me mude"])
             if zone.ambiguous {
                 clarify(.timezone, "\(zone.name) could be more than one place")
             } else if any(["moving", "relocating", "relocate", "emigrating", "transferring", "transfer"]),
@@ -387,7 +413,16 @@ public struct RuleReader: Sendable {
                 reading.intents.append(sendTime)
                 reading.rules.append("send time \(sendTime.hour!):\(String(format: "%02d", sendTime.minute!))")
             }
-            if let training = trainingDays(words, text: text), training.intent == .trainingDays { reading.intents.insert(training, at: reading.intents.count - 1) }
+            if let training = trainingDays(words, text: text), training.intent == .trainingDays {
+                if training.days?.count == 1, sendTime.intent == .sendTime {
+                    // `send it at noon on saturdays only`: a time for one day is not kept; ask.
+                    reading.intents.removeLast()
+                    reading.rules.removeLast()
+                    clarify(.sendTime, "a send time for one weekday only")
+                } else {
+                    reading.intents.insert(training, at: reading.intents.count - 1)
+                }
+            }
             return
         }
 
@@ -439,6 +474,11 @@ public struct RuleReader: Sendable {
         }
     }
 
+    static let heardWeekdays = [
+        ("choose day", "tuesday"), ("chews day", "tuesday"), ("tues day", "tuesday"), ("wednes day", "wednesday"), ("thurs day", "thursday"),
+        ("satur day", "saturday"), ("mon day", "monday"), ("fri day", "friday"),
+    ]
+
     static let noPause = "no pause: texts asked for during the stay until "
 
     /// Parts of a workout a client may skip or swap without skipping the day.
@@ -447,6 +487,26 @@ public struct RuleReader: Sendable {
         "last", "run", "running", "lunges", "squats", "squat", "deadlifts", "deadlift", "burpees", "set", "sets", "circuit", "mobility", "plank", "planks",
         "exercise", "exercises", "bench", "rows", "pullups", "pushups", "conditioning", "intervals", "sprints", "jumps", "box", "rope",
     ]
+
+    /// Said the other way round: `said no one ever`, an upside-down face.
+    static func sarcastic(_ text: String, _ tokens: [Token]) -> Bool {
+        [" said no one ever ", " said nobody ever ", " yeah right ", " jk ", " lol jk "].contains(where: text.contains) && text.contains("easy")
+            || tokens.contains(.emoji("upsideDown"))
+    }
+
+    /// `did the 4 rounds`, `did all 3 sets`, `did the circuit`: the work reported done.
+    static func didTheWork(_ words: [String]) -> Bool {
+        let work: Set<String> = [
+            "rounds", "round", "circuit", "workout", "session", "sets", "reps", "whole", "everything", "wod", "squats", "lunges", "deadlifts", "burpees",
+            "rows", "pullups", "pushups", "presses", "intervals", "sprints", "planks", "swings", "curls", "dips",
+        ]
+        for (index, word) in words.enumerated() where word == "did" {
+            // `did you see the game`, `did not`: a question, or the opposite.
+            if index + 1 < words.count, ["you", "u", "not", "he", "she", "they", "it"].contains(words[index + 1]) { continue }
+            if words[(index + 1)...].prefix(6).contains(where: work.contains) { return true }
+        }
+        return false
+    }
 
     /// A done said in words (not only a feel): `done`, `finished`, `crushed it`, `did it`.
     static func saysDone(_ words: [String]) -> Bool {
@@ -474,6 +534,13 @@ public struct RuleReader: Sendable {
                ![" difference ", " mean ", " means ", " meaning ", " explain ", " what is rpe ", " whats rpe ", " what does rpe "].contains(where: text.contains) { continue }
             return topic
         }
+        // `what does 3-0-1-0 mean`: a tempo, written as its counts.
+        if tokens.indices.contains(where: { i in
+            i + 4 < tokens.count && [tokens[i + 1], tokens[i + 3]] == [.dash, .dash]
+                && [tokens[i], tokens[i + 2], tokens[i + 4]].allSatisfy { if case .number(let n) = $0 { n < 10 } else { false } }
+        }) {
+            return "tempo"
+        }
         if [" rest between ", " how long should i rest ", " how long do i rest ", " how much rest ", " how long to rest ", " rest time ", " rest periods ",
             " rest for ", " long should i rest "].contains(where: text.contains) {
             return "rest"
@@ -482,6 +549,8 @@ public struct RuleReader: Sendable {
     }
 
     func askWorkout(_ text: String, asked: Bool) -> Bool {
+        let text = text.replacingOccurrences(of: " wats ", with: " whats ").replacingOccurrences(of: " wat ", with: " what ")
+            .replacingOccurrences(of: " 2day ", with: " today ").replacingOccurrences(of: " 2 day ", with: " today ").replacingOccurrences(of: " tday ", with: " today ")
         // `today's workout?`, `workout today?`: only when asked.
         if asked, [" todays workout ", " workout today ", " workout for today "].contains(where: text.contains) || [" workout ", " todays ", " today "].contains(text),
            !text.contains(" skip "), !text.contains(" done ") {
@@ -497,7 +566,9 @@ public struct RuleReader: Sendable {
             " wheres my workout ", " wheres todays ", " send me the workout ", " whats for today ", " what we doing today ", " whats the plan today ",
             " not receive ", " not receiving ", " no workout came ", " came thru ", " come thru ", " blank text ", " blank message ", " empty text ", " empty message ",
             " didnt load ", " did not load ", " wont load ", " not loading ", " none of the exercises loaded ", " got cut off ", " was cut off ", " not get the workout ",
-            " not get my workout ", " not got the ", " not gotten ", " missing my workout ", " missing todays ",
+            " not get my workout ", " not got the ", " not gotten ", " missing my workout ", " missing todays ", " nothing arrived ", " on the menu ",
+            " what was the workout ", " the workout again ", " todays workout again ", " whats the plan today ", " what is the plan today ", " scrolled past ",
+            " lost the text ", " deleted the text ", " cant find the workout ", " cant find todays ",
         ]
         guard phrases.contains(where: text.contains) else { return false }
         // `no workout today` is a skip, not a question.
@@ -506,13 +577,29 @@ public struct RuleReader: Sendable {
 
     func sendTime(_ tokens: [Token], text: String) -> ReplyIntent? {
         let hasTime = tokens.contains { if case .time = $0 { true } else { false } } || text.contains(" quarter ") || text.contains(" half ")
+        // `text my wife at 6`: someone else's texts.
+        if [" text my ", " message my ", " texts to my ", " text him ", " text her ", " send my "].contains(where: text.contains),
+           [" wife ", " husband ", " partner ", " mom ", " mum ", " dad ", " son ", " daughter ", " friend ", " sister ", " brother ", " him ", " her ", " boyfriend ", " girlfriend "]
+            .contains(where: text.contains) {
+            return nil
+        }
+        // `7am please`, `noon pls`, `quarter to six pls`: a time alone, said as a request.
+        let content = tokens.prefix { $0 != .comma }.filter { token in
+            if case .word(let w) = token { return !["pls", "please", "plz", "instead", "thanks", "thx", "ty", "from", "now", "on", "then", "ok", "maybe"].contains(w) }
+            if case .comma = token { return false }
+            return true
+        }
+        let timeAlone = !content.isEmpty && content.count <= 4 && {
+            if case .time = content[0] { return true }
+            return ["noon", "quarter", "half", "midday"].contains(content[0].word ?? "")
+        }()
         let aboutTexts = [" text ", " texts ", " txt ", " message ", " messages ", " msg ", " send ", " sending ", " reminder ", " ping ", " sms ",
                           " get the workout at ", " get my workout at ", " get it at ", " get them at ", " receive it at ", " have it at ", " get the workouts at ",
                           " them at ", " my time ", " the time ", " send time ", " come at ", " arrive at ", " it come ", " make it later ", " make it earlier "]
             .contains(where: text.contains)
             || (hasTime && [" switch to ", " change to ", " move to ", " move it to ", " would be ideal ", " would be better ", " works better ", " is better ",
                             " instead ", " prefer ", " earlier ", " later "].contains(where: text.contains))
-        guard aboutTexts else { return nil }
+        guard aboutTexts || timeAlone || text.contains(" texting me ") else { return nil }
         let evening = [" evening ", " tonight ", " night ", " after work ", " pm "].contains(where: text.contains)
         let morning = [" morning ", " am "].contains(where: text.contains)
         var times: [(Int, Int)] = []
@@ -533,7 +620,15 @@ public struct RuleReader: Sendable {
                 if previous == "to", index >= 2, tokens[index - 2].word == "quarter" { hour -= 1; minute = 45 }
                 if previous == "past", index >= 2, tokens[index - 2].word == "quarter" { minute = 15 }
                 if previous == "past", index >= 2, tokens[index - 2].word == "half" { minute = 30 }
-            case .word("noon"): hour = 12
+            case .word("noon"), .word("midday"): hour = 12
+            // `quarter to six`, `half seven`: the hour in words.
+            case .word(let w) where (Words.numbers[w] ?? 0) >= 1 && (Words.numbers[w] ?? 0) <= 12 && !["a", "an", "couple", "few"].contains(w)
+                && ["to", "past", "half", "at", "around"].contains(previous):
+                hour = Words.numbers[w]!
+                if previous == "half" { minute = 30 }
+                if previous == "to", index >= 2, tokens[index - 2].word == "quarter" { hour -= 1; minute = 45 }
+                if previous == "past", index >= 2, tokens[index - 2].word == "quarter" { minute = 15 }
+                if previous == "past", index >= 2, tokens[index - 2].word == "half" { minute = 30 }
             default: continue
             }
             if meridiem == "pm", hour < 12 { hour += 12 }
@@ -560,9 +655,10 @@ public struct RuleReader: Sendable {
         // `send at 6 am, lift is at 7`: the time said with the request.
         if let (hour, minute) = times.first { return ReplyIntent(.sendTime, hour: hour, minute: minute) }
         // `earlier please`, `in the evening from now on`, `too early`: which time is not said.
-        if [" too early ", " too late ", " earlier ", " later ", " change my time ", " different time ", " in the evening ", " in the morning ", " at night "]
+        if [" too early ", " too late ", " earlier ", " later ", " change my time ", " different time ", " in the evening ", " in the morning ", " at night ",
+            " so early ", " so late "]
             .contains(where: text.contains), [" text ", " send ", " message ", " texts ", " make it ", " messages ", " sending ", " it come ", " come later ",
-                                              " come earlier "].contains(where: text.contains) {
+                                              " come earlier ", " texting me "].contains(where: text.contains) {
             return ReplyIntent(.clarify)
         }
         return nil
@@ -597,7 +693,7 @@ public struct RuleReader: Sendable {
             days = [1, 2, 3, 4, 5]
         }
         // `every day except wed`, `weekdays but not fri`: a set of days less the ones named.
-        for (base, all) in [(["every day", "everyday", "all week", "daily"], Array(1...7)), (["weekdays", "week days"], Array(1...5))] {
+        for (base, all) in [(["every day", "everyday", "all week", "daily", "all days", "any day"], Array(1...7)), (["weekdays", "week days"], Array(1...5))] {
             for name in base {
                 for cut in ["except", "but not", "but", "apart from", "minus", "other than", "besides", "excluding", "not"] {
                     guard let range = text.range(of: " \(name) \(cut) ") else { continue }
@@ -612,19 +708,31 @@ public struct RuleReader: Sendable {
             " available ", " each week ", " every week ", " my days ", " days to ", " new schedule ", " schedule is ", " moving forward ", " from next week ",
             " go back to ", " back to ", " every day except ", " everyday except ", " every day but ", " days ", " can we do ", " can you do ", " i lift ",
             " i train ", " i run ", " line up ", " lift on ", " schedule ", " swap to ", " swap my days ", " move me to ", " switch me to ", " change me to ",
-            " put me on ", " except ",
+            " put me on ", " except ", " make my days ", " can we just do ", " lets do ", " put me back on ", " back on ", " my days are ",
         ].contains(where: text.contains)
+        // `physio on thursdays, so can we make my days mon, tue and sat`: the days after the ask.
+        for phrase in [" make my days ", " can we do ", " can we just do ", " put me back on ", " my days are ", " lets do ", " can you do "] {
+            guard let range = text.range(of: phrase, options: .backwards) else { continue }
+            let rest = text[range.upperBound...]
+            let after = rest.split(separator: " ").compactMap { Words.weekday(String($0)) ?? letters[String($0)] }
+            // A range after the ask (`lets do monday to friday`) was read above.
+            if after.count >= 2, ![" to ", " through ", " thru ", " till ", " until "].contains(where: rest.contains) { days = Array(Set(after)) }
+            break
+        }
         // A sentence of days alone (`M W F pls`, `4 days: mon tue thu fri`).
         let filler: Set<String> = ["pls", "please", "and", "only", "just", "now", "days", "day", "from", "on", "ok", "so", "thx", "then", "instead", "i", "can", "do", "n"]
         let onlyDays = words.filter { !$0.isEmpty }.allSatisfy { filler.contains($0) || Words.weekday($0) != nil || letters[$0] != nil }
         if days.isEmpty, [" days a week ", " days per week ", " times a week ", " days a wk ", " twice a week ", " once a week ", " x a week ", " times per week ",
-                          " twice weekly ", " days weekly "].contains(where: text.contains) {
+                          " twice weekly ", " days weekly ", " fewer days ", " less days ", " more days ", " fewer sessions ", " fewer workouts ", " less often ",
+                          " more often "].contains(where: text.contains) {
             // `3 days a week instead`: how many, not which.
             return ReplyIntent(.clarify)
         }
         guard cue || onlyDays, days.count >= 2 || (days.count == 1 && text.contains(" only ")) else { return nil }
         // `skip friday only` is a skip; `off friday` too.
         if text.contains(" skip ") || text.contains(" off ") { return nil }
+        // `tue and thu, maybe sat too idk`: not decided.
+        if [" maybe ", " idk ", " not sure ", " might ", " possibly ", " or "].contains(where: text.contains) { return ReplyIntent(.clarify) }
         return ReplyIntent(.trainingDays, days: days.sorted())
     }
 
@@ -669,11 +777,12 @@ public struct RuleReader: Sendable {
             let still = window.contains("still") || window.contains("worse")
             let healedCue = window.contains(where: { Words.healedWords.contains($0) })
                 || [" no longer ", " doesnt hurt ", " dont hurt ", " back to normal ", " all healed ", " no pain ", " pain free ", " painfree ", " good to go ",
+                    " didnt bother ", " didnt hurt ", " wasnt bothering ", " felt fine ", " held up ", " no more pain ", " no more stiffness ",
                     " no knee pain ", " no back pain ", " no shoulder pain "].contains(where: text.contains)
             let hurtCue = window.contains(where: { Words.hurtWords.contains($0) })
                 || [" acting up ", " actin up ", " killing me ", " killin me ", " bugging me ", " bugging ", " giving me trouble ", " bothering me ", " playing up ",
                     " angry ", " grumpy ", " not happy ", " flared up ", " complaining ", " threw my ", " threw out my ", " put my ", " hurtin ", " achin ",
-                    " is done for ", " is shot ", " is toast ", " gave out ", " giving out "]
+                    " is done for ", " is shot ", " is toast ", " gave out ", " giving out ", " done for "]
                     .contains(where: text.contains)
             let notHealed = window.indices.contains { window[$0] == "not" && $0 + 1 < window.count && Words.healedWords.contains(window[$0 + 1]) }
             if healedCue, !still, !notHealed {
@@ -705,7 +814,7 @@ public struct RuleReader: Sendable {
             " take today off ", " take tomorrow off ", " off today ", " off tomorrow ", " not today ", " cant today ", " cant tomorrow ", " gotta skip ",
             " need to skip ", " have to skip ", " cancel today ", " cancel tomorrow ", " no workout for me ", " out today ", " wont be training ",
             " cant do my workout ", " not be exercising ", " not be training ", " wont be exercising ", " no exercise ", " not exercising ",
-            " not be working out ", " not be able to ", " none for me ", " none today ", " none tomorrow ", " count me out ", " no lifting ", " no training for me ",
+            " not be working out ", " not be able to ", " none for me ", " none today ", " none tomorrow ", " none of it today ", " none of it tomorrow ", " count me out ", " no lifting ", " no training for me ",
         ]
         if phrases.contains(where: text.contains) { return true }
         // `cant do tmrw`, `can't do 4/9`, `won't make friday`: a day that will not happen.
@@ -760,6 +869,8 @@ public struct RuleReader: Sendable {
             "sick", "ill", "flu", "cold", "covid", "fever", "work", "meeting", "meetings", "deadline", "shift", "busy", "family", "kids", "kid",
             "wedding", "funeral", "doctor", "appointment", "dentist", "flight", "traveling", "travelling", "trip", "exam", "exams", "tired", "exhausted",
             "sore", "injured", "recital", "party", "birthday", "game", "moving", "plans", "hungover", "migraine", "headache", "surgery",
+            "picnic", "church", "bbq", "reunion", "concert", "graduation", "school", "vet", "hospital", "physio", "therapy", "interview", "class",
+            "practice", "tournament", "match", "race", "function", "ceremony", "alarm", "overslept", "settle", "heal", "recover", "appt", "appointment",
         ]
         if let index = words.firstIndex(where: { reasons.contains($0) }) {
             let phrase = words[max(0, index - 1)...min(words.count - 1, index + 1)].filter {
@@ -789,6 +900,8 @@ public struct RuleReader: Sendable {
                 ["not", "didnt", "havent", "hasnt", "almost", "nearly", "never", "wasnt", "when", "once", "after", "will", "gonna", "until", "till", "if", "cant",
                  "couldnt", "wont", "before"].contains($0)
             }) { said = false }
+            // `I'll be done by 7`, `should be done soon`: not yet.
+            if index > 0, words[index - 1] == "be" { said = false }
             // `need to finish`, `going to finish it later`: not yet.
             if ["finish", "complete"].contains(word), index > 0, ["to", "must", "should", "gotta", "cant", "pls", "please", "lets"].contains(words[index - 1]) { said = false }
             // `my knee is done for`: ruined, not finished (`done for today` is done).
@@ -807,18 +920,21 @@ public struct RuleReader: Sendable {
         }
         if !said, !skipping,
            [" did it ", " got it done ", " just did ", " did the workout ", " did all ", " did every ", " got it in ", " all done ", " did my workout ",
-            " got thru it ", " got through it ", " made it through ", " made it thru ", " got it finished "].contains(where: text.contains) {
+            " got thru it ", " got through it ", " made it through ", " made it thru ", " got it finished ", " got thru all ", " got through all "].contains(where: text.contains)
+            || Self.didTheWork(words) {
             said = ![" didnt do it ", " didnt get it done ", " not done ", " havent done ", " didnt do the ", " didnt do my ", " did it yet "].contains(where: text.contains)
         }
         // `that was brutal`, `too easy`, `killer workout`, or 💪 alone.
         let feel = self.feel(text)
         if !said, !skipping, let feel {
             let wordCount = words.filter { !$0.isEmpty }.count
-            let aboutTheWorkout = [" that ", " it ", " was ", " too easy ", " workout ", " session ", " one ", " today ", " felt ", " loved it ", " me ", " legs ", " this "]
-                .contains(where: text.contains) || tokens.allSatisfy({ if case .emoji = $0 { true } else { false } }) || wordCount <= 2
+            let workoutNamed = [" workout ", " session ", " training ", " lift ", " lifts ", " circuit ", " sets ", " reps ", " exercises ", " that one ",
+                                " this one ", " todays ", " legs "].contains(where: text.contains) || (words.contains("rpe") && rpe(tokens) != nil)
+            let aboutTheWorkout = ([" that ", " it ", " was ", " too easy ", " workout ", " session ", " one ", " today ", " felt ", " loved it ", " me ", " legs ", " this "]
+                .contains(where: text.contains) && (wordCount <= 8 || workoutNamed)) || tokens.allSatisfy({ if case .emoji = $0 { true } else { false } }) || wordCount <= 2
             if aboutTheWorkout, !negated || feel == "easy" { said = true }
         }
-        if !said, !skipping, tokens.contains(.emoji("good")) || tokens.contains(.emoji("done")),
+        if !said, !skipping, tokens.contains(.emoji("good")) || tokens.contains(.emoji("done")) || tokens.contains(.emoji("cheer")),
            tokens.allSatisfy({ if case .emoji = $0 { true } else { false } }) || tokens.contains(.emoji("done")) {
             said = true
         }
@@ -830,12 +946,25 @@ public struct RuleReader: Sendable {
             .contains(where: text.contains) {
             said = false
         }
+        // `Dine! rpe 7`: a word one letter off done, with an RPE reported, is a done.
+        if !said, !skipping, words.contains("rpe"), rpe(tokens) != nil, words.contains(where: { $0.count == 4 && Words.edit($0, "done") == .substitution }) {
+            said = true
+        }
         guard said else { return nil }
-        return ReplyIntent(.done, rpe: rpe(tokens), feel: feel)
+        var rated = ReplyIntent(.done, rpe: rpe(tokens), feel: feel)
+        // Sarcasm, or an RPE that says otherwise: `SO easy. said no one ever`, `relaxing stroll 🙃 rpe 10`.
+        if rated.feel == "easy", (rated.rpe ?? 0) >= 9 || Self.sarcastic(text, tokens) { rated.feel = "hard" }
+        return rated
     }
 
     func rpe(_ tokens: [Token]) -> Int? {
         for (index, token) in tokens.enumerated() {
+            // `felt like a 6`, `a solid 9`, `our PE 8` (RPE heard by voice typing)
+            if case .number(let n) = token, (1...10).contains(n), index >= 2,
+               [("like", "a"), ("a", "solid"), ("felt", "a"), ("about", "a"), ("maybe", "a"), ("our", "pe")].contains(where: { tokens[index - 2] == .word($0.0) && tokens[index - 1] == .word($0.1) }) {
+                return n
+            }
+            if case .number(let n) = token, (1...10).contains(n), index >= 1, tokens[index - 1] == .word("pe") { return n }
             if case .word("rpe") = token {
                 for next in tokens[(index + 1)..<min(tokens.count, index + 4)] {
                     if case .number(let n) = next, (1...10).contains(n) { return n }
@@ -859,14 +988,16 @@ public struct RuleReader: Sendable {
     /// How it felt: `easy`, `hard` or `good`, from the earliest phrase that says so.
     func feel(_ text: String) -> String? {
         // `for good`, `good morning`: not how a workout felt.
+        // `a solid 9`: an RPE, not a feel.
         let text = text.replacingOccurrences(of: " for good ", with: " ").replacingOccurrences(of: " good morning ", with: " ")
+            .replacing(/\ssolid\s(\d+)\s/, with: { " rpe \($0.output.1) " })
         let easy = [" too easy ", " easy ", " light ", " breeze ", " piece of cake ", " no sweat ", " too light ", " easier ", " cake ", " gentle ", " mild ",
-                    " walk in the park ", " not challenging ", " not hard ", " not very hard "]
+                    " walk in the park ", " not challenging ", " not hard ", " not very hard ", " tranquil ", " relaxing ", " relaxed ", " chill ", " easiest "]
         let hard = [" brutal ", " tough ", " hard ", " killer ", " wrecked ", " destroyed ", " dead ", " dying ", " rough ", " intense ", " kicked my ", " exhausted ",
                     " emojihard ", " savage ", " grueling ", " gruelling ", " beast ", " toast ", " smoked ", " cooked ", " struggled ", " challenging ", " hardest ",
                     " legs are gone ", " knackered ", " shattered ", " wiped ", " gassed ", " spent ", " drained ", " very hard ", " so hard ", " beasting ",
                     " heavy for me ", " bit heavy ", " too heavy ", " so heavy ", " very heavy ", " wanna cry ", " want to cry ", " killed me ", " destroyed me ",
-                    " beat me up ", " murdered ", " difficult ", " struggle "]
+                    " beat me up ", " murdered ", " difficult ", " struggle ", " jelly ", " noodles ", " that one hurt ", " it hurt ", " shaking ", " wobbly "]
         let good = [" great ", " good ", " strong ", " awesome ", " amazing ", " nice ", " solid ", " fun ", " loved it ", " love it ", " emojigood ", " fantastic ",
                     " perfect ", " excellent ", " fire ", " went well ", " crushed it ", " nailed it ", " killed it ", " smashed it "]
         var best: (index: Int, feel: String)?
@@ -912,8 +1043,10 @@ public struct RuleReader: Sendable {
                 return (zone, name, true, false)
             }
             // A city only where someone is: `in`, `to`, `at`, `visiting`.
-            let places = ["in", "to", "at", "visiting", "from", "heading", "flying"]
+            // Not `from`: `my brother flew in from texas` is where someone came from.
+            let places = ["in", "to", "at", "visiting", "heading", "flying"]
             let nearPlace = places.contains { place in text.contains(" \(place) \(name) ") || text.contains(" \(place) our \(name) ") || text.contains(" \(place) the \(name) ") }
+                || [" from our \(name) ", " out of our \(name) ", " working from \(name) ", " from the \(name) office "].contains(where: text.contains)
             let asZone = text.contains(" \(name) time ")
                 && [" change to ", " switch to ", " send on ", " send as per ", " on ", " use "].contains { text.contains("\($0)\(name) time ") }
             guard nearPlace || asZone || (text.hasPrefix(" \(name) ") && name.count >= 4) else { continue }

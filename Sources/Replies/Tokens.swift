@@ -24,9 +24,12 @@ enum Token: Equatable, Sendable {
 }
 
 enum Tokenizer {
-    static let goodEmoji: Set<Character> = ["💪", "🏋", "😎", "🙌", "💯", "🤘", "😤", "⚡"]
+    static let goodEmoji: Set<Character> = ["💪", "🏋", "😎", "💯", "🤘", "😤", "⚡"]
     /// Done, without saying how it felt.
     static let doneEmoji: Set<Character> = ["✅", "✔", "🔥", "☑"]
+    /// Cheers for something (a workout, a knee that is better): a done only when sent alone, and
+    /// never a feel.
+    static let cheerEmoji: Set<Character> = ["🙌", "🎉", "🥳", "👏"]
     static let hardEmoji: Set<Character> = ["😩", "😵", "🥵", "💀", "😓", "😫", "🫠", "🤮", "😰", "🥴", "😮"]
     static let thanksEmoji: Set<Character> = ["🙏", "❤", "😊", "🙂", "😀", "👋", "😂", "🤣", "👍", "👌"]
 
@@ -119,7 +122,10 @@ enum Tokenizer {
             case ",": tokens.append(.comma)
             case "-", "\u{2013}", "\u{2014}": tokens.append(.dash)
             default:
-                if doneEmoji.contains(c) { tokens.append(.emoji("done")) }
+                // 🙃: said the other way round.
+                if c == "\u{1F643}" { tokens.append(.emoji("upsideDown")) }
+                else if doneEmoji.contains(c) { tokens.append(.emoji("done")) }
+                else if cheerEmoji.contains(c) { tokens.append(.emoji("cheer")) }
                 else if goodEmoji.contains(c) || c.unicodeScalars.first.map({ $0.value == 0x1F4AA }) == true { tokens.append(.emoji("good")) }
                 else if hardEmoji.contains(c) { tokens.append(.emoji("hard")) }
                 else if thanksEmoji.contains(c) || c.unicodeScalars.first.map({ (0x1F600...0x1F64F).contains($0.value) }) == true { tokens.append(.emoji("thanks")) }

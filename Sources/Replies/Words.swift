@@ -75,6 +75,8 @@ enum Words {
     /// The ISO weekday `word` names (`thurs`, `wendesday`), or nil.
     static func weekday(_ word: String) -> Int? {
         if let day = weekdays[word] { return day }
+        // Heard, not typed (voice to text).
+        if ["chewsday", "choosday", "twosday"].contains(word) { return 2 }
         guard word.count >= 5 else { return nil }
         return fullWeekdays.first { matches(word, $0.key) }?.value
     }
@@ -155,16 +157,16 @@ enum Words {
         "knee": "knee", "knees": "knee", "shoulder": "shoulder", "shoulders": "shoulder", "back": "back", "lowerback": "back", "ankle": "ankle",
         "ankles": "ankle", "wrist": "wrist", "wrists": "wrist", "elbow": "elbow", "elbows": "elbow", "hip": "hip", "hips": "hip", "neck": "neck",
         "hamstring": "hamstring", "hamstrings": "hamstring", "hammy": "hamstring", "hammies": "hamstring", "calf": "calf", "calves": "calf",
-        "foot": "foot", "feet": "foot",
+        "foot": "foot", "feet": "foot", "heel": "foot", "heels": "foot", "toe": "foot", "toes": "foot",
     ]
 
     static let hurtWords: Set<String> = [
-        "hurt", "hurts", "hurting", "sore", "pain", "painful", "injured", "injury", "tweaked", "tweak", "pulled", "strained", "sprained", "rolled",
+        "hurt", "hurts", "hurting", "sore", "pain", "painful", "paining", "swelled", "swelling", "twinged", "twinging", "injured", "injury", "tweaked", "tweak", "pulled", "strained", "sprained", "rolled",
         "twisted", "aching", "achy", "aches", "ache", "bothering", "busted", "swollen", "inflamed", "tore", "torn", "killing", "throbbing", "jacked",
         "wrecked", "messed", "banged", "flaring", "flared", "popped", "tight", "bad", "acting", "stiff", "hurted", "surgery", "sprain", "strain",
         "cramp", "cramps", "cramping", "fasciitis", "tendinitis", "tendonitis", "spasm", "spasms", "niggle", "niggling", "twinge", "hurty", "agony",
     ]
-    static let healedWords: Set<String> = ["fine", "better", "healed", "recovered", "good", "ok", "okay", "normal", "100", "great", "cleared", "fixed", "gone", "resolved"]
+    static let healedWords: Set<String> = ["fine", "better", "healed", "recovered", "good", "ok", "okay", "normal", "100", "great", "cleared", "fixed", "gone", "resolved", "behaving", "settled", "calmer"]
 }
 
 extension String {

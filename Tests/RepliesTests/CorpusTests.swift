@@ -72,7 +72,7 @@ struct CorpusTests {
     /// gives the first figures on each. (`untouched` and `fresh` are read too in the README's
     /// figures; they label a stay in another city without its time zone, which the issue's own
     /// example, "I'm in Denver this week", reads as one.)
-    @Test(arguments: ["corpus", "heldout", "fifth"])
+    @Test(arguments: ["corpus", "heldout", "fifth", "sixth"])
     func theRuleReaderReadsAtLeastNinetyPercentExactlyAndMakesNoWrongChange(_ name: String) throws {
         let corpus = try Self.corpus(name)
         #expect(corpus.count >= 120)
@@ -88,7 +88,7 @@ struct CorpusTests {
             if Self.same(reading.intents, line.intents, today: line.today) {
                 right += 1
             } else {
-                misread.append("\(line.text) [\(line.today) \(line.units)]\n    expected \(line.intents)\n    read     \(reading.intents)")
+                misread.append("\(line.text) [\(line.today) \(line.units)]\n    expected \(line.intents)\n    read     \(reading.intents)\n    rules    \(reading.rules)")
             }
             let changes = Self.wrongChanges(reading.intents, expected: line.intents, today: line.today)
             if !changes.isEmpty { wrong.append("\(line.text): \(changes)") }

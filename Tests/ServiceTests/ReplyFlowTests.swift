@@ -49,6 +49,25 @@ struct ReplyFlowTests {
         #expect((json?["decision"] as? [String: Any])?["coach"] as? String == "rules")
     }
 
+    @Test func aDoneAfterMidnightMarksTheLatestWorkoutNotYetMarked() async throws {
+        let harness = try await Harness(clients: 1)
+        defer { Task { await harness.stop() } }
+        // Nothing generated yet: nothing to mark.
+        let early = try #require(try await text(harness, "done", sid: "SM150"))
+        #expect(early.actions == ["no workout to mark done"] && early.replies == [ReplyTexts.nothingToMark])
+        _ = try await harness.engine.tick(now: date("2026-03-10T07:00:00Z"), deliver: false)
+        // 00:30 on Wednesday, before Wednesday's workout exists: the text is about Tuesday's.
+        harness.clock.set(date("2026-03-11T00:30:00Z"))
+        let late = try #require(try await text(harness, "finished, that was brutal", sid: "SM151"))
+        #expect(late.actions == ["marked 2026-03-10 done (hard)"])
+        #expect(late.replies == ["Logged: Tue Mar 10 workout done (hard). Nice work."])
+        // Tuesday is marked: a second done has nothing left to mark.
+        let again = try #require(try await text(harness, "done again lol", sid: "SM152"))
+        #expect(again.actions == ["no workout to mark done"])
+        let completed = try await harness.rows("SELECT payload FROM events WHERE type = 'WorkoutCompleted'")
+        #expect(completed.count == 1)
+    }
+
     @Test func aSkippedDaySendsNothingAndThePauseEndsByItself() async throws {
         let harness = try await Harness(clients: 2)
         defer { Task { await harness.stop() } }
