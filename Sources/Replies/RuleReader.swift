@@ -38,8 +38,10 @@ public struct RuleReader: Sendable {
         var reading = Reading(intents: [], rules: [])
         // Weekdays heard, not typed: `choose day`, `tues day`.
         var text = text
-        for (heard, day) in Self.heardWeekdays where text.range(of: heard, options: .caseInsensitive) != nil {
-            text = text.replacingOccurrences(of: heard, with: day, options: .caseInsensitive)
+        if text.contains(" day") || text.contains(" Day") || text.contains(" DAY") {
+            for (heard, day) in Self.heardWeekdays where text.range(of: heard, options: .caseInsensitive) != nil {
+                text = text.replacingOccurrences(of: heard, with: day, options: .caseInsensitive)
+            }
         }
         let tokens = Tokenizer.tokens(text)
         // `(us style date)`: the client says how this one is written.
@@ -549,8 +551,10 @@ public struct RuleReader: Sendable {
     }
 
     func askWorkout(_ text: String, asked: Bool) -> Bool {
-        let text = text.replacingOccurrences(of: " wats ", with: " whats ").replacingOccurrences(of: " wat ", with: " what ")
-            .replacingOccurrences(of: " 2day ", with: " today ").replacingOccurrences(of: " 2 day ", with: " today ").replacingOccurrences(of: " tday ", with: " today ")
+        var text = text
+        for (said, meant) in [(" wats ", " whats "), (" wat ", " what "), (" 2day ", " today "), (" 2 day ", " today "), (" tday ", " today ")] where text.contains(said) {
+            text = text.replacingOccurrences(of: said, with: meant)
+        }
         // `today's workout?`, `workout today?`: only when asked.
         if asked, [" todays workout ", " workout today ", " workout for today "].contains(where: text.contains) || [" workout ", " todays ", " today "].contains(text),
            !text.contains(" skip "), !text.contains(" done ") {
@@ -989,8 +993,9 @@ public struct RuleReader: Sendable {
     func feel(_ text: String) -> String? {
         // `for good`, `good morning`: not how a workout felt.
         // `a solid 9`: an RPE, not a feel.
-        let text = text.replacingOccurrences(of: " for good ", with: " ").replacingOccurrences(of: " good morning ", with: " ")
-            .replacing(/\ssolid\s(\d+)\s/, with: { " rpe \($0.output.1) " })
+        var text = text
+        for phrase in [" for good ", " good morning "] where text.contains(phrase) { text = text.replacingOccurrences(of: phrase, with: " ") }
+        if text.contains(" solid ") { text = text.replacing(/\ssolid\s(\d+)\s/, with: { " rpe \($0.output.1) " }) }
         let easy = [" too easy ", " easy ", " light ", " breeze ", " piece of cake ", " no sweat ", " too light ", " easier ", " cake ", " gentle ", " mild ",
                     " walk in the park ", " not challenging ", " not hard ", " not very hard ", " tranquil ", " relaxing ", " relaxed ", " chill ", " easiest "]
         let hard = [" brutal ", " tough ", " hard ", " killer ", " wrecked ", " destroyed ", " dead ", " dying ", " rough ", " intense ", " kicked my ", " exhausted ",
