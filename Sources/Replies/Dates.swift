@@ -140,6 +140,8 @@ struct Dates {
                     var year: Int?
                     if case .number(let y)? = next(2), y >= 2000, y < 2100 { year = y; end += 1 }
                     if let date = date(month: month, day: day, year: year) { return Day(date: date, range: i..<end, rule: "\(word) \(day) = \(date)") }
+                    // `june 31st`: no such day; ask rather than take another.
+                    return Day(date: today, range: i..<end, ambiguous: true, rule: "\(word) \(day) is not a date")
                 }
             }
             if word == "the", let dayToken = next(1), case .ordinal(let day) = dayToken {
@@ -160,6 +162,9 @@ struct Dates {
             }
             if case .ordinal = tokens[i], let date = dayOfMonth(day) { return Day(date: date, range: i..<i + 1, rule: "the \(day)th = \(date)") }
             return nil
+        case .dotted(let day, let month, let year):
+            guard let date = date(month: month, day: day, year: year) else { return nil }
+            return Day(date: date, range: i..<i + 1, rule: "\(day).\(month). = \(date)")
         case .slashed(let a, let b, let year):
             let (first, second) = units == .imperial ? (a, b) : (b, a)
             let fullYear = year.map { $0 < 100 ? 2000 + $0 : $0 }
@@ -251,20 +256,23 @@ struct Dates {
             return (0...(words.count - sequence.count)).first { Array(words[$0..<$0 + sequence.count]) == sequence }
         }
         // `until / till / through / thru / to X`, possibly `from A until B`.
-        for (index, word) in words.enumerated() where ["until", "till", "til", "untill", "thru", "through", "to", "tll", "untl"].contains(word) {
+        for (index, word) in words.enumerated() where ["until", "till", "til", "untill", "thru", "through", "to", "tll", "untl", "including"].contains(word) {
             guard let end = days.first(where: { $0.range.lowerBound == index + 1 || ($0.range.lowerBound == index + 2 && words[index + 1] == "the") })
             else { continue }
             let start = days.last { $0.range.upperBound <= index }
-            if word == "to", start == nil { continue }
+            if word == "to" || word == "including", start == nil { continue }
             return Span(from: start?.date, until: end.date, ambiguous: end.ambiguous || (start?.ambiguous ?? false), rule: "\(word) \(end.rule)")
         }
         // `back on the 3rd`, `home on monday`, `returning jan 5`: away until the day before.
         for (index, word) in words.enumerated() where ["back", "return", "returning", "home", "resume", "resuming", "restart"].contains(word) {
+            // `until I fly home thursday`: away through that day.
+            let flying = word == "home" && index > 0 && ["fly", "flying", "drive", "driving", "head", "heading", "go", "going", "travel"].contains(words[index - 1])
             guard let end = days.first(where: { day in
                 day.range.lowerBound > index && day.range.lowerBound <= index + 3
                     && words[(index + 1)..<day.range.lowerBound].allSatisfy { ["on", "the", "from", "by", "at", "of"].contains($0) }
             }), end.date > today else { continue }
             let start = days.last { $0.range.upperBound <= index }
+            if flying { return Span(from: start?.date, until: end.date, ambiguous: end.ambiguous, rule: "home \(end.rule): away through that day") }
             return Span(from: start?.date, until: end.date.adding(days: -1), ambiguous: end.ambiguous, rule: "\(word) \(end.rule): until the day before")
         }
         if days.count >= 2, Array(tokens[days[0].range.upperBound..<days[1].range.lowerBound]) == [.dash], days[0].date.days(until: days[1].date) > -7 {

@@ -127,6 +127,9 @@ public struct RuleReader: Sendable {
             case .end(let mark):
                 if mark == "?" { result[result.count - 1].question = true }
                 if !result[result.count - 1].tokens.isEmpty { result.append(([], false)) }
+            // `everything but thursday`: one list.
+            case .word("but") where index > 0 && ["everything", "day", "days", "weekdays", "everyday", "week"].contains(tokens[index - 1].word ?? ""):
+                result[result.count - 1].tokens.append(token)
             case .word("but"), .word("also"), .word("plus"), .word("btw"):
                 if !result[result.count - 1].tokens.isEmpty { result.append(([], false)) }
             default:
@@ -277,12 +280,14 @@ public struct RuleReader: Sendable {
             }
         }
 
-        let pauseWords = ["vacation", "vacay", "holiday", "holidays", "honeymoon", "pause", "break", "hiatus", "leave", "cruise"]
+        let pauseWords = ["vacation", "vacay", "holiday", "holidays", "honeymoon", "pause", "break", "hiatus", "leave", "cruise", "suspend", "suspended"]
+        // `back from the honeymoon`: over, not ahead.
+        let overAlready = any(["back from", "home from", "returned from", "just got back", "got back from"])
         // `on my break`, `lunch break`: a break from work, not from training.
         let workBreak = words.indices.contains { words[$0] == "break" && $0 > 0 && ["my", "lunch", "coffee", "tea", "smoke", "a"].contains(words[$0 - 1]) && !any(["need a break", "take a break", "taking a break"]) }
         // `on leave`, `maternity leave`; not `I leave for school at 7`.
         let onLeave = words.indices.contains { words[$0] == "leave" && $0 > 0 && ["on", "maternity", "paternity", "annual", "sick", "parental", "medical", "study"].contains(words[$0 - 1]) }
-        let pausing = (words.contains(where: { word in
+        let pauseSaid = (words.contains(where: { word in
             (pauseWords.contains(word) && !(word == "break" && workBreak) && !(word == "leave" && !onLeave))
                 || ["vacation", "pause", "holiday", "honeymoon"].contains { Words.matches(word, $0) && word != "cause" && word != "paused" }
         })
@@ -292,6 +297,7 @@ public struct RuleReader: Sendable {
             || any(["away until", "away till", "away til", "away next week", "away this week", "away for", "no texts", "no messages", "hold off", "out of town",
                     "hold all", "hold my", "hold the messages", "hold the texts", "hold messages", "hold texts"])
             || (span != nil && any(["stop the workouts", "stop workouts", "stop my workouts", "stop sending", "no workouts", "stop the texts", "stop the messages"]))
+        let pausing = pauseSaid && !overAlready
         let travelWords = ["travel", "traveling", "travelling", "trip", "hotel", "airbnb", "road", "parents", "conference", "visiting", "home"]
         let equipment = self.equipment(text)
         let zone = self.zone(text)
@@ -299,8 +305,12 @@ public struct RuleReader: Sendable {
         // Travel: somewhere with other equipment, for a while.
         var travelled = false
         var travelledNothing = false
+        // `heading to galway sat and sun, bands in the bag`: the days said are the trip's.
+        let tripSpan = span ?? (days.count >= 2 && days.allSatisfy { !$0.ambiguous } && !dates.choice(in: tokens, days: days)
+            ? Dates.Span(from: days.map(\.date).min(), until: days.map(\.date).max()!, rule: "the days said") : nil)
         if let equipment, !negatedEquipment(text),
-           words.contains(where: { travelWords.contains($0) }) || span != nil || zone != nil || any(["only have", "only got", "all i have", "just have", "just my", "only"]) {
+           words.contains(where: { travelWords.contains($0) }) || tripSpan != nil || zone != nil || any(["only have", "only got", "all i have", "just have", "just my", "only"]) {
+            let span = tripSpan
             if span?.ambiguous == true {
                 clarify(.travel, "the dates could be read two ways")
             } else {
@@ -344,8 +354,8 @@ public struct RuleReader: Sendable {
                                  "nos mudamos", "me mude"])
             if zone.ambiguous {
                 clarify(.timezone, "\(zone.name) could be more than one place")
-            } else if any(["moving", "relocating", "relocate", "emigrating", "transferring", "transfer"]),
-                      span != nil || any(["next month", "soon", "in a few weeks", "later this year", "next year", "this summer"]),
+            } else if any(["moving", "relocating", "relocate", "emigrating", "transferring", "transfer"]) || (permanent && any(["next month", "soon", " then", "next year"])),
+                      span != nil || any(["next month", "soon", "in a few weeks", "later this year", "next year", "this summer", "then"]),
                       !days.contains(where: { $0.range.lowerBound > 0 && ["from", "starting", "beginning", "on"].contains(words[$0.range.lowerBound - 1]) }) {
                 // `moving to denver next month`: for good, but from when is not said.
                 clarify(.timezone, "moving to \(zone.name): from which day is not said")
@@ -385,6 +395,10 @@ public struct RuleReader: Sendable {
         }
         // `skp tmrw, flying to SF`: a place said as the reason for a skip, read as the skip.
         if travelled || (zone != nil && !(skipTrigger && reading.intents.count == zoneStart)) {
+            if let time = sendTime(tokens, text: text), time.intent == .sendTime, reading.intents.count > zoneStart {
+                reading.intents.append(time)
+                reading.rules.append("send time \(time.hour!):\(String(format: "%02d", time.minute!)), said with the stay")
+            }
             if pausing, let span, !span.ambiguous, !travelled {
                 reading.intents.append(ReplyIntent(.pause, from: span.from ?? dates.today, until: span.until))
             }
@@ -393,6 +407,12 @@ public struct RuleReader: Sendable {
 
         // A pause: `on vacation until Jan 3`, `two weeks off`.
         if pausing, !(skipTrigger && span == nil) {
+            if days.isEmpty, any(["from then", "after that", "starting then", "from that day"]) {
+                // `pause me for six weeks from then`: the day is in another sentence; ask.
+                clarify(.pause, "from which day is said elsewhere")
+                reading.intents += injuries
+                return
+            }
             if let span {
                 if span.ambiguous {
                     clarify(.pause, "the dates could be read two ways")
@@ -415,7 +435,7 @@ public struct RuleReader: Sendable {
                 reading.intents.append(sendTime)
                 reading.rules.append("send time \(sendTime.hour!):\(String(format: "%02d", sendTime.minute!))")
             }
-            if let training = trainingDays(words, text: text), training.intent == .trainingDays {
+            if let training = trainingDays(tokens.map { $0 == .dash ? "-" : ($0.word ?? "") }, text: text), training.intent == .trainingDays {
                 if training.days?.count == 1, sendTime.intent == .sendTime {
                     // `send it at noon on saturdays only`: a time for one day is not kept; ask.
                     reading.intents.removeLast()
@@ -429,7 +449,7 @@ public struct RuleReader: Sendable {
         }
 
         // Training days: `only Mon/Wed/Fri from now on`.
-        if !skipTrigger, let training = trainingDays(words, text: text) {
+        if !skipTrigger, let training = trainingDays(tokens.map { $0 == .dash ? "-" : ($0.word ?? "") }, text: text) {
             reading.intents += injuries
             if training.intent == .clarify {
                 clarify(.trainingDays, "how many days, not which")
@@ -454,7 +474,19 @@ public struct RuleReader: Sendable {
         var targets = days.filter { $0.date >= dates.today }.sorted { $0.date < $1.date }
         // Only days gone by: nothing to skip.
         if targets.isEmpty, !days.isEmpty { return }
-        if targets.isEmpty { targets = [Dates.Day(date: dates.today, range: 0..<0, rule: "no day named = today")] }
+        if targets.isEmpty {
+            // A number or date the reader could not place (`on 12.5 I cannot train`): ask rather than skip today.
+            if tokens.contains(where: { token in
+                switch token {
+                case .number, .slashed, .dotted, .ordinal: true
+                default: false
+                }
+            }) {
+                clarify(.skip, "a day was said that could not be read")
+                return
+            }
+            targets = [Dates.Day(date: dates.today, range: 0..<0, rule: "no day named = today")]
+        }
         if let unsure = targets.first(where: \.ambiguous) {
             clarify(.skip, unsure.rule)
             return
@@ -481,6 +513,12 @@ public struct RuleReader: Sendable {
         ("satur day", "saturday"), ("mon day", "monday"), ("fri day", "friday"),
     ]
 
+    /// What `skip the ...` may name for the day to be skipped.
+    static let dayObjects: Set<String> = [
+        "workout", "workouts", "session", "sessions", "training", "day", "days", "gym", "lift", "class", "rest", "next", "weekend", "week", "whole",
+        "wkout", "wod", "first", "second", "one", "morning", "evening",
+    ]
+
     static let noPause = "no pause: texts asked for during the stay until "
 
     /// Parts of a workout a client may skip or swap without skipping the day.
@@ -496,16 +534,18 @@ public struct RuleReader: Sendable {
             || tokens.contains(.emoji("upsideDown"))
     }
 
+    /// Words that name the work itself: `did the 4 rounds`, `the lunges were a grind`.
+    static let workNames: Set<String> = [
+        "rounds", "round", "circuit", "workout", "session", "sets", "reps", "whole", "everything", "wod", "squats", "lunges", "deadlifts", "burpees",
+        "rows", "pullups", "pushups", "presses", "intervals", "sprints", "planks", "swings", "curls", "dips", "tempo", "run",
+    ]
+
     /// `did the 4 rounds`, `did all 3 sets`, `did the circuit`: the work reported done.
     static func didTheWork(_ words: [String]) -> Bool {
-        let work: Set<String> = [
-            "rounds", "round", "circuit", "workout", "session", "sets", "reps", "whole", "everything", "wod", "squats", "lunges", "deadlifts", "burpees",
-            "rows", "pullups", "pushups", "presses", "intervals", "sprints", "planks", "swings", "curls", "dips",
-        ]
         for (index, word) in words.enumerated() where word == "did" {
             // `did you see the game`, `did not`: a question, or the opposite.
             if index + 1 < words.count, ["you", "u", "not", "he", "she", "they", "it"].contains(words[index + 1]) { continue }
-            if words[(index + 1)...].prefix(6).contains(where: work.contains) { return true }
+            if words[(index + 1)...].prefix(6).contains(where: workNames.contains) { return true }
         }
         return false
     }
@@ -543,7 +583,7 @@ public struct RuleReader: Sendable {
         }) {
             return "tempo"
         }
-        if [" rest between ", " how long should i rest ", " how long do i rest ", " how much rest ", " how long to rest ", " rest time ", " rest periods ",
+        if [" rest between ", " how long should i rest ", " breather ", " between rounds ", " between sets ", " how long do i rest ", " how much rest ", " how long to rest ", " rest time ", " rest periods ",
             " rest for ", " long should i rest "].contains(where: text.contains) {
             return "rest"
         }
@@ -572,7 +612,9 @@ public struct RuleReader: Sendable {
             " didnt load ", " did not load ", " wont load ", " not loading ", " none of the exercises loaded ", " got cut off ", " was cut off ", " not get the workout ",
             " not get my workout ", " not got the ", " not gotten ", " missing my workout ", " missing todays ", " nothing arrived ", " on the menu ",
             " what was the workout ", " the workout again ", " todays workout again ", " whats the plan today ", " what is the plan today ", " scrolled past ",
-            " lost the text ", " deleted the text ", " cant find the workout ", " cant find todays ",
+            " lost the text ", " deleted the text ", " cant find the workout ", " cant find todays ", " nothing from you ", " what are we doing today ",
+            " what r we doing today ", " what r we doin today ", " what is the training for today ", " training for today ", " cant find the message ",
+            " never showed ", " didnt show up ", " text never ", " workout never ",
         ]
         guard phrases.contains(where: text.contains) else { return false }
         // `no workout today` is a skip, not a question.
@@ -602,6 +644,7 @@ public struct RuleReader: Sendable {
                           " them at ", " my time ", " the time ", " send time ", " come at ", " arrive at ", " it come ", " make it later ", " make it earlier "]
             .contains(where: text.contains)
             || (hasTime && [" switch to ", " change to ", " move to ", " move it to ", " would be ideal ", " would be better ", " works better ", " is better ",
+                            " would be perfect ", " would be great ", " is perfect ", " works best ",
                             " instead ", " prefer ", " earlier ", " later "].contains(where: text.contains))
         guard aboutTexts || timeAlone || text.contains(" texting me ") else { return nil }
         let evening = [" evening ", " tonight ", " night ", " after work ", " pm "].contains(where: text.contains)
@@ -616,7 +659,8 @@ public struct RuleReader: Sendable {
             case .time(let h, let m, let mer):
                 hour = h; minute = m; meridiem = mer
             case .number(let h) where (1...23).contains(h)
-                && ["at", "around", "by", "for", "like", "to", "bout", "about", "before", "after", "or", "half", "past"].contains(previous):
+                && (["at", "around", "by", "for", "like", "to", "bout", "about", "before", "after", "or", "half", "past"].contains(previous)
+                    || (previous == "it" && index >= 2 && tokens[index - 2].word == "make")):
                 hour = h
                 if index + 1 < tokens.count, let next = tokens[index + 1].word, next == "am" || next == "pm" { meridiem = next }
                 // `half 6` (half past), `quarter to 7`, `quarter past 7`
@@ -642,12 +686,24 @@ public struct RuleReader: Sendable {
             // `stop sending at 5am`, `instead of 7`: the time as it is, not the one wanted.
             let before = tokens[max(0, index - 4)..<index].compactMap(\.word)
             if before.contains("stop") || before.contains("instead") || before.contains("not") { continue }
+            // `the 5am text wakes me`, `it has been coming at 5`: the time as it is now.
+            let following = index + 1 < tokens.count ? tokens[index + 1].word ?? "" : ""
+            if ["text", "texts", "message", "msg", "one"].contains(following) || before.contains("coming") || before.contains("comes")
+                || before.contains("currently") || before.contains("been") || before.contains("usually") { continue }
+            // `3:30` said without am or pm: nobody asks for a text between 1 and 4 at night.
+            // `3:30 when i get out of school`: an afternoon hour said without pm.
+            if meridiem == nil, (1...4).contains(hour),
+               [" after school ", " get out of ", " after work ", " afternoon ", " after lunch ", " out of school ", " out of class "].contains(where: text.contains) {
+                hour += 12
+            }
             times.append((hour, minute))
         }
         // `can we do 7:15am texts`: the time said before the request's words, when none is after.
         if times.isEmpty, request > 0 {
-            for token in tokens[..<request] {
+            for (index, token) in tokens[..<request].enumerated() {
                 guard case .time(var hour, let minute, let meridiem) = token else { continue }
+                if index > 0, ["the", "my", "your", "this", "that"].contains(tokens[index - 1].word ?? ""),
+                   index + 1 < tokens.count, ["text", "texts", "message", "msg", "one"].contains(tokens[index + 1].word ?? "") { continue }
                 if meridiem == "pm", hour < 12 { hour += 12 }
                 if meridiem == "am", hour == 12 { hour = 0 }
                 if meridiem == nil, hour < 12, evening, !morning { hour += 12 }
@@ -660,7 +716,8 @@ public struct RuleReader: Sendable {
         if let (hour, minute) = times.first { return ReplyIntent(.sendTime, hour: hour, minute: minute) }
         // `earlier please`, `in the evening from now on`, `too early`: which time is not said.
         if [" too early ", " too late ", " earlier ", " later ", " change my time ", " different time ", " in the evening ", " in the morning ", " at night ",
-            " so early ", " so late "]
+            " so early ", " so late ", " push it back ", " move it back ", " an hour late ", " an hour early ", " a few hours ", " an hour ", " before ", " after ",
+            " whatever time "]
             .contains(where: text.contains), [" text ", " send ", " message ", " texts ", " make it ", " messages ", " sending ", " it come ", " come later ",
                                               " come earlier ", " texting me "].contains(where: text.contains) {
             return ReplyIntent(.clarify)
@@ -678,8 +735,8 @@ public struct RuleReader: Sendable {
             if word == "mwf" { days += [1, 3, 5] }
             if word == "tth" || word == "tuth" { days += [2, 4] }
         }
-        // `monday through thursday`, `mon-thu`
-        for (index, word) in words.enumerated() where ["through", "thru", "to", "till", "until"].contains(word) && index > 0 && index + 1 < words.count {
+        // `monday through thursday`, `mon-thu` (the dash reads as an empty word)
+        for (index, word) in words.enumerated() where ["through", "thru", "to", "till", "until", "-"].contains(word) && index > 0 && index + 1 < words.count {
             if let first = Words.weekday(words[index - 1]), let last = Words.weekday(words[index + 1]), first < last {
                 days = Array(first...last)
             }
@@ -697,12 +754,16 @@ public struct RuleReader: Sendable {
             days = [1, 2, 3, 4, 5]
         }
         // `every day except wed`, `weekdays but not fri`: a set of days less the ones named.
-        for (base, all) in [(["every day", "everyday", "all week", "daily", "all days", "any day"], Array(1...7)), (["weekdays", "week days"], Array(1...5))] {
+        var excepted = false
+        for (base, all) in [(["every day", "everyday", "all week", "daily", "all days", "any day", "everything"], Array(1...7)), (["weekdays", "week days"], Array(1...5))] {
             for name in base {
                 for cut in ["except", "but not", "but", "apart from", "minus", "other than", "besides", "excluding", "not"] {
                     guard let range = text.range(of: " \(name) \(cut) ") else { continue }
                     let excluded = text[range.upperBound...].split(separator: " ").prefix(6).compactMap { Words.weekday(String($0)) }
-                    if !excluded.isEmpty { days = all.filter { !excluded.contains($0) } }
+                    if !excluded.isEmpty {
+                        days = all.filter { !excluded.contains($0) }
+                        excepted = true
+                    }
                 }
             }
         }
@@ -712,7 +773,8 @@ public struct RuleReader: Sendable {
             " available ", " each week ", " every week ", " my days ", " days to ", " new schedule ", " schedule is ", " moving forward ", " from next week ",
             " go back to ", " back to ", " every day except ", " everyday except ", " every day but ", " days ", " can we do ", " can you do ", " i lift ",
             " i train ", " i run ", " line up ", " lift on ", " schedule ", " swap to ", " swap my days ", " move me to ", " switch me to ", " change me to ",
-            " put me on ", " except ", " make my days ", " can we just do ", " lets do ", " put me back on ", " back on ", " my days are ",
+            " put me on ", " except ", " make my days ", " can we just do ", " lets do ", " put me back on ", " back on ", " my days are ", " could we do ",
+            " could you do ", " can we make it ", " make it just ", " go back to ",
         ].contains(where: text.contains)
         // `physio on thursdays, so can we make my days mon, tue and sat`: the days after the ask.
         for phrase in [" make my days ", " can we do ", " can we just do ", " put me back on ", " my days are ", " lets do ", " can you do "] {
@@ -728,13 +790,22 @@ public struct RuleReader: Sendable {
         let onlyDays = words.filter { !$0.isEmpty }.allSatisfy { filler.contains($0) || Words.weekday($0) != nil || letters[$0] != nil }
         if days.isEmpty, [" days a week ", " days per week ", " times a week ", " days a wk ", " twice a week ", " once a week ", " x a week ", " times per week ",
                           " twice weekly ", " days weekly ", " fewer days ", " less days ", " more days ", " fewer sessions ", " fewer workouts ", " less often ",
-                          " more often "].contains(where: text.contains) {
+                          " more often ", " sessions a week ", " sessions per week ", " workouts a week "].contains(where: text.contains) {
             // `3 days a week instead`: how many, not which.
             return ReplyIntent(.clarify)
         }
-        guard cue || onlyDays, days.count >= 2 || (days.count == 1 && text.contains(" only ")) else { return nil }
+        // `weekends plus wednesday`
+        if words.contains("weekends") || words.contains("weekend"), !days.isEmpty, [" plus ", " and ", " + "].contains(where: text.contains) {
+            days += [6, 7].filter { !days.contains($0) }
+        }
+        guard cue || onlyDays || excepted, days.count >= 2 || (days.count == 1 && text.contains(" only ")) else { return nil }
         // `skip friday only` is a skip; `off friday` too.
         if text.contains(" skip ") || text.contains(" off ") { return nil }
+        // `my partner wants to join, she can only do tuesdays`: someone else's days.
+        if [" she can ", " he can ", " they can ", " my partner ", " my wife ", " my husband ", " my son ", " my daughter ", " my friend ", " she ", " he "]
+            .contains(where: text.contains) {
+            return nil
+        }
         // `tue and thu, maybe sat too idk`: not decided.
         if [" maybe ", " idk ", " not sure ", " might ", " possibly ", " or "].contains(where: text.contains) { return ReplyIntent(.clarify) }
         return ReplyIntent(.trainingDays, days: days.sorted())
@@ -782,6 +853,7 @@ public struct RuleReader: Sendable {
             let healedCue = window.contains(where: { Words.healedWords.contains($0) })
                 || [" no longer ", " doesnt hurt ", " dont hurt ", " back to normal ", " all healed ", " no pain ", " pain free ", " painfree ", " good to go ",
                     " didnt bother ", " didnt hurt ", " wasnt bothering ", " felt fine ", " held up ", " no more pain ", " no more stiffness ",
+                    " stopped hurting ", " quit hurting ", " not hurting ", " isnt hurting ", " no longer hurts ", " stopped aching ",
                     " no knee pain ", " no back pain ", " no shoulder pain "].contains(where: text.contains)
             let hurtCue = window.contains(where: { Words.hurtWords.contains($0) })
                 || [" acting up ", " actin up ", " killing me ", " killin me ", " bugging me ", " bugging ", " giving me trouble ", " bothering me ", " playing up ",
@@ -789,6 +861,10 @@ public struct RuleReader: Sendable {
                     " is done for ", " is shot ", " is toast ", " gave out ", " giving out ", " done for "]
                     .contains(where: text.contains)
             let notHealed = window.indices.contains { window[$0] == "not" && $0 + 1 < window.count && Words.healedWords.contains(window[$0 + 1]) }
+            // `my buddy rolled her ankle`: someone else's.
+            let others: Set<String> = ["buddy", "friend", "wife", "husband", "partner", "son", "daughter", "mom", "mum", "dad", "kid", "kids", "brother",
+                                       "sister", "boss", "dog", "mate", "coworker", "colleague", "he", "she", "they", "hes", "shes", "girlfriend", "boyfriend"]
+            if ["her", "his", "their", "your", "hes", "shes"].contains(before) || words[low..<index].contains(where: others.contains) { continue }
             if healedCue, !still, !notHealed {
                 found.append(ReplyIntent(.injury, area: area, active: false))
             } else if hurtCue {
@@ -800,14 +876,19 @@ public struct RuleReader: Sendable {
 
     func isSkip(_ words: [String], text: String, tokens: [Token] = []) -> Bool {
         // `can't do 4/9`: a numeric date after can't-do.
-        if words.contains("cant"), words.contains("do") || words.contains("make") || words.contains("on"), tokens.contains(where: { if case .slashed = $0 { true } else { false } }) { return true }
+        if words.contains("cant"), words.contains("do") || words.contains("make") || words.contains("on") || words.contains("run") || words.contains("train"),
+           tokens.contains(where: { if case .slashed = $0 { true } else { false } }) { return true }
         for (index, word) in words.enumerated() where Words.matchesAny(word, Words.skipWords) {
             // `skipping rope`, `jump rope`: an exercise. `I didn't skip`: the opposite.
             if index + 1 < words.count, ["rope", "ropes"].contains(words[index + 1]) { continue }
             if index > 0, ["didnt", "not", "never", "wont", "dont"].contains(words[index - 1]) { continue }
-            // `skip the cooldown`, `skipping squats`: a part of the workout, not the day.
+            // `skip the cooldown`, `skip the farmer carries`: a part of the workout, not the day.
             let object = words[(index + 1)...].drop { ["the", "my", "todays", "that", "those", "these", "this"].contains($0) }.first
             if let object, Self.workoutParts.contains(object) { continue }
+            if index + 1 < words.count, ["the", "those", "these", "that"].contains(words[index + 1]), let object,
+               !(object.isEmpty || Self.dayObjects.contains(object) || Words.weekday(object) != nil || Words.isToday(object) || Words.isTomorrow(object) || Words.month(object) != nil) {
+                continue
+            }
             return true
         }
         let phrases = [
@@ -818,15 +899,20 @@ public struct RuleReader: Sendable {
             " take today off ", " take tomorrow off ", " off today ", " off tomorrow ", " not today ", " cant today ", " cant tomorrow ", " gotta skip ",
             " need to skip ", " have to skip ", " cancel today ", " cancel tomorrow ", " no workout for me ", " out today ", " wont be training ",
             " cant do my workout ", " not be exercising ", " not be training ", " wont be exercising ", " no exercise ", " not exercising ",
-            " not be working out ", " not be able to ", " none for me ", " none today ", " none tomorrow ", " none of it today ", " none of it tomorrow ", " count me out ", " no lifting ", " no training for me ",
+            " not be working out ", " not be able to ", " none for me ", " none today ", " none tomorrow ", " none of it today ", " none of it tomorrow ", " no puedo ", " shant manage ",
+            " cant manage ", " wont manage ", " count me out ", " no lifting ", " no training for me ",
         ]
         if phrases.contains(where: text.contains) { return true }
         // `cant do tmrw`, `can't do 4/9`, `won't make friday`: a day that will not happen.
-        for (index, word) in words.enumerated() where ["cant", "wont", "unable", "couldnt"].contains(word) {
+        for (index, word) in words.enumerated() where ["cant", "wont", "unable", "couldnt", "shant"].contains(word) {
             let next = words[(index + 1)..<min(words.count, index + 4)]
-            if next.contains(where: { ["do", "make", "train", "workout", "manage", "go", "on"].contains($0) }) || (index + 1 < words.count && words[index + 1] == "on") {
-                let rest = words[(index + 1)...]
-                if rest.contains(where: { Words.weekday($0) != nil || Words.isToday($0) || Words.isTomorrow($0) }) || text.contains(" / ") { return true }
+            if next.contains(where: { ["do", "make", "train", "workout", "manage", "go", "on", "run", "lift", "exercise", "come"].contains($0) })
+                || (index + 1 < words.count && words[index + 1] == "on") {
+                // The day may come before (`tomorrow I cannot do training`) or after.
+                if words.contains(where: { Words.weekday($0) != nil || Words.isToday($0) || Words.isTomorrow($0) }) || text.contains(" / ")
+                    || tokens.contains(where: { if case .dotted = $0 { true } else if case .slashed = $0 { true } else { false } }) {
+                    return true
+                }
             }
         }
         if [" didnt do it today ", " didnt train today ", " didnt work out today ", " missed today ", " didnt get to it today "].contains(where: text.contains) {
@@ -874,7 +960,8 @@ public struct RuleReader: Sendable {
             "wedding", "funeral", "doctor", "appointment", "dentist", "flight", "traveling", "travelling", "trip", "exam", "exams", "tired", "exhausted",
             "sore", "injured", "recital", "party", "birthday", "game", "moving", "plans", "hungover", "migraine", "headache", "surgery",
             "picnic", "church", "bbq", "reunion", "concert", "graduation", "school", "vet", "hospital", "physio", "therapy", "interview", "class",
-            "practice", "tournament", "match", "race", "function", "ceremony", "alarm", "overslept", "settle", "heal", "recover", "appt", "appointment",
+            "practice", "tournament", "match", "race", "function", "ceremony", "alarm", "overslept", "settle", "heal", "recover", "appt",
+            "play", "bday", "drinking", "lunch", "dinner", "retreat", "something",
         ]
         if let index = words.firstIndex(where: { reasons.contains($0) }) {
             let phrase = words[max(0, index - 1)...min(words.count - 1, index + 1)].filter {
@@ -924,7 +1011,8 @@ public struct RuleReader: Sendable {
         }
         if !said, !skipping,
            [" did it ", " got it done ", " just did ", " did the workout ", " did all ", " did every ", " got it in ", " all done ", " did my workout ",
-            " got thru it ", " got through it ", " made it through ", " made it thru ", " got it finished ", " got thru all ", " got through all "].contains(where: text.contains)
+            " got thru it ", " got through it ", " made it through ", " made it thru ", " got it finished ", " got thru all ", " got through all ", " training is made ", " workout is made ", " wrapped up ", " just wrapped ",
+            " hit legs ", " hit chest ", " hit back ", " hit arms ", " hit shoulders ", " whole session "].contains(where: text.contains)
             || Self.didTheWork(words) {
             said = ![" didnt do it ", " didnt get it done ", " not done ", " havent done ", " didnt do the ", " didnt do my ", " did it yet "].contains(where: text.contains)
         }
@@ -934,6 +1022,12 @@ public struct RuleReader: Sendable {
             let wordCount = words.filter { !$0.isEmpty }.count
             let workoutNamed = [" workout ", " session ", " training ", " lift ", " lifts ", " circuit ", " sets ", " reps ", " exercises ", " that one ",
                                 " this one ", " todays ", " legs "].contains(where: text.contains) || (words.contains("rpe") && rpe(tokens) != nil)
+                || words.contains(where: Self.workNames.contains)
+            // `this heat is no joke, 117 today 🥵`: an emoji's feel, about the weather.
+            let emojiFeelOnly = self.feel(text.replacingOccurrences(of: " emojihard ", with: " ").replacingOccurrences(of: " emojigood ", with: " ")) == nil
+            if emojiFeelOnly, wordCount > 3, !workoutNamed { return nil }
+            // `she's tough`: how someone else is.
+            if words.contains(where: { ["she", "shes", "he", "hes", "they", "theyre"].contains($0) }), !workoutNamed { return nil }
             let aboutTheWorkout = ([" that ", " it ", " was ", " too easy ", " workout ", " session ", " one ", " today ", " felt ", " loved it ", " me ", " legs ", " this "]
                 .contains(where: text.contains) && (wordCount <= 8 || workoutNamed)) || tokens.allSatisfy({ if case .emoji = $0 { true } else { false } }) || wordCount <= 2
             if aboutTheWorkout, !negated || feel == "easy" { said = true }
@@ -969,6 +1063,11 @@ public struct RuleReader: Sendable {
                 return n
             }
             if case .number(let n) = token, (1...10).contains(n), index >= 1, tokens[index - 1] == .word("pe") { return n }
+            // `rpe eight`, `RP seven` (voice typing)
+            if case .word(let w) = token, let n = Words.numbers[w], (1...10).contains(n), !["a", "an", "couple", "few"].contains(w), index >= 1,
+               [.word("rpe"), .word("rp"), .word("pe")].contains(tokens[index - 1]) {
+                return n
+            }
             if case .word("rpe") = token {
                 for next in tokens[(index + 1)..<min(tokens.count, index + 4)] {
                     if case .number(let n) = next, (1...10).contains(n) { return n }
@@ -997,12 +1096,14 @@ public struct RuleReader: Sendable {
         for phrase in [" for good ", " good morning "] where text.contains(phrase) { text = text.replacingOccurrences(of: phrase, with: " ") }
         if text.contains(" solid ") { text = text.replacing(/\ssolid\s(\d+)\s/, with: { " rpe \($0.output.1) " }) }
         let easy = [" too easy ", " easy ", " light ", " breeze ", " piece of cake ", " no sweat ", " too light ", " easier ", " cake ", " gentle ", " mild ",
-                    " walk in the park ", " not challenging ", " not hard ", " not very hard ", " tranquil ", " relaxing ", " relaxed ", " chill ", " easiest "]
+                    " walk in the park ", " not challenging ", " not hard ", " not very hard ", " tranquil ", " relaxing ", " relaxed ", " chill ", " easiest ",
+                    " not so heavy ", " not heavy ", " can do more ", " could do more ", " plenty left ", " plenty in the tank ", " had more in me "]
         let hard = [" brutal ", " tough ", " hard ", " killer ", " wrecked ", " destroyed ", " dead ", " dying ", " rough ", " intense ", " kicked my ", " exhausted ",
                     " emojihard ", " savage ", " grueling ", " gruelling ", " beast ", " toast ", " smoked ", " cooked ", " struggled ", " challenging ", " hardest ",
                     " legs are gone ", " knackered ", " shattered ", " wiped ", " gassed ", " spent ", " drained ", " very hard ", " so hard ", " beasting ",
                     " heavy for me ", " bit heavy ", " too heavy ", " so heavy ", " very heavy ", " wanna cry ", " want to cry ", " killed me ", " destroyed me ",
-                    " beat me up ", " murdered ", " difficult ", " struggle ", " jelly ", " noodles ", " that one hurt ", " it hurt ", " shaking ", " wobbly "]
+                    " beat me up ", " murdered ", " difficult ", " struggle ", " jelly ", " noodles ", " that one hurt ", " it hurt ", " shaking ", " wobbly ",
+                    " grind ", " harder ", " not easy ", " no easy ", " wasnt easy ", " none of that was easy ", " nothing left "]
         let good = [" great ", " good ", " strong ", " awesome ", " amazing ", " nice ", " solid ", " fun ", " loved it ", " love it ", " emojigood ", " fantastic ",
                     " perfect ", " excellent ", " fire ", " went well ", " crushed it ", " nailed it ", " killed it ", " smashed it "]
         var best: (index: Int, feel: String)?
@@ -1016,6 +1117,7 @@ public struct RuleReader: Sendable {
 
     func equipment(_ text: String) -> String? {
         if text.contains(" hotel gym ") || text.contains(" hotel fitness ") || text.contains(" gym at the hotel ") || text.contains(" hotel has a gym ")
+            || text.contains(" fitness center ") || text.contains(" fitness centre ") || text.contains(" hotel has gym ")
             || (text.contains(" hotel ") && text.contains(" gym ") && !text.contains(" no gym ")) {
             return "hotel-gym"
         }
@@ -1043,13 +1145,19 @@ public struct RuleReader: Sendable {
             guard text.contains(" \(name) ") else { continue }
             let explicit = ["eastern", "central", "mountain", "pacific", "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "gmt", "bst", "ist", "aest", "jst", "cet", "sgt"].contains(name)
             if explicit {
-                guard text.contains(" \(name) time") || text.contains(" time zone") || text.contains(" timezone") || (name.count <= 4 && [" on ", " to ", " back to ", " switch to "].contains { text.contains("\($0)\(name) ") })
+                guard text.contains(" \(name) time") || text.contains(" time zone") || text.contains(" timezone") || (name.count <= 4 && [" on ", " to ", " back to ", " switch to ", " me 2 ", " 2 "].contains { text.contains("\($0)\(name) ") })
                 else { continue }
                 return (zone, name, true, false)
             }
             // A city only where someone is: `in`, `to`, `at`, `visiting`.
             // Not `from`: `my brother flew in from texas` is where someone came from.
-            let places = ["in", "to", "at", "visiting", "heading", "flying"]
+            let places = ["in", "to", "at", "visiting", "heading", "flying", "arrived", "dey", "reached"]
+            // `my husband is in tokyo`: someone else's stay.
+            let others = ["my husband", "my wife", "my partner", "my son", "my daughter", "my boss", "my mom", "my mum", "my dad", "my brother", "my sister",
+                          "my friend", "he is", "she is", "hes", "shes", "they are", "theyre", "he will", "she will", "he", "she"]
+            if others.contains(where: { other in
+                places.contains { text.contains(" \(other) is \($0) \(name) ") || (["he", "she", "hes", "shes", "he is", "she is", "they are", "theyre"].contains(other) && text.contains(" \(other) \($0) \(name) ")) }
+            }) { continue }
             let nearPlace = places.contains { place in text.contains(" \(place) \(name) ") || text.contains(" \(place) our \(name) ") || text.contains(" \(place) the \(name) ") }
                 || [" from our \(name) ", " out of our \(name) ", " working from \(name) ", " from the \(name) office "].contains(where: text.contains)
             let asZone = text.contains(" \(name) time ")

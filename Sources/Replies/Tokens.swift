@@ -10,6 +10,8 @@ enum Token: Equatable, Sendable {
     case time(hour: Int, minute: Int, meridiem: String?)
     /// `12/10`, `3/4/26`: the two (or three) numbers as written.
     case slashed(Int, Int, Int?)
+    /// `12.5.`, `3.8.2026`: day and month written the European way, with the dot after the month.
+    case dotted(day: Int, month: Int, year: Int?)
     /// `10th`, `3rd`.
     case ordinal(Int)
     /// An emoji's class: `good` (💪 🔥 ✅ ...), `hard` (😩 🥵 💀 ...), `thanks` (🙏).
@@ -48,6 +50,23 @@ enum Tokenizer {
                 var digits = ""
                 while let d = peek(), d.isNumber, d.isASCII { digits.append(d); index += 1 }
                 let value = Int(digits) ?? 0
+                // `12.5.`, `03.08.2026`: a European date (the dot after the month tells it from `6.30`).
+                if digits.count <= 2, peek() == ".", let m1 = peek(1), m1.isNumber {
+                    var probe = index + 1
+                    var month = ""
+                    while probe < characters.count, characters[probe].isNumber, month.count < 3 { month.append(characters[probe]); probe += 1 }
+                    if month.count <= 2, probe < characters.count, characters[probe] == ".", let m = Int(month), (1...12).contains(m), (1...31).contains(value) {
+                        probe += 1
+                        var year = ""
+                        while probe < characters.count, characters[probe].isNumber, year.count < 4 { year.append(characters[probe]); probe += 1 }
+                        if year.isEmpty || year.count == 2 || year.count == 4 {
+                            index = probe
+                            tokens.append(.dotted(day: value, month: m, year: Int(year).map { $0 < 100 ? 2000 + $0 : $0 }))
+                            // The dot after the month ends no sentence.
+                            continue
+                        }
+                    }
+                }
                 if let sep = peek(), sep == ":" || sep == ".", let next = peek(1), next.isNumber, let after = peek(2), after.isNumber,
                    peek(3).map({ !$0.isNumber }) ?? true, value <= 24 {
                     let minute = Int(String([next, after]))!

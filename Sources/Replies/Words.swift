@@ -134,7 +134,7 @@ enum Words {
         "hong kong": "Asia/Hong_Kong", "shanghai": "Asia/Shanghai", "beijing": "Asia/Shanghai", "tokyo": "Asia/Tokyo", "osaka": "Asia/Tokyo",
         "seoul": "Asia/Seoul", "bangkok": "Asia/Bangkok", "manila": "Asia/Manila", "jakarta": "Asia/Jakarta", "kuala lumpur": "Asia/Kuala_Lumpur",
         "sydney": "Australia/Sydney", "melbourne": "Australia/Melbourne", "brisbane": "Australia/Brisbane", "perth": "Australia/Perth",
-        "auckland": "Pacific/Auckland", "sao paulo": "America/Sao_Paulo", "rio": "America/Sao_Paulo", "buenos aires": "America/Argentina/Buenos_Aires",
+        "auckland": "Pacific/Auckland", "sao paulo": "America/Sao_Paulo", "são paulo": "America/Sao_Paulo", "rio": "America/Sao_Paulo", "buenos aires": "America/Argentina/Buenos_Aires",
         "bogota": "America/Bogota", "lima": "America/Lima", "santiago": "America/Santiago",
         "eastern": "America/New_York", "central": "America/Chicago", "mountain": "America/Denver", "pacific": "America/Los_Angeles",
         "est": "America/New_York", "edt": "America/New_York", "cst": "America/Chicago", "cdt": "America/Chicago", "mst": "America/Denver",
@@ -146,6 +146,7 @@ enum Words {
         "doha": "Asia/Qatar", "riyadh": "Asia/Riyadh", "karachi": "Asia/Karachi", "dhaka": "Asia/Dhaka", "adelaide": "Australia/Adelaide",
         "saudi": "Asia/Riyadh", "arizona": "America/Phoenix", "colorado": "America/Denver", "california": "America/Los_Angeles",
         "texas": "America/Chicago", "florida": "America/New_York", "utah": "America/Denver", "nevada": "America/Los_Angeles", "oregon": "America/Los_Angeles",
+        "brazil": "America/Sao_Paulo",
         "ottawa": "America/Toronto", "calgary": "America/Edmonton", "edmonton": "America/Edmonton", "winnipeg": "America/Winnipeg",
     ]
 
@@ -157,11 +158,11 @@ enum Words {
         "knee": "knee", "knees": "knee", "shoulder": "shoulder", "shoulders": "shoulder", "back": "back", "lowerback": "back", "ankle": "ankle",
         "ankles": "ankle", "wrist": "wrist", "wrists": "wrist", "elbow": "elbow", "elbows": "elbow", "hip": "hip", "hips": "hip", "neck": "neck",
         "hamstring": "hamstring", "hamstrings": "hamstring", "hammy": "hamstring", "hammies": "hamstring", "calf": "calf", "calves": "calf",
-        "foot": "foot", "feet": "foot", "heel": "foot", "heels": "foot", "toe": "foot", "toes": "foot",
+        "foot": "foot", "feet": "foot", "heel": "foot", "heels": "foot", "toe": "foot", "toes": "foot", "waist": "back",
     ]
 
     static let hurtWords: Set<String> = [
-        "hurt", "hurts", "hurting", "sore", "pain", "painful", "paining", "swelled", "swelling", "twinged", "twinging", "injured", "injury", "tweaked", "tweak", "pulled", "strained", "sprained", "rolled",
+        "hurt", "hurts", "hurting", "sore", "pain", "painful", "paining", "swelled", "swelling", "twinged", "twinging", "niggly", "replacement", "operation", "injured", "injury", "tweaked", "tweak", "pulled", "strained", "sprained", "rolled",
         "twisted", "aching", "achy", "aches", "ache", "bothering", "busted", "swollen", "inflamed", "tore", "torn", "killing", "throbbing", "jacked",
         "wrecked", "messed", "banged", "flaring", "flared", "popped", "tight", "bad", "acting", "stiff", "hurted", "surgery", "sprain", "strain",
         "cramp", "cramps", "cramping", "fasciitis", "tendinitis", "tendonitis", "spasm", "spasms", "niggle", "niggling", "twinge", "hurty", "agony",
