@@ -28,6 +28,8 @@ public enum DomainEvent: Sendable, Equatable {
     case workoutCompleted(WorkoutCompleted)
     case daySkipped(DaySkipped)
     case travelPlanned(TravelPlanned)
+    case workoutChangeAsked(WorkoutChangeAsked)
+    case dayMoved(DayMoved)
     case clientPaused(ClientPaused)
     /// A type this build does not know. The envelope stays readable; projections skip it.
     case unknown(type: String, schemaVersion: Int)
@@ -110,6 +112,8 @@ public enum EventCatalog {
         case .workoutCompleted(let p): try EventCoding.encode(p)
         case .daySkipped(let p): try EventCoding.encode(p)
         case .travelPlanned(let p): try EventCoding.encode(p)
+        case .workoutChangeAsked(let p): try EventCoding.encode(p)
+        case .dayMoved(let p): try EventCoding.encode(p)
         case .clientPaused(let p): try EventCoding.encode(p)
         case .unknown: nil
         }
@@ -191,6 +195,8 @@ public enum EventCatalog {
         entry(WorkoutCompleted.self, DomainEvent.workoutCompleted),
         entry(DaySkipped.self, DomainEvent.daySkipped),
         entry(TravelPlanned.self, DomainEvent.travelPlanned),
+        entry(WorkoutChangeAsked.self, DomainEvent.workoutChangeAsked),
+        entry(DayMoved.self, DomainEvent.dayMoved),
         entry(ClientPaused.self, DomainEvent.clientPaused),
     ]
 

@@ -135,3 +135,66 @@ public struct ZoneStay: Codable, Sendable, Equatable {
         self.zone = zone
     }
 }
+
+/// The client asked for a day's workout to change: another exercise, or for what is missing,
+/// lighter, shorter or harder. It applies to that day's workout: generated again now when it
+/// exists, when it is made otherwise.
+public struct WorkoutChangeAsked: EventPayload {
+    public static let eventType = "WorkoutChangeAsked"
+    public static let schemaVersion = 1
+    /// The reason names an injury or a circumstance.
+    public static let personalFields = ["reason"]
+
+    public enum Change: String, Codable, Sendable, CaseIterable {
+        case swap, lighter, shorter, harder
+    }
+
+    public var clientId: String
+    public var date: LocalDate
+    public var change: Change
+    /// `swap`: what to swap out, as the client named it.
+    public var exercise: String?
+    /// `swap`: equipment not at hand that day.
+    public var missing: String?
+    /// `shorter`: the session's minutes.
+    public var minutes: Int?
+    public var reason: String?
+    public var providerMessageId: String?
+    public var askedAt: String
+
+    public init(
+        clientId: String, date: LocalDate, change: Change, exercise: String? = nil, missing: String? = nil, minutes: Int? = nil, reason: String? = nil,
+        providerMessageId: String?, askedAt: String
+    ) {
+        self.clientId = clientId
+        self.date = date
+        self.change = change
+        self.exercise = exercise
+        self.missing = missing
+        self.minutes = minutes
+        self.reason = reason
+        self.providerMessageId = providerMessageId
+        self.askedAt = askedAt
+    }
+}
+
+/// The session of `from` moved to `to` (in the same week): the week is broken down again with
+/// it moved. When `to` was a training day the two swap.
+public struct DayMoved: EventPayload {
+    public static let eventType = "DayMoved"
+    public static let schemaVersion = 1
+
+    public var clientId: String
+    public var from: LocalDate
+    public var to: LocalDate
+    public var providerMessageId: String?
+    public var movedAt: String
+
+    public init(clientId: String, from: LocalDate, to: LocalDate, providerMessageId: String?, movedAt: String) {
+        self.clientId = clientId
+        self.from = from
+        self.to = to
+        self.providerMessageId = providerMessageId
+        self.movedAt = movedAt
+    }
+}

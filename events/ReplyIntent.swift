@@ -24,6 +24,17 @@ public struct ReplyIntent: Codable, Sendable, Equatable, CustomStringConvertible
         case askWorkout
         /// A question from the small set answered with the templates (`topic`).
         case askQuestion
+        /// Another exercise for one (`exercise`), or for what is missing (`missing`: `barbell`,
+        /// `gym`, ...), on `date` (today when not said).
+        case swap
+        /// An easier session on `date`.
+        case lighter
+        /// A session of `minutes` on `date`.
+        case shorter
+        /// A harder session on `date`.
+        case harder
+        /// The session of `date` moved to `to`.
+        case moveDay
         /// Something that matters but cannot be read safely: ask.
         case clarify
         /// Anything else: a person reads it.
@@ -48,11 +59,19 @@ public struct ReplyIntent: Codable, Sendable, Equatable, CustomStringConvertible
     public var equipment: String?
     /// `rpe`, `deload`, `amrap`, `1rm`, `rest`, `superset`, `warmup`, `tempo`.
     public var topic: String?
+    /// What to swap out, as the client named it (`deadlifts`, `pull-ups`).
+    public var exercise: String?
+    /// Equipment not at hand today (`barbell`, `rack`, `bench`, `gym`, ...).
+    public var missing: String?
+    /// A session's length.
+    public var minutes: Int?
+    /// Where a moved day goes.
+    public var to: LocalDate?
 
     public init(
         _ intent: Kind, rpe: Int? = nil, feel: String? = nil, date: LocalDate? = nil, reason: String? = nil, hour: Int? = nil, minute: Int? = nil,
         zone: String? = nil, from: LocalDate? = nil, until: LocalDate? = nil, days: [Int]? = nil, area: String? = nil, active: Bool? = nil,
-        equipment: String? = nil, topic: String? = nil
+        equipment: String? = nil, topic: String? = nil, exercise: String? = nil, missing: String? = nil, minutes: Int? = nil, to: LocalDate? = nil
     ) {
         self.intent = intent
         self.rpe = rpe
@@ -69,6 +88,10 @@ public struct ReplyIntent: Codable, Sendable, Equatable, CustomStringConvertible
         self.active = active
         self.equipment = equipment
         self.topic = topic
+        self.exercise = exercise
+        self.missing = missing
+        self.minutes = minutes
+        self.to = to
     }
 
     /// The values the string slots take: what a reader (the rules or a model) may answer.
@@ -76,6 +99,8 @@ public struct ReplyIntent: Codable, Sendable, Equatable, CustomStringConvertible
     public static let areas = ["knee", "shoulder", "back", "ankle", "wrist", "hip", "elbow", "neck", "hamstring", "calf", "foot"]
     public static let equipmentKinds = ["hotel-gym", "bodyweight", "dumbbells", "bands"]
     public static let topics = ["rpe", "deload", "amrap", "1rm", "rest", "superset", "warmup", "tempo"]
+    /// What a client may say is not at hand today.
+    public static let missingKinds = ["barbell", "rack", "bench", "cable", "machine", "dumbbell", "kettlebell", "pull-up-bar", "gym"]
 
     public var description: String {
         var parts = [intent.rawValue]
@@ -92,6 +117,10 @@ public struct ReplyIntent: Codable, Sendable, Equatable, CustomStringConvertible
         if let active { parts.append("active=\(active)") }
         if let equipment { parts.append("equipment=\(equipment)") }
         if let topic { parts.append("topic=\(topic)") }
+        if let exercise { parts.append("exercise=\(exercise)") }
+        if let missing { parts.append("missing=\(missing)") }
+        if let minutes { parts.append("minutes=\(minutes)") }
+        if let to { parts.append("to=\(to)") }
         return parts.joined(separator: " ")
     }
 }

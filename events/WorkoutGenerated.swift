@@ -17,6 +17,26 @@ public struct WorkoutGenerated: EventPayload {
     public var decision: DecisionRecord?
     /// The legacy row this workout was imported from.
     public var legacy: LegacyWorkout?
+    /// Set when this workout was generated again for a day that had one: what it superseded
+    /// and why.
+    public var revision: Revision?
+
+    /// What a workout generated again superseded, and what asked for it.
+    public struct Revision: Codable, Sendable, Equatable {
+        /// The log position of the workout it replaces (which stays in the history).
+        public var supersedes: Int64
+        /// What changed it, in order: the changes asked (`swap deadlifts`, `shorter 20 min`) or the
+        /// feedback that arrived after it was made.
+        public var because: [String]
+        /// The texts that asked, by provider message id.
+        public var providerMessageIds: [String]
+
+        public init(supersedes: Int64, because: [String], providerMessageIds: [String]) {
+            self.supersedes = supersedes
+            self.because = because
+            self.providerMessageIds = providerMessageIds
+        }
+    }
 
     public init(
         clientId: String, planId: String?, date: LocalDate, theme: String, load: Load? = nil,

@@ -96,4 +96,26 @@ public enum BreakdownRules {
             decision: DecisionRecord(coach: PlanRules.coach, coachVersion: PlanRules.version, inputs: inputs, rules: rules,
                                      seed: SeededGenerator.seed(of: "\(plan.clientId)|\(plan.planId)|\(index)"), durationMs: 0))
     }
+
+    /// `broken` with each day moved that falls inside it: the session of `from` goes to `to`, and
+    /// what `to` had goes to `from` (a rest day, or the other session: the two swap). The rules
+    /// fired say so.
+    public static func applying(_ moves: [DayMoved], to broken: MesocycleBroken) -> MesocycleBroken {
+        var result = broken
+        func locate(_ date: LocalDate) -> (week: Int, day: Int)? {
+            guard let week = result.microcycles.firstIndex(where: { $0.startDate <= date && date < $0.startDate.adding(days: 7) }),
+                  let day = result.microcycles[week].days.firstIndex(where: { $0.day.isoNumber == date.isoWeekday }) else { return nil }
+            return (week, day)
+        }
+        for move in moves {
+            guard let from = locate(move.from), let to = locate(move.to) else { continue }
+            let moved = result.microcycles[from.week].days[from.day], there = result.microcycles[to.week].days[to.day]
+            result.microcycles[to.week].days[to.day] = DayPlan(day: there.day, theme: moved.theme, load: moved.load, notes: moved.notes)
+            result.microcycles[from.week].days[from.day] = DayPlan(day: moved.day, theme: there.theme, load: there.load, notes: there.notes)
+            result.decision?.rules.append(there.load == nil
+                ? "moved \(move.from) (\(moved.theme)) to \(move.to), asked by the client"
+                : "moved \(move.from) (\(moved.theme)) to \(move.to), asked by the client; \(move.to) had \(there.theme): the two swap")
+        }
+        return result
+    }
 }

@@ -90,8 +90,15 @@ public struct WorkoutRequest: Sendable {
     /// Workouts of the seven days before, oldest first.
     public var recent: [WorkoutGenerated]
     public var inputs: [Int64]
+    /// What the client asked of this day's workout (a swap, lighter, shorter, harder).
+    public var changes: WorkoutChanges
+    /// What the client said of the days before: done (with how it felt), skipped.
+    public var feedback: Feedback
 
-    public init(client: ClientEnrolled, plan: PlanCreated?, mesocycle: Int, scheduled: ScheduledDay, date: LocalDate, recent: [WorkoutGenerated], inputs: [Int64]) {
+    public init(
+        client: ClientEnrolled, plan: PlanCreated?, mesocycle: Int, scheduled: ScheduledDay, date: LocalDate, recent: [WorkoutGenerated], inputs: [Int64],
+        changes: WorkoutChanges = WorkoutChanges(), feedback: Feedback = Feedback()
+    ) {
         self.client = client
         self.plan = plan
         self.mesocycle = mesocycle
@@ -99,7 +106,76 @@ public struct WorkoutRequest: Sendable {
         self.date = date
         self.recent = recent
         self.inputs = inputs
+        self.changes = changes
+        self.feedback = feedback
     }
+}
+
+/// What a client asked of one day's workout, folded from their `WorkoutChangeAsked` events.
+public struct WorkoutChanges: Sendable, Equatable {
+    /// Exercises to swap out, as the client named them (`deadlifts`, `pull-ups`).
+    public var avoid: [String] = []
+    /// Equipment not at hand that day (`barbell`, `gym`, ...).
+    public var missing: Set<String> = []
+    /// -1 lighter, +1 harder (the last said wins).
+    public var intensity = 0
+    /// The session's minutes, when asked shorter.
+    public var minutes: Int?
+    /// What was asked, in order, as the decision record names it.
+    public var asked: [String] = []
+
+    public init() {}
+
+    public var isEmpty: Bool { asked.isEmpty }
+}
+
+/// What a client said about the days before a workout: the raw facts the progression rules and
+/// a model coach's prompt read.
+public struct Feedback: Sendable, Equatable {
+    public struct Day: Sendable, Equatable {
+        public var date: LocalDate
+        public var theme: String?
+        public var load: Load?
+        /// Said done (`WorkoutCompleted`).
+        public var completed: Bool
+        public var skipped: Bool
+        public var rpe: Int?
+        /// `easy`, `hard`, `good`.
+        public var feel: String?
+
+        public init(date: LocalDate, theme: String?, load: Load?, completed: Bool, skipped: Bool, rpe: Int?, feel: String?) {
+            self.date = date
+            self.theme = theme
+            self.load = load
+            self.completed = completed
+            self.skipped = skipped
+            self.rpe = rpe
+            self.feel = feel
+        }
+
+        /// Too hard: RPE 10 (9.5 rounds up) or said hard.
+        public var tooHard: Bool { completed && ((rpe ?? 0) >= 10 || feel == "hard") }
+        /// Too easy: RPE 6 or less, or said easy.
+        public var tooEasy: Bool { completed && ((rpe.map { $0 <= 6 } ?? false) || feel == "easy") }
+    }
+
+    /// Training days with workouts before the one asked for, oldest first (up to four weeks).
+    public var days: [Day] = []
+    /// Whole weeks in a row just before this one in which every session was skipped.
+    public var skippedWeeks = 0
+
+    public init(days: [Day] = [], skippedWeeks: Int = 0) {
+        self.days = days
+        self.skippedWeeks = skippedWeeks
+    }
+
+    /// The latest completed session of `theme` at `load`, if the client said how it went.
+    public func last(theme: String, load: Load) -> Day? {
+        days.last { $0.completed && $0.theme == theme && $0.load == load }
+    }
+
+    /// Dates skipped.
+    public var skipped: Set<LocalDate> { Set(days.filter(\.skipped).map(\.date)) }
 }
 
 public struct MessageRequest: Sendable {

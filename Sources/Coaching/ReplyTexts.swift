@@ -68,6 +68,23 @@ public enum ReplyTexts {
         String(zone.split(separator: "/").last ?? Substring(zone)).replacingOccurrences(of: "_", with: " ")
     }
 
+    /// A day moved; when the day it went to had a session, the two swapped.
+    public static func moved(_ from: LocalDate, to: LocalDate, swapped: Bool) -> String {
+        swapped ? "Moved: \(day(from))'s session to \(day(to)); \(day(to))'s moves to \(day(from)) (both were training days)."
+            : "Moved: \(day(from))'s session to \(day(to))."
+    }
+
+    /// Today's workout, changed after it was sent: the new one follows.
+    public static func changedToday(_ asked: [String]) -> String {
+        "Updated today's workout (\(asked.joined(separator: ", "))):"
+    }
+
+    /// A change to a day's workout noted: made now, or when the day comes.
+    public static func changeNoted(_ date: LocalDate, asked: [String], today: LocalDate) -> String {
+        let when = date == today ? "Today's" : "\(day(date))'s"
+        return "OK: \(when) workout is changed (\(asked.joined(separator: ", "))). It comes at its usual time."
+    }
+
     public static let noWorkoutToday = "No workout is planned for today. Your next one comes on its day."
     public static let nothingToMark = "I couldn't find a workout to mark done. Reply \"what's today?\" to get today's."
     public static let rephrase = "Sorry, I didn't catch that. Try \"done, RPE 8\" or \"skip Friday\"."

@@ -33,7 +33,8 @@ public struct RuleCoach: Coach {
         let scheduled = request.scheduled
         var workout = WorkoutRules().workout(
             client: request.client, planId: scheduled.planId, programType: request.plan?.programType ?? .other, day: scheduled.day,
-            date: request.date, weekIndex: scheduled.weekIndex, deload: scheduled.isDeloadWeek, recent: request.recent, inputs: request.inputs)
+            date: request.date, weekIndex: scheduled.weekIndex, deload: scheduled.isDeloadWeek, recent: request.recent, inputs: request.inputs,
+            changes: request.changes, feedback: request.feedback)
         workout?.decision?.durationMs = stopwatch.milliseconds
         return Coached(workout)
     }

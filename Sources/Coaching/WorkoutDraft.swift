@@ -8,6 +8,8 @@ struct WorkoutDraft {
     let catalog: ExerciseCatalog
     let profile: FitnessProfile
     let equipment: Set<String>
+    let changes: WorkoutChanges
+    let feedback: Feedback
     let injured: Set<String>
     let zone: TrainingTables.Zone
     let deload: Bool
@@ -24,12 +26,23 @@ struct WorkoutDraft {
     private(set) var modifications: [WorkoutGenerated.Modification] = []
     private(set) var rules: [String]
 
-    init(rules workoutRules: WorkoutRules, client: ClientEnrolled, date: LocalDate, deload: Bool, recent: [WorkoutGenerated]) {
+    init(
+        rules workoutRules: WorkoutRules, client: ClientEnrolled, date: LocalDate, deload: Bool, recent: [WorkoutGenerated],
+        changes: WorkoutChanges = WorkoutChanges(), feedback: Feedback = Feedback()
+    ) {
         catalog = workoutRules.catalog
         rules_ = workoutRules
-        profile = client.profile
+        var profile = client.profile
+        // `only 20 min today`: the session's length for this day.
+        if let minutes = changes.minutes { profile.sessionMinutes = max(10, min(profile.sessionMinutes, minutes)) }
+        self.profile = profile
+        self.changes = changes
+        self.feedback = feedback
         random = SeededGenerator(seed: "\(client.clientId)|\(date)")
-        equipment = WorkoutRules.equipment(for: profile)
+        // `gym is closed`, `no barbell today`: what is at hand that day.
+        var equipment = changes.missing.contains("gym") ? Set(profile.equipment).union(["mat"]) : WorkoutRules.equipment(for: profile)
+        equipment.subtract(changes.missing.subtracting(["gym"]))
+        self.equipment = equipment
         injured = Set(profile.injuries.filter { $0.status == .active }.map(\.area))
         zone = TrainingTables.zone(for: profile.primaryGoal)
         self.deload = deload
@@ -37,8 +50,48 @@ struct WorkoutDraft {
         if deload { rules.append("deload week: sets x\(TrainingTables.deloadSetFactor), RPE 6") }
         if !injured.isEmpty { rules.append("active injuries excluded: \(injured.sorted().joined(separator: ", "))") }
         recentExercises = Set(recent.flatMap { $0.blocks.flatMap { $0.items.map(\.exercise) } })
-        weeklySets = WorkoutRules.hardSets(recent, catalog: catalog)
-        deloadSets = deload ? WorkoutRules.hardSets(recent.filter { $0.date >= ClientCalendar.monday(of: date) }, catalog: catalog) : [:]
+        // A skipped day's sets were not done: they do not count toward the week's volume.
+        let skipped = feedback.skipped
+        let done = recent.filter { !skipped.contains($0.date) }
+        weeklySets = WorkoutRules.hardSets(done, catalog: catalog)
+        deloadSets = deload ? WorkoutRules.hardSets(done.filter { $0.date >= ClientCalendar.monday(of: date) }, catalog: catalog) : [:]
+        if done.count < recent.count {
+            rules.append("skipped days' sets not counted toward the week: \(recent.filter { skipped.contains($0.date) }.map { "\($0.date)" }.joined(separator: ", "))")
+        }
+        self.weekStart = ClientCalendar.monday(of: date)
+        if !changes.asked.isEmpty { rules.append("asked by the client: \(changes.asked.joined(separator: "; "))") }
+        if !changes.missing.isEmpty { rules.append("not at hand today: \(changes.missing.sorted().joined(separator: ", "))") }
+        if let minutes = changes.minutes { rules.append("session of \(profile.sessionMinutes) min today (asked \(minutes))") }
+    }
+
+    private let weekStart: LocalDate
+
+    /// A rule that fired outside the draft's own steps.
+    mutating func note(_ rule: String) { rules.append(rule) }
+
+    /// Whether `exercise` is one the client asked to swap out (`deadlifts` rules out every
+    /// deadlift).
+    func avoided(_ exercise: Exercise) -> Bool {
+        func stem(_ text: String) -> String {
+            var letters = text.lowercased().filter(\.isLetter)
+            if letters.hasSuffix("es"), letters.count > 5 { letters.removeLast(2) } else if letters.hasSuffix("s"), letters.count > 3 { letters.removeLast() }
+            return letters
+        }
+        let name = exercise.name.lowercased().filter(\.isLetter)
+        return changes.avoid.contains { word in
+            let wanted = stem(word)
+            return !wanted.isEmpty && (name.contains(wanted) || exercise.id.filter(\.isLetter).contains(wanted))
+        }
+    }
+
+    /// The RPE step the client's words ask for on this session: lighter or harder asked today,
+    /// or how the last session of the same theme and load went.
+    func effortStep(theme: String, load: Load) -> (step: Int, why: String?) {
+        if changes.intensity != 0 { return (changes.intensity, changes.intensity < 0 ? "asked lighter today" : "asked harder today") }
+        guard let last = feedback.last(theme: theme, load: load) else { return (0, nil) }
+        if last.tooHard { return (-1, "last \(theme.lowercased()) (\(load.rawValue)) on \(last.date) was too hard\(last.rpe.map { " (RPE \($0))" } ?? "")") }
+        if last.tooEasy { return (1, "last \(theme.lowercased()) (\(load.rawValue)) on \(last.date) was too easy\(last.rpe.map { " (RPE \($0))" } ?? "")") }
+        return (0, nil)
     }
 
     /// Two mobility drills (one when the draw repeats).
@@ -70,9 +123,23 @@ struct WorkoutDraft {
 
     /// The theme's main lifts: NSCA sets, reps and rest for the goal, RPE and %1RM from the chart.
     mutating func addMainWork(theme: String, load: Load) {
-        let mainSets = deload ? max(1, Int((Double(zone.sets.lowerBound + 1) * TrainingTables.deloadSetFactor).rounded(.up))) : zone.sets.lowerBound + (load == .heavy ? 1 : 0)
+        var mainSets = deload ? max(1, Int((Double(zone.sets.lowerBound + 1) * TrainingTables.deloadSetFactor).rounded(.up))) : zone.sets.lowerBound + (load == .heavy ? 1 : 0)
         let reps = WorkoutRules.reps(zone: zone, load: load)
-        let rpe = TrainingTables.rpe(reps: reps, zone: zone, target: deload ? 6 : 8, deload: deload) ?? 7
+        // The client's words move the target by one step, within RPE 5-9 and the zone's sets (NSCA).
+        let (step, why) = deload ? (min(0, changes.intensity), changes.intensity < 0 ? "asked lighter today" : nil) : effortStep(theme: theme, load: load)
+        let target = max(5, min(9, (deload ? 6 : 8) + step))
+        if step != 0, let why {
+            mainSets = max(1, min(zone.sets.upperBound, mainSets + step))
+            rules.append("\(why): target RPE \(target), \(mainSets) sets")
+        }
+        // A skipped session this week: the next takes back a set, within the week's MRV.
+        if !deload, step >= 0, feedback.skipped.contains(where: { $0 >= weekStart }), mainSets < zone.sets.upperBound {
+            mainSets += 1
+            rules.append("a session skipped this week: one set taken back on the main lifts (\(mainSets) sets), within the weekly maximum recoverable volume")
+        }
+        // A short session keeps the main lifts and fewer sets of them.
+        if profile.sessionMinutes <= 20 { mainSets = max(1, mainSets - 1) }
+        let rpe = TrainingTables.rpe(reps: reps, zone: zone, target: Double(target), deload: deload) ?? 7
         let percent = TrainingTables.percent1RM(reps: reps, rpe: rpe)
         let rest = load == .heavy ? zone.restSeconds.upperBound : (zone.restSeconds.lowerBound + zone.restSeconds.upperBound) / 2
         var items: [WorkoutGenerated.Item] = []
@@ -87,8 +154,13 @@ struct WorkoutDraft {
         if !items.isEmpty { blocks.append(.init(.main, items: items)) }
     }
 
-    /// The theme's accessories and core work, 2 sets (1 on a deload).
+    /// The theme's accessories and core work, 2 sets (1 on a deload); none in a session of
+    /// under half an hour.
     mutating func addAccessories(theme: String) {
+        if profile.sessionMinutes < 30 {
+            rules.append("session of \(profile.sessionMinutes) min: accessories left out")
+            return
+        }
         let accessorySets = deload ? 1 : 2
         var items: [WorkoutGenerated.Item] = []
         for slot in WorkoutRules.slots(for: theme).accessories {
@@ -141,8 +213,19 @@ struct WorkoutDraft {
     private mutating func choose(_ pattern: String, _ role: WorkoutGenerated.ItemType) -> Exercise? {
         let ideal = catalog.candidates(pattern: pattern, equipment: WorkoutRules.gymEquipment, injuredAreas: [], level: profile.skillLevel)
             .first { $0.type == role }
-        let options = catalog.candidates(pattern: pattern, equipment: equipment, injuredAreas: injured, level: profile.skillLevel)
+        let all = catalog.candidates(pattern: pattern, equipment: equipment, injuredAreas: injured, level: profile.skillLevel)
+        let options = all.filter { !avoided($0) }
         guard let chosen = pick(options, role) else { return substitute(for: pattern, ideal: ideal, role) }
+        // Asked to swap it out: another of the same movement pattern, and the swap recorded.
+        if let wanted = pick(all, role, draw: false), avoided(wanted) || (ideal.map(avoided) ?? false) {
+            let swapped = avoided(wanted) ? wanted : ideal!
+            modifications.append(.init(condition: "asked to swap", replace: .init(exercise: swapped.name, with: chosen.name),
+                                       note: "\(chosen.name) trains the same pattern (\(pattern))"))
+            rules.append("asked to swap: \(swapped.name) -> \(chosen.name) (\(pattern))")
+        } else if !changes.missing.isEmpty, let ideal, !ideal.isPossible(with: equipment), ideal.id != chosen.id {
+            modifications.append(.init(condition: "not at hand today: \(changes.missing.sorted().joined(separator: ", "))",
+                                       replace: .init(exercise: ideal.name, with: chosen.name), note: "\(chosen.name) with what is at hand"))
+        }
         if let ideal, !ideal.stresses.isDisjoint(with: injured), ideal.id != chosen.id {
             let area = ideal.stresses.intersection(injured).sorted().joined(separator: ", ")
             modifications.append(.init(
@@ -157,7 +240,7 @@ struct WorkoutDraft {
     /// nothing (the slot is dropped).
     private mutating func substitute(for pattern: String, ideal: Exercise?, _ role: WorkoutGenerated.ItemType) -> Exercise? {
         for fallback in WorkoutRules.fallbacks[pattern] ?? [] {
-            let options = catalog.candidates(pattern: fallback, equipment: equipment, injuredAreas: injured, level: profile.skillLevel)
+            let options = catalog.candidates(pattern: fallback, equipment: equipment, injuredAreas: injured, level: profile.skillLevel).filter { !avoided($0) }
             guard let substitute = pick(options, role) else { continue }
             let reason = injured.isEmpty ? "equipment at hand" : "\(injured.sorted().joined(separator: ", ")) injury active"
             modifications.append(.init(
@@ -171,12 +254,14 @@ struct WorkoutDraft {
     }
 
     /// One of the three best `options` for the role, preferring what was not done last week.
-    private mutating func pick(_ options: [Exercise], _ role: WorkoutGenerated.ItemType) -> Exercise? {
+    private mutating func pick(_ options: [Exercise], _ role: WorkoutGenerated.ItemType, draw: Bool = true) -> Exercise? {
         let preferred = options.filter { $0.type == role }
         let pool = preferred.isEmpty ? options : preferred
         let fresh = pool.filter { !recentExercises.contains($0.name) }
         let choices = Array((fresh.isEmpty ? pool : fresh).prefix(3))
         guard !choices.isEmpty else { return nil }
+        // Without a draw: the first choice, leaving the seeded sequence as it is.
+        guard draw else { return choices[0] }
         return choices[Int(random.next() % UInt64(choices.count))]
     }
 }

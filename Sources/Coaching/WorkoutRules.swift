@@ -88,15 +88,24 @@ public struct WorkoutRules: Sendable {
     /// - Parameters:
     ///   - weekIndex: week of the plan, for running progression; `deload` marks the deload week.
     ///   - recent: the client's workouts of the last 7 days (their volume is not repeated).
+    ///   - changes: what the client asked of this day (a swap, lighter, shorter, harder).
+    ///   - feedback: what the client said of the days before (done and how, skipped).
     public func workout(
         client: ClientEnrolled, planId: String?, programType: ProgramType, day: DayPlan, date: LocalDate,
-        weekIndex: Int, deload: Bool, recent: [WorkoutGenerated], inputs: [Int64]
+        weekIndex: Int, deload: Bool, recent: [WorkoutGenerated], inputs: [Int64],
+        changes: WorkoutChanges = WorkoutChanges(), feedback: Feedback = Feedback()
     ) -> WorkoutGenerated? {
         guard let load = day.load else { return nil }
         // The order of the blocks is the order of the seeded draws: keep it.
-        var draft = WorkoutDraft(rules: self, client: client, date: date, deload: deload, recent: recent)
+        var draft = WorkoutDraft(rules: self, client: client, date: date, deload: deload, recent: recent, changes: changes, feedback: feedback)
         draft.addWarmUp()
-        draft.addCardio(theme: day.theme, weekIndex: weekIndex)
+        // Two whole weeks skipped: running starts again from the last week trained, not higher.
+        var runWeek = weekIndex
+        if feedback.skippedWeeks >= 2 {
+            runWeek = max(0, weekIndex - feedback.skippedWeeks - 1)
+            draft.note("\(feedback.skippedWeeks) weeks skipped in a row: running volume of week \(runWeek + 1), the last trained, not week \(weekIndex + 1)")
+        }
+        draft.addCardio(theme: day.theme, weekIndex: runWeek)
         draft.addMainWork(theme: day.theme, load: load)
         draft.addAccessories(theme: day.theme)
         draft.addCooldown()

@@ -28,6 +28,10 @@ extension ReplyIntent: SchemaBounded {
         "active": .note("injury: true when it hurts now, false when it is fine again"),
         "equipment": .oneOf(ReplyIntent.equipmentKinds, "travel: what is at hand"),
         "topic": .oneOf(ReplyIntent.topics, "askQuestion: what is asked about"),
+        "exercise": .text(40, "swap: the exercise to swap out, as the client named it"),
+        "missing": .oneOf(ReplyIntent.missingKinds, "swap: equipment not at hand that day"),
+        "minutes": .number(5...120, "shorter: the session's minutes"),
+        "to": .note("moveDay: the day the session moves to (date is the day moved)"),
     ]
 }
 

@@ -42,6 +42,16 @@ public struct ClientState: Sendable {
     public private(set) var travel: [TravelPlanned] = []
     /// Workouts the client said were done, by local date.
     public private(set) var completedDays: Set<LocalDate> = []
+    /// How each of those went, when said (the latest saying wins).
+    public private(set) var completions: [LocalDate: (rpe: Int?, feel: String?)] = [:]
+    /// Changes asked of a day's workout, in the order asked.
+    public private(set) var changesAsked: [LocalDate: [WorkoutChangeAsked]] = [:]
+    /// Days moved, in the order asked.
+    public private(set) var moves: [DayMoved] = []
+    /// The position of the latest change asked of each day's workout.
+    private var changeAskedAt: [LocalDate: Int64] = [:]
+    /// The position of the latest feedback (done, skipped, paused, moved).
+    private var feedbackAt: Int64 = 0
     /// The client's erasure, once erased.
     public private(set) var erasure: ClientErased?
     public private(set) var erasurePosition: Int64?
@@ -122,8 +132,22 @@ public struct ClientState: Sendable {
             if let id = try event.fields().string("providerMessageId") { readReplies.insert(id) }
         case DaySkipped.eventType:
             if let date = try event.fields().string("date").flatMap({ LocalDate($0) }) { skippedDays.insert(date) }
+            feedbackAt = event.position
         case WorkoutCompleted.eventType:
-            if let date = try event.fields().string("date").flatMap({ LocalDate($0) }) { completedDays.insert(date) }
+            let fields = try event.fields()
+            if let date = fields.string("date").flatMap({ LocalDate($0) }) {
+                completedDays.insert(date)
+                completions[date] = (fields.int("rpe").map(Int.init), fields.string("feel"))
+            }
+            feedbackAt = event.position
+        case WorkoutChangeAsked.eventType:
+            if case .workoutChangeAsked(let change) = try event.decoded() {
+                changesAsked[change.date, default: []].append(change)
+                changeAskedAt[change.date] = event.position
+            }
+        case DayMoved.eventType:
+            if case .dayMoved(let move) = try event.decoded() { moves.append(move) }
+            feedbackAt = event.position
         case ClientPaused.eventType:
             let fields = try event.fields()
             if let from = fields.string("from").flatMap({ LocalDate($0) }), let until = fields.string("until").flatMap({ LocalDate($0) }), from <= until {
@@ -152,6 +176,76 @@ public struct ClientState: Sendable {
 
     /// Mesocycle indexes of the current plan that are broken down.
     public var brokenDownMesocycles: [Int] { storedBreakdowns.keys.sorted() }
+
+    /// What the client asked of `date`'s workout, folded: the swaps and what is missing add up,
+    /// the last of lighter or harder wins, the shortest session wins.
+    public func changes(on date: LocalDate) -> WorkoutChanges {
+        var changes = WorkoutChanges()
+        for asked in changesAsked[date] ?? [] {
+            switch asked.change {
+            case .swap:
+                if let exercise = asked.exercise { changes.avoid.append(exercise) }
+                if let missing = asked.missing { changes.missing.insert(missing) }
+                changes.asked.append("swap \([asked.exercise, asked.missing.map { "no \($0)" }].compactMap { $0 }.joined(separator: ", "))")
+            case .lighter:
+                changes.intensity = -1
+                changes.asked.append("lighter")
+            case .harder:
+                changes.intensity = 1
+                changes.asked.append("harder")
+            case .shorter:
+                changes.minutes = min(changes.minutes ?? Int.max, asked.minutes ?? 20)
+                changes.asked.append("shorter (\(asked.minutes ?? 20) min)")
+            }
+        }
+        return changes
+    }
+
+    /// Why `date`'s workout, made earlier, should be made again before it is sent: changes asked
+    /// of it, or feedback, that arrived after it was made. Nil when it stands (or does not exist).
+    public func staleWorkout(on date: LocalDate) -> [String]? {
+        guard let stored = storedWorkouts[date] else { return nil }
+        var why: [String] = []
+        if let asked = changeAskedAt[date], asked > stored.position { why.append(contentsOf: changes(on: date).asked) }
+        if feedbackAt > stored.position { why.append("feedback since it was made") }
+        return why.isEmpty ? nil : why
+    }
+
+    /// The texts that asked for `date`'s changes.
+    public func changeTexts(on date: LocalDate) -> [String] {
+        (changesAsked[date] ?? []).compactMap(\.providerMessageId)
+    }
+
+    /// What the client said of the training days before `date` (four weeks back): done and how,
+    /// or skipped; and how many whole weeks in a row just before `date`'s were skipped.
+    public func feedback(before date: LocalDate) throws -> Feedback {
+        var days: [Feedback.Day] = []
+        for offset in (1...28).reversed() {
+            let day = date.adding(days: -offset)
+            let workout = try self.workout(on: day)?.event
+            let skipped = isResting(on: day)
+            let completed = completedDays.contains(day)
+            guard workout != nil || completed || skipped else { continue }
+            let how = completions[day]
+            days.append(Feedback.Day(date: day, theme: workout?.theme, load: workout?.load, completed: completed, skipped: skipped, rpe: how?.rpe ?? nil, feel: how?.feel ?? nil))
+        }
+        // Weeks before this one in which every training day was skipped.
+        var skippedWeeks = 0
+        let monday = ClientCalendar.monday(of: date)
+        for week in 1...4 {
+            let start = monday.adding(days: -7 * week)
+            var training = 0, rested = 0
+            for offset in 0..<7 {
+                let day = start.adding(days: offset)
+                guard let (index, _) = mesocycle(containing: day), let scheduled = try scheduledDay(day, mesocycle: index), scheduled.day.load != nil else { continue }
+                training += 1
+                if isResting(on: day) { rested += 1 }
+            }
+            guard training > 0, rested == training else { break }
+            skippedWeeks += 1
+        }
+        return Feedback(days: days, skippedWeeks: skippedWeeks)
+    }
 
     /// The stays in another time zone, in the order planned.
     public var zoneStays: [ZoneStay] {

@@ -93,8 +93,10 @@ extension Engine {
     ) async throws -> PendingEvents {
         let request = BreakdownRequest(plan: plan, index: index, client: client, inputs: [state.clientPosition, planPosition].compactMap { $0 })
         let coached = try await coach.breakdown(request)
-        let event = try newEvent(coached.value, causation: causation, actor: causation == nil ? .breakdown : .migration)
-        return PendingEvents(event, .mesocycleBroken(coached.value), prompts: coached.prompts)
+        // Days the client moved stay moved, whoever broke the weeks down.
+        let broken = BreakdownRules.applying(state.moves, to: coached.value)
+        let event = try newEvent(broken, causation: causation, actor: causation == nil ? .breakdown : .migration)
+        return PendingEvents(event, .mesocycleBroken(broken), prompts: coached.prompts)
     }
 
     /// The client's workout for `date`: reused when it exists, generated once otherwise (the
@@ -114,10 +116,16 @@ extension Engine {
 
     /// The day's workout: done when it exists (or the day is a rest day), the breakdown or the
     /// workout to append otherwise.
-    func workoutStep(_ state: ClientState, client: ClientEnrolled, day: LocalDate) async throws -> Decision<(workout: WorkoutGenerated?, day: DayPlan)> {
+    ///
+    /// - Parameter again: generate it again even when it exists, superseding it (`because` says
+    ///   why, in the new workout's revision and decision record).
+    func workoutStep(
+        _ state: ClientState, client: ClientEnrolled, day: LocalDate, again: Bool = false, because: [String] = []
+    ) async throws -> Decision<(workout: WorkoutGenerated?, day: DayPlan)> {
         // Away with other equipment that day: the workout is made for what is at hand.
         let client = state.client(on: day) ?? client
-        if let existing = try state.workout(on: day) {
+        let existing = try state.workout(on: day)
+        if let existing, !again {
             return .done((existing.event, DayPlan(day: Weekday(isoNumber: day.isoWeekday), theme: existing.event.theme, load: existing.event.load)))
         }
         let index: Int
@@ -131,14 +139,24 @@ extension Engine {
         let recent = try state.recentWorkouts(before: day)
         let request = WorkoutRequest(
             client: client, plan: state.plan, mesocycle: index, scheduled: scheduled, date: day, recent: recent.map(\.event),
-            inputs: [state.clientPosition, state.planPosition, scheduled.breakdownPosition].compactMap { $0 } + recent.map(\.position))
+            inputs: [state.clientPosition, state.planPosition, scheduled.breakdownPosition].compactMap { $0 } + recent.map(\.position),
+            changes: state.changes(on: day), feedback: try state.feedback(before: day))
         let coached = try await coach.workout(request)
-        guard let workout = coached.value else {
+        guard var workout = coached.value else {
             // A rest day; prompts are recorded all the same (a coach may have asked).
             return coached.prompts.isEmpty ? .done((nil, scheduled.day))
                 : .appendThenFinish(PendingEvents(events: [], prompts: coached.prompts)) { _ in (nil, scheduled.day) }
         }
-        return .append(PendingEvents(try newEvent(workout, actor: .daily), .workoutGenerated(workout), prompts: coached.prompts))
+        if let existing {
+            // The same workout again: nothing to supersede.
+            if workout.blocks == existing.event.blocks, workout.modifications == existing.event.modifications {
+                return .done((existing.event, scheduled.day))
+            }
+            // Generated again: the earlier one stays in the history; this one says what it replaced and why.
+            workout.revision = WorkoutGenerated.Revision(supersedes: existing.position, because: because, providerMessageIds: state.changeTexts(on: day))
+            workout.decision?.rules.insert("supersedes the workout at position \(existing.position): \(because.joined(separator: "; "))", at: 0)
+        }
+        return .append(PendingEvents(try newEvent(workout, actor: existing == nil ? .daily : .reply), .workoutGenerated(workout), prompts: coached.prompts))
     }
 
     /// The event id of a client's daily message for a local date: the same in every process,
@@ -191,7 +209,9 @@ extension Engine {
         var text = ""
         do {
             return try await execute(client: client.clientId, state: state, attempts: 5, "generating \(day)'s workout") { state in
-                switch try await workoutStep(state, client: client, day: day) {
+                // Made before a change asked of it or feedback that may change it: made again first.
+                let stale = state.dailyMessages.contains(day) ? nil : state.staleWorkout(on: day)
+                switch try await workoutStep(state, client: client, day: day, again: stale != nil, because: stale ?? []) {
                 case .append(let pending), .appendThenFinish(let pending, _): return .append(pending)
                 case .done(let planned):
                     return try await dailyMessageStep(

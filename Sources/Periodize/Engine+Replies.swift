@@ -26,6 +26,9 @@ extension Engine {
     /// good is a `ClientUpdated`. What the reader could not read is asked about.
     public func readReply(clientID: String, providerMessageID: String, body: String) async throws -> ReplyOutcome {
         var trainingChanged: LocalDate?
+        // Days whose workout a change was asked of, and days moved: worked on after the append.
+        var changedDays: [LocalDate] = []
+        var movedDays: [(from: LocalDate, to: LocalDate)] = []
         let result = try await execute(client: clientID, attempts: 3, "reading a reply") { state -> Decision<ReplyOutcome> in
             let client = try requireClient(state, clientID)
             if state.readReplies.contains(providerMessageID) {
@@ -136,6 +139,25 @@ extension Engine {
                     guard let from = try trip(intent, until: until, timezone: nil, equipment: equipment) else { continue }
                     actions.append("travel \(equipment) \(from)..\(until)")
                     replies.append(ReplyTexts.travel(equipment, from: from, until: until))
+                case .swap, .lighter, .shorter, .harder:
+                    let date = intent.date ?? today
+                    guard date >= today, let change = WorkoutChangeAsked.Change(rawValue: intent.intent.rawValue) else {
+                        actions.append("nothing to change: the day is over")
+                        continue
+                    }
+                    try effect(WorkoutChangeAsked(
+                        clientId: clientID, date: date, change: change, exercise: intent.exercise, missing: intent.missing, minutes: intent.minutes,
+                        reason: intent.reason, providerMessageId: providerMessageID, askedAt: at), DomainEvent.workoutChangeAsked)
+                    actions.append("asked \(intent.description) for \(date)")
+                    if !changedDays.contains(date) { changedDays.append(date) }
+                case .moveDay:
+                    guard let from = intent.date, let to = intent.to, from >= today, to >= today, from != to else {
+                        actions.append("nothing to move")
+                        continue
+                    }
+                    try effect(DayMoved(clientId: clientID, from: from, to: to, providerMessageId: providerMessageID, movedAt: at), DomainEvent.dayMoved)
+                    actions.append("moved \(from) to \(to)")
+                    movedDays.append((from, to))
                 case .clarify:
                     actions.append("asked to say it another way")
                     replies.append(ReplyTexts.clarify)
@@ -172,7 +194,10 @@ extension Engine {
                 return try await ensureBreakdown(state, date: today, again: true)
             }
         }
-        return result
+        guard !result.duplicate, !changedDays.isEmpty || !movedDays.isEmpty else { return result }
+        var outcome = result
+        outcome.replies += try await applyChanges(clientID: clientID, providerMessageID: providerMessageID, days: changedDays, moves: movedDays)
+        return outcome
     }
 }
 
@@ -237,6 +262,75 @@ extension Engine {
             var audit = audit
             audit.confirmation = answers[id] ?? []
             return audit
+        }
+    }
+}
+
+extension Engine {
+    /// After a reply asked for a day's workout to change or a day to move: the week broken down
+    /// again with the day moved, each workout concerned that exists made again (superseding it),
+    /// and the answer queued: today's new workout itself when today's was already sent, a
+    /// confirmation otherwise. Returns the answer's parts.
+    func applyChanges(clientID: String, providerMessageID: String, days: [LocalDate], moves: [(from: LocalDate, to: LocalDate)]) async throws -> [String] {
+        var state = try await history(of: clientID)
+        let client = try requireClient(state, clientID)
+        let today = try localToday(of: state)
+        var notes: [String] = []
+        var concerned = days
+        if let first = moves.first {
+            // The moves are in the state: the weeks broken down again apply them.
+            let before = moves.map { move in (move, try? state.scheduledDay(move.to, mesocycle: state.mesocycle(containing: move.to)?.index ?? 0)) }
+            (_, state) = try await execute(client: clientID, state: state, attempts: 3, "breaking the week down again") { state -> Decision<Int> in
+                guard state.mesocycle(containing: first.from) != nil else { return .done(0) }
+                return try await ensureBreakdown(state, date: first.from, again: true)
+            }
+            for (move, collided) in before {
+                let swapped = collided?.day.load != nil
+                notes.append(ReplyTexts.moved(move.from, to: move.to, swapped: swapped))
+                concerned += [move.from, move.to].filter { !concerned.contains($0) }
+            }
+        }
+        var replies: [String] = []
+        for day in concerned.sorted() {
+            let existed = try state.workout(on: day) != nil
+            let asked = state.changes(on: day).asked
+            if existed {
+                let because = asked.isEmpty ? ["the day moved"] : asked
+                (_, state) = try await execute(client: clientID, state: state, attempts: 5, "generating \(day)'s workout again") { state in
+                    try await workoutStep(state, client: client, day: day, again: true, because: because)
+                }
+            }
+            guard days.contains(day) else { continue }
+            if day == today, state.dailyMessages.contains(day), let workout = try state.workout(on: day)?.event {
+                // Today's was sent: the new one goes out now, as the answer.
+                let parts = DailyMessage.fit(workout, firstName: DailyMessage.firstName(of: client.name), segments: smsSegments)
+                replies += [ReplyTexts.changedToday(asked)] + parts
+            } else {
+                replies.append(ReplyTexts.changeNoted(day, asked: asked, today: today))
+            }
+        }
+        replies = notes + replies
+        guard !replies.isEmpty, client.optedIn else { return replies }
+        let readID = Self.nameBasedID("reply-read|\(clientID)|\(providerMessageID)")
+        _ = try await execute(client: clientID, state: state, attempts: 3, "answering the change") { state -> Decision<Void> in
+            let events = try queuedEvents(
+                replies, kind: .reply, id: Self.clusteredID(on: today, "reply-change|\(clientID)|\(providerMessageID)"), clientID: clientID, localDate: today,
+                expiresAt: nil, at: nil, causation: readID, actor: .reply)
+            return .appendThenFinish(PendingEvents(events: events, expected: .any)) { _ in () }
+        }
+        return replies
+    }
+}
+
+extension Engine {
+    /// Every workout generated for a client's `date`, oldest first, with its position: the
+    /// current one last, those it superseded before it.
+    public func workouts(of clientID: String, on date: LocalDate) async throws -> [(workout: WorkoutGenerated, position: Int64)] {
+        try await store.readStream(Self.clientStream(clientID), from: 1).compactMap { event in
+            guard event.type == WorkoutGenerated.eventType,
+                  case .workoutGenerated(let workout) = try EventCatalog.decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload),
+                  workout.date == date else { return nil }
+            return (workout, event.position)
         }
     }
 }

@@ -63,6 +63,10 @@ struct ShowCommand: AsyncParsableCommand {
             }
             if json { return try printJSON(workout) }
             print(DailyMessage.lines(for: workout, firstName: enrolled.name, detail: .noSignOff).joined(separator: "\n"))
+            if let revision = workout.revision {
+                print("(supersedes the workout at position \(revision.supersedes): \(revision.because.joined(separator: "; "))"
+                      + "\(revision.providerMessageIds.isEmpty ? "" : ", asked by \(revision.providerMessageIds.joined(separator: ", "))"))")
+            }
         case .archive:
             let archive = try await engine.archive(of: client)
             if json { return try printJSON(archive) }
@@ -175,6 +179,18 @@ struct AuditCommand: AsyncParsableCommand {
         }
         for modification in modifications {
             print("modification: \(modification.condition): \(modification.replace.map { "\($0.exercise) -> \($0.with)" } ?? "") (\(modification.note))")
+        }
+        if artefact == .workout {
+            // Every workout made for the day, the superseded ones too.
+            let all = try await engine.workouts(of: client, on: date)
+            for (earlier, at) in all where at != position {
+                print("\nsuperseded: the workout at position \(at)\(earlier.revision.map { " (itself superseding \($0.supersedes))" } ?? "")")
+                if let decision = earlier.decision {
+                    var prompt: PromptRecorded?
+                    if let hash = decision.promptHash { prompt = try await engine.prompt(hash: hash, clientID: client) }
+                    printDecision(decision, prompt: prompt, full: full, indent: "  ")
+                }
+            }
         }
     }
 

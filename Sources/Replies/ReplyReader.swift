@@ -59,7 +59,8 @@ public enum ReadingCheck {
                     ("rpe", intent.rpe != nil), ("feel", intent.feel != nil), ("date", intent.date != nil), ("reason", intent.reason != nil),
                     ("hour", intent.hour != nil), ("minute", intent.minute != nil), ("zone", intent.zone != nil), ("from", intent.from != nil),
                     ("until", intent.until != nil), ("days", intent.days != nil), ("area", intent.area != nil), ("active", intent.active != nil),
-                    ("equipment", intent.equipment != nil), ("topic", intent.topic != nil),
+                    ("equipment", intent.equipment != nil), ("topic", intent.topic != nil), ("exercise", intent.exercise != nil),
+                    ("missing", intent.missing != nil), ("minutes", intent.minutes != nil), ("to", intent.to != nil),
                 ]
                 let extra = given.filter { $0.1 && !allowed.contains($0.0) }.map(\.0)
                 if !extra.isEmpty { problems.append("\(at): \(extra.joined(separator: ", ")) does not belong to \(intent.intent.rawValue)") }
@@ -126,6 +127,28 @@ public enum ReadingCheck {
                 only(["topic"])
                 need(intent.topic != nil, "topic")
                 oneOf(intent.topic, ReplyIntent.topics, "topic")
+            case .swap:
+                only(["exercise", "missing", "date", "reason"])
+                need(intent.exercise != nil || intent.missing != nil, "exercise or missing")
+                oneOf(intent.missing, ReplyIntent.missingKinds, "missing")
+                ahead(intent.date, "date")
+            case .lighter, .harder:
+                only(["date", "reason"])
+                ahead(intent.date, "date")
+            case .shorter:
+                only(["date", "minutes", "reason"])
+                if let minutes = intent.minutes, !(5...120).contains(minutes) { problems.append("\(at): minutes \(minutes) is not 5-120") }
+                ahead(intent.date, "date")
+            case .moveDay:
+                only(["date", "to"])
+                need(intent.date != nil, "date (the day moved)")
+                need(intent.to != nil, "to (where it goes)")
+                ahead(intent.date, "date")
+                ahead(intent.to, "to")
+                if let from = intent.date, let to = intent.to {
+                    if from == to { problems.append("\(at): the day is moved to itself") }
+                    if abs(from.days(until: to)) > 6 { problems.append("\(at): a day moves within a week, not \(from) to \(to)") }
+                }
             case .askWorkout, .clarify, .unknown:
                 only([])
             }

@@ -258,8 +258,10 @@ public struct RuleReader: Sendable {
         // a question about something else (`did you see the game? brutal`) is about that.
         let afterOtherTopic = reading.rules.last == "unread question" || (!reading.intents.isEmpty && reading.intents.last?.intent != .done)
         let emojiOnly = words.allSatisfy(\.isEmpty)
+        // A change asked for (`feeling wrecked, go easy on friday`): its feel words are the reason, not a done.
+        let changes = workoutChanges(tokens, words: words, text: text, days: days, dates: dates)
         if var done = done(tokens, words: words, text: text, negated: negated, skipping: skipTrigger),
-           done.feel == nil || !(afterOtherTopic || !injuries.isEmpty) || Self.saysDone(words) {
+           done.feel == nil || !(afterOtherTopic || !injuries.isEmpty) || Self.saysDone(words), changes.isEmpty || Self.saysDone(words) {
             if emojiOnly, afterOtherTopic || (!alone && reading.intents.isEmpty && tokens.allSatisfy({ $0 == .emoji("cheer") })) {
                 // `hamstring's healed!! 🎉`: the cheer is for what was just said.
                 reading.rules.append("emoji after another topic: not a done")
@@ -301,6 +303,21 @@ public struct RuleReader: Sendable {
         let travelWords = ["travel", "traveling", "travelling", "trip", "hotel", "airbnb", "road", "parents", "conference", "visiting", "home"]
         let equipment = self.equipment(text)
         let zone = self.zone(text)
+
+        // A change to a day's workout, or a day moved (part two): `swap deadlifts`, `only 20 min
+        // today`, `go easy`, `push me more`, `move friday to saturday`.
+        if !changes.isEmpty {
+            for change in changes {
+                if change.intent == .clarify {
+                    clarify(.moveDay, "which days to move is not clear")
+                } else {
+                    reading.intents.append(change)
+                    reading.rules.append("\(change.intent.rawValue): \(change)")
+                }
+            }
+            reading.intents += injuries
+            return
+        }
 
         // Travel: somewhere with other equipment, for a while.
         var travelled = false
@@ -520,6 +537,90 @@ public struct RuleReader: Sendable {
     ]
 
     static let noPause = "no pause: texts asked for during the stay until "
+
+    /// Exercises as clients name them, for swaps.
+    static let exerciseWords: Set<String> = [
+        "squats", "squat", "deadlifts", "deadlift", "lunges", "lunge", "pullups", "pullup", "chinups", "chinup", "pushups", "pushup", "bench", "rows", "row",
+        "burpees", "running", "run", "runs", "jumps", "press", "presses", "planks", "plank", "curls", "dips", "stepups", "thrusters", "cleans", "snatches",
+        "swings", "sprints", "rdls", "rdl", "carries", "situps", "crunches", "jumping", "skipping", "box", "overhead", "kettlebell", "barbell", "hip",
+        "thrusts", "bridges", "goblet", "split", "bulgarian", "leg", "calf", "raises", "flys", "flyes", "pulldowns", "lat", "cardio", "hiit", "rowing",
+    ]
+
+    /// Equipment as clients name it, and the catalog's name for it.
+    static let equipmentWords: [String: String] = [
+        "barbell": "barbell", "barbells": "barbell", "bar": "barbell", "rack": "rack", "racks": "rack", "squat rack": "rack", "bench": "bench",
+        "cable": "cable", "cables": "cable", "machine": "machine", "machines": "machine", "dumbbells": "dumbbell", "dumbbell": "dumbbell",
+        "kettlebell": "kettlebell", "kettlebells": "kettlebell", "pullup bar": "pull-up-bar",
+    ]
+
+    /// What a sentence asks of a day's workout: swaps, lighter, shorter, harder, a day moved.
+    func workoutChanges(_ tokens: [Token], words: [String], text: String, days: [Dates.Day], dates: Dates) -> [ReplyIntent] {
+        func has(_ phrase: String) -> Bool { text.contains(" \(phrase) ") }
+        func any(_ phrases: [String]) -> Bool { phrases.contains(where: has) }
+        let day = days.first(where: { $0.date >= dates.today })
+        let date = day.map(\.date).flatMap { $0 == dates.today ? nil : $0 }
+        // A day moved: `move friday to saturday`, `train sunday instead of monday`, `push today's to tomorrow`, `swap fri and sat`.
+        let moveWords = ["move", "push", "shift", "switch", "swap", "change"]
+        // Not the training days from now on (`switch to mon and thu from now on`, `mondays instead of fridays`).
+        let forGood = any(["from now on", "going forward", "my days", "the days", "each week", "every week", "only", "permanently", "moving forward", "for good"])
+            || words.contains(where: { $0.hasSuffix("days") && Words.weekday(String($0.dropLast())) != nil })
+        // The two days on either side of `to` / `with` / `and` (`move fri to sat`, `swap fri and sat`).
+        let between = days.count == 2 ? tokens[days[0].range.upperBound..<days[1].range.lowerBound].compactMap(\.word) : []
+        let paired = between.contains("to") || between.contains("with") || between.contains("for") || between.contains("and") || has("instead of")
+        if days.count == 2, paired, !forGood, words.contains(where: moveWords.contains) || has("instead of"), !any(["text", "texts", "message"]) {
+            if days.contains(where: \.ambiguous) || dates.choice(in: tokens, days: days) { return [ReplyIntent(.clarify)] }
+            let (from, to) = has("instead of") ? (days[1].date, days[0].date) : (days[0].date, days[1].date)
+            guard from >= dates.today, to >= dates.today, from != to else { return [] }
+            guard abs(from.days(until: to)) <= 6 else { return [ReplyIntent(.clarify)] }
+            return [ReplyIntent(.moveDay, date: from, to: to)]
+        }
+        if days.count == 1, words.contains(where: ["push", "move"].contains), any(["todays to", "today to", "it to", "todays workout to", "workout to"]),
+           let target = days.first, target.date > dates.today, !text.contains(" text ") {
+            return [ReplyIntent(.moveDay, date: dates.today, to: target.date)]
+        }
+        var found: [ReplyIntent] = []
+        // Swaps: `swap deadlifts`, `can't do pull-ups`, `no barbell today`, `gym is closed, home workout`.
+        let reason = [" my back ", " my knee ", " my shoulder ", " my wrist ", " my elbow ", " my hip "].first(where: text.contains)?.trimmingCharacters(in: .whitespaces)
+        for (index, word) in words.enumerated() {
+            let cue = ["swap", "replace", "sub", "substitute", "instead"].contains(word) || (["cant", "hate"].contains(word) && index + 1 < words.count && words[index + 1] == "do")
+            guard cue else { continue }
+            let after = words[(index + 1)...].drop { ["out", "the", "my", "do", "of", "those", "these", "todays"].contains($0) }
+            guard let first = after.first, Self.exerciseWords.contains(first) else { continue }
+            var name = [first]
+            if let second = after.dropFirst().first, Self.exerciseWords.contains(second) { name.append(second) }
+            found.append(ReplyIntent(.swap, date: date, reason: reason, exercise: name.joined(separator: " ")))
+            break
+        }
+        for (said, kind) in Self.equipmentWords where text.contains(" no \(said) ") || text.contains(" without a \(said) ") || text.contains(" no \(said)s ") {
+            if !found.contains(where: { $0.missing == kind }) { found.append(ReplyIntent(.swap, date: date, missing: kind)) }
+        }
+        // (Closed for a while, `until the 20th`: equipment for a range, read as travel.)
+        if any(["gym is closed", "gym closed", "gyms closed", "home workout", "workout at home", "at home today", "cant get to the gym", "cant make it to the gym"]),
+           !any(["skip", "off today"]), dates.span(in: tokens, days: days) == nil {
+            found.append(ReplyIntent(.swap, date: date, missing: "gym"))
+        }
+        // Lighter, harder, shorter.
+        if any(["go easy", "take it easy", "easier today", "lighter today", "lighter one", "lighter session", "tone it down", "dial it back", "easy one today",
+                "something light", "recovery day", "go light", "lighter workout", "easier workout"]), !any(["was easy", "too easy", "so easy"]) {
+            found.append(ReplyIntent(.lighter, date: date))
+        } else if any(["push me", "make it harder", "make them harder", "more challenging", "step it up", "crank it up", "more intense", "give me more",
+                       "harder please", "harder pls", "harder workouts", "harder workout", "need more", "kick it up"]) {
+            found.append(ReplyIntent(.harder, date: date))
+        }
+        var minutes: Int?
+        for (index, token) in tokens.enumerated() {
+            guard case .number(let n) = token, (5...120).contains(n), index + 1 < tokens.count, ["min", "mins", "minutes", "minute"].contains(tokens[index + 1].word ?? "") else { continue }
+            minutes = n
+        }
+        if has("half an hour") { minutes = 30 }
+        let shortCue = any(["only", "short on time", "quick one", "shorter", "max", "have", "got", "just"])
+        if let minutes, shortCue, !any(["took", "took me", "ran for", "it was", "did"]) {
+            found.append(ReplyIntent(.shorter, date: date, minutes: minutes))
+        } else if any(["short on time today", "quick one today", "shorter one", "shorter workout", "shorter session", "short workout today"]) {
+            found.append(ReplyIntent(.shorter, date: date))
+        }
+        return found
+    }
 
     /// Parts of a workout a client may skip or swap without skipping the day.
     static let workoutParts: Set<String> = [

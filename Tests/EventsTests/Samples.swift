@@ -141,6 +141,10 @@ enum Samples {
                DomainEvent.clientPaused),
         sample(TravelPlanned(clientId: "c-1", from: date.adding(days: 2), until: date.adding(days: 6), timezone: "America/Denver", equipment: "hotel-gym",
                              providerMessageId: "SM0007", plannedAt: "2026-03-09T18:00:01.000Z"), DomainEvent.travelPlanned),
+        sample(WorkoutChangeAsked(clientId: "c-1", date: date, change: .swap, exercise: "deadlifts", missing: "barbell", reason: "my back",
+                                  providerMessageId: "SM0008", askedAt: "2026-03-09T07:30:00.000Z"), DomainEvent.workoutChangeAsked),
+        sample(DayMoved(clientId: "c-1", from: date.adding(days: 4), to: date.adding(days: 5), providerMessageId: "SM0009", movedAt: "2026-03-09T07:31:00.000Z"),
+               DomainEvent.dayMoved),
     ]
 
     static let legacy: [Sample] = [
@@ -191,6 +195,8 @@ enum Samples {
         case .daySkipped(let p): p
         case .clientPaused(let p): p
         case .travelPlanned(let p): p
+        case .workoutChangeAsked(let p): p
+        case .dayMoved(let p): p
         case .unknown(let type, _): type
         }
     }

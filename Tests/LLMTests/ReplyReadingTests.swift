@@ -58,7 +58,7 @@ struct ReplyReadingTests {
         let slots = try #require(item["properties"] as? [String: Any])
         let kinds = ((slots["intent"] as? [String: Any])?["enum"] as? [Any])?.compactMap { $0 as? String }
         #expect(kinds == ReplyIntent.Kind.allCases.map(\.rawValue))
-        #expect(Set(slots.keys) == ["intent", "rpe", "feel", "date", "reason", "hour", "minute", "zone", "from", "until", "days", "area", "active", "equipment", "topic"])
+        #expect(Set(slots.keys) == ["intent", "rpe", "feel", "date", "reason", "hour", "minute", "zone", "from", "until", "days", "area", "active", "equipment", "topic", "exercise", "missing", "minutes", "to"])
         let areas = ((slots["area"] as? [String: Any])?["enum"] as? [Any])?.compactMap { $0 as? String }
         #expect(areas == ReplyIntent.areas)
         #expect(request.prompt.contains("Today is Wednesday 2026-03-11") && request.prompt.contains("day first (10/12 is December 10)"))

@@ -122,6 +122,17 @@ final class Harness: @unchecked Sendable {
 
     func head() async throws -> Int64 { try await engine.store.headPosition() }
 
+    /// A text from client `n` through the engine's receive path, then read as the worker reads.
+    func text(_ body: String, from n: Int = 0, sid: String) async throws -> ReplyOutcome? {
+        _ = try await engine.receive(InboundSMS(providerMessageID: sid, from: phone(n), to: "+15550009999", body: body))
+        return try await engine.readPendingReplies().first
+    }
+
+    /// Events of `type` in the log.
+    func count(_ type: String) async throws -> Int {
+        try await rows("SELECT count(*) FROM events WHERE type = '\(type)'").first?[0] ?? 0
+    }
+
     func rows(_ sql: String) async throws -> [Row] {
         try await engine.database.read { try Row.fetchAll($0, sql: sql) }
     }

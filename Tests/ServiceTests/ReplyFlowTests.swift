@@ -13,14 +13,12 @@ import TestSupport
 /// shows the change. Real SQLite, the in-test Twilio over real HTTP.
 @Suite("Replies end to end", .serialized)
 struct ReplyFlowTests {
-    /// A text from client `n` through the engine's receive path, then read as the worker reads.
     func text(_ harness: Harness, _ body: String, from n: Int = 0, sid: String) async throws -> ReplyOutcome? {
-        _ = try await harness.engine.receive(InboundSMS(providerMessageID: sid, from: phone(n), to: "+15550009999", body: body))
-        return try await harness.engine.readPendingReplies().first
+        try await harness.text(body, from: n, sid: sid)
     }
 
     func count(_ harness: Harness, _ type: String) async throws -> Int {
-        try await harness.rows("SELECT count(*) FROM events WHERE type = '\(type)'").first?[0] ?? 0
+        try await harness.count(type)
     }
 
     @Test func doneIsRecordedOnceWithItsRPEAndConfirmedBySMS() async throws {
