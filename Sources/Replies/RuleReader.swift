@@ -60,10 +60,11 @@ public struct RuleReader: Sendable {
             readSentence(sentence.tokens, question: sentence.question, alone: all.count == 1, dates: dates, into: &reading, clarifying: &clarifying)
             order(&reading, from: before, sentence.tokens, clarifying: &clarifying)
             let added = reading.intents[before...]
-            if added.allSatisfy({ $0.intent == .injury }), let skip = reading.intents[..<before].lastIndex(where: { $0.intent == .skip }),
+            let withReasons: Set<ReplyIntent.Kind> = [.skip, .swap, .lighter, .shorter, .harder]
+            if added.allSatisfy({ $0.intent == .injury }), let skip = reading.intents[..<before].lastIndex(where: { withReasons.contains($0.intent) }),
                reading.intents[skip].reason == nil, let reason = plainReason(sentence.tokens) {
                 // `can we skip today? feeling sick`: the next sentence says why.
-                for index in reading.intents.indices where reading.intents[index].intent == .skip && reading.intents[index].reason == nil {
+                for index in reading.intents.indices where withReasons.contains(reading.intents[index].intent) && reading.intents[index].reason == nil {
                     reading.intents[index].reason = reason
                 }
                 reading.rules.append("skip: because \(reason)")
@@ -94,6 +95,21 @@ public struct RuleReader: Sendable {
             }
             if intent.intent == .done { seenDone = merged.count }
             merged.append(intent)
+        }
+        // `no kettlebell here. what do I do for the swings?`: one swap, for what is missing.
+        for index in merged.indices.reversed() where index > 0 && merged[index].intent == .swap {
+            guard let other = merged[..<index].lastIndex(where: { $0.intent == .swap && $0.date == merged[index].date }) else { continue }
+            let (a, b) = (merged[other], merged[index])
+            guard (a.exercise == nil) != (b.exercise == nil), (a.missing == nil) != (b.missing == nil) else { continue }
+            merged[other].exercise = a.exercise ?? b.exercise
+            merged[other].missing = a.missing ?? b.missing
+            merged[other].reason = a.reason ?? b.reason
+            merged.remove(at: index)
+        }
+        // A change asked for today beside a done read only from how something felt (`ran 15 miles,
+        // legs are cooked. can tonight be lighter?`): the feel is why, not a workout done.
+        if merged.contains(where: { [.swap, .lighter, .shorter, .harder].contains($0.intent) }), reading.rules.contains(Self.feelOnlyDone) {
+            merged.removeAll { $0.intent == .done && $0.rpe == nil }
         }
         // The same thing asked twice (`cant today. gotta skip`) is one intent.
         var unique: [ReplyIntent] = []
@@ -270,6 +286,7 @@ public struct RuleReader: Sendable {
                 if done.feel == "good", !injuries.isEmpty, injuries.allSatisfy({ $0.active == false }) { done.feel = nil }
                 reading.intents.append(done)
                 reading.rules.append("done\(done.rpe.map { ", RPE \($0)" } ?? "")\(done.feel.map { ", felt \($0)" } ?? "")")
+                if !Self.saysDone(words), done.feel != nil { reading.rules.append(Self.feelOnlyDone) }
             }
         } else if reading.intents.last?.intent == .done, let last = reading.intents.indices.last {
             // `done. rpe 8`, `done. pretty light`: the next sentence tells how it went.
@@ -307,10 +324,14 @@ public struct RuleReader: Sendable {
         // A change to a day's workout, or a day moved (part two): `swap deadlifts`, `only 20 min
         // today`, `go easy`, `push me more`, `move friday to saturday`.
         if !changes.isEmpty {
-            for change in changes {
+            // Why, when said: `because ...`, or the injury in the same breath.
+            let why = words.contains(where: ["because", "bc", "cause", "cuz", "since", "due"].contains) ? self.reason(tokens, injury: injuries.first)
+                : injuries.first?.area
+            for var change in changes {
                 if change.intent == .clarify {
                     clarify(.moveDay, "which days to move is not clear")
                 } else {
+                    if change.intent != .moveDay, change.reason == nil { change.reason = why }
                     reading.intents.append(change)
                     reading.rules.append("\(change.intent.rawValue): \(change)")
                 }
@@ -536,87 +557,146 @@ public struct RuleReader: Sendable {
         "wkout", "wod", "first", "second", "one", "morning", "evening",
     ]
 
+    static let feelOnlyDone = "done read from how it felt"
+
     static let noPause = "no pause: texts asked for during the stay until "
 
     /// Exercises as clients name them, for swaps.
     static let exerciseWords: Set<String> = [
         "squats", "squat", "deadlifts", "deadlift", "lunges", "lunge", "pullups", "pullup", "chinups", "chinup", "pushups", "pushup", "bench", "rows", "row",
         "burpees", "running", "run", "runs", "jumps", "press", "presses", "planks", "plank", "curls", "dips", "stepups", "thrusters", "cleans", "snatches",
-        "swings", "sprints", "rdls", "rdl", "carries", "situps", "crunches", "jumping", "skipping", "box", "overhead", "kettlebell", "barbell", "hip",
+        "swings", "sprints", "rdls", "rdl", "carries", "situps", "crunches", "jumping", "box", "overhead", "kettlebell", "barbell", "hip",
         "thrusts", "bridges", "goblet", "split", "bulgarian", "leg", "calf", "raises", "flys", "flyes", "pulldowns", "lat", "cardio", "hiit", "rowing",
+        "pull", "ups", "push", "pistol", "mountain", "climbers", "jacks", "step", "farmer", "farmers", "wall", "balls", "ball", "slams", "rope",
     ]
 
     /// Equipment as clients name it, and the catalog's name for it.
-    static let equipmentWords: [String: String] = [
-        "barbell": "barbell", "barbells": "barbell", "bar": "barbell", "rack": "rack", "racks": "rack", "squat rack": "rack", "bench": "bench",
-        "cable": "cable", "cables": "cable", "machine": "machine", "machines": "machine", "dumbbells": "dumbbell", "dumbbell": "dumbbell",
-        "kettlebell": "kettlebell", "kettlebells": "kettlebell", "pullup bar": "pull-up-bar",
+    static let equipmentWords: [(said: String, kind: String)] = [
+        ("pull up bar", "pull-up-bar"), ("pullup bar", "pull-up-bar"), ("squat rack", "rack"), ("cable machine", "cable"), ("barbells", "barbell"),
+        ("barbell", "barbell"), ("racks", "rack"), ("rack", "rack"), ("benches", "bench"), ("bench", "bench"), ("cables", "cable"), ("cable", "cable"),
+        ("machines", "machine"), ("machine", "machine"), ("rower", "machine"), ("treadmill", "machine"), ("dumbbells", "dumbbell"), ("dumbbell", "dumbbell"),
+        ("kettlebells", "kettlebell"), ("kettlebell", "kettlebell"),
+    ]
+
+    /// Minutes said in words.
+    static let minuteWords: [String: Int] = [
+        "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fortyfive": 45, "fifty": 50, "sixty": 60,
     ]
 
     /// What a sentence asks of a day's workout: swaps, lighter, shorter, harder, a day moved.
     func workoutChanges(_ tokens: [Token], words: [String], text: String, days: [Dates.Day], dates: Dates) -> [ReplyIntent] {
         func has(_ phrase: String) -> Bool { text.contains(" \(phrase) ") }
         func any(_ phrases: [String]) -> Bool { phrases.contains(where: has) }
+        var found: [ReplyIntent] = []
         let day = days.first(where: { $0.date >= dates.today })
-        let date = day.map(\.date).flatMap { $0 == dates.today ? nil : $0 }
-        // A day moved: `move friday to saturday`, `train sunday instead of monday`, `push today's to tomorrow`, `swap fri and sat`.
-        let moveWords = ["move", "push", "shift", "switch", "swap", "change"]
+        var date = day.map(\.date).flatMap { $0 == dates.today ? nil : $0 }
         // Not the training days from now on (`switch to mon and thu from now on`, `mondays instead of fridays`).
         let forGood = any(["from now on", "going forward", "my days", "the days", "each week", "every week", "only", "permanently", "moving forward", "for good"])
-            || words.contains(where: { $0.hasSuffix("days") && Words.weekday(String($0.dropLast())) != nil })
-        // The two days on either side of `to` / `with` / `and` (`move fri to sat`, `swap fri and sat`).
-        let between = days.count == 2 ? tokens[days[0].range.upperBound..<days[1].range.lowerBound].compactMap(\.word) : []
-        let paired = between.contains("to") || between.contains("with") || between.contains("for") || between.contains("and") || has("instead of")
-        if days.count == 2, paired, !forGood, words.contains(where: moveWords.contains) || has("instead of"), !any(["text", "texts", "message"]) {
-            if days.contains(where: \.ambiguous) || dates.choice(in: tokens, days: days) { return [ReplyIntent(.clarify)] }
-            let (from, to) = has("instead of") ? (days[1].date, days[0].date) : (days[0].date, days[1].date)
-            guard from >= dates.today, to >= dates.today, from != to else { return [] }
-            guard abs(from.days(until: to)) <= 6 else { return [ReplyIntent(.clarify)] }
-            return [ReplyIntent(.moveDay, date: from, to: to)]
+            || words.indices.contains(where: { index in
+                words[index].hasSuffix("days") && Words.weekday(String(words[index].dropLast())) != nil
+                    && !(index + 1 < words.count && ["workout", "session", "training", "lift", "run", "one", "on"].contains(words[index + 1]))
+            })
+        // A day moved: `move friday to saturday`, `train sunday instead of monday`, `do wednesday's on thursday`,
+        // `can thursday be friday`, `bump thursday up to wednesday`, `push today's to tomorrow`, `do it tmrw instead`.
+        let moveWords: Set<String> = ["move", "push", "shift", "switch", "swap", "change", "do", "bump", "put", "be", "train", "moved"]
+        let aboutTexts = any(["text", "texts", "message", "messages"])
+        if any(["move one of my days", "move a day", "move some days", "switch a day"]), days.isEmpty { return [ReplyIntent(.clarify)] }
+        if days.count == 2, !forGood, !aboutTexts, words.contains(where: moveWords.contains), !any(["from", "until", "till", "through", "thru", "except", "but"]) {
+            let between = tokens[days[0].range.upperBound..<days[1].range.lowerBound].compactMap(\.word)
+            // `move / push / shift / bump / swap X to Y`; `do X on Y`, `do X Y instead`; `can X be Y`; `train X instead of Y`.
+            let moving = words.contains(where: ["move", "push", "shift", "bump", "swap", "switch", "put", "moved", "change"].contains)
+            let linked = (moving && ["to", "with", "for", "and", "on", "up", "into"].contains(where: between.contains))
+                || (words.contains("do") && (between.contains("on") || has("instead")))
+                || between == ["be"] || has("instead of")
+            if linked {
+                if days.contains(where: \.ambiguous) || dates.choice(in: tokens, days: days) { return [ReplyIntent(.clarify)] }
+                let (from, to) = has("instead of") ? (days[1].date, days[0].date) : (days[0].date, days[1].date)
+                if from >= dates.today, to >= dates.today, from != to {
+                    guard abs(from.days(until: to)) <= 6 else { return [ReplyIntent(.clarify)] }
+                    found.append(ReplyIntent(.moveDay, date: from, to: to))
+                    date = to
+                }
+            }
+        } else if days.count == 1, let target = days.first, target.date != dates.today, !forGood, !aboutTexts,
+                  !words.contains(where: ["cant", "wont", "not", "cannot", "unable", "couldnt"].contains),
+                  words.contains(where: ["push", "move", "do", "put", "shift", "bump"].contains),
+                  any(["todays to", "today to", "it to", "todays workout to", "workout to", "todays workout on", "do it", "it tomorrow", "it tmrw", "put todays"])
+                    || (any(["instead"]) && any(["it", "tonight", "todays"])) {
+            if target.date > dates.today {
+                found.append(ReplyIntent(.moveDay, date: dates.today, to: target.date))
+                date = target.date
+            }
         }
-        if days.count == 1, words.contains(where: ["push", "move"].contains), any(["todays to", "today to", "it to", "todays workout to", "workout to"]),
-           let target = days.first, target.date > dates.today, !text.contains(" text ") {
-            return [ReplyIntent(.moveDay, date: dates.today, to: target.date)]
+        // Swaps: `swap deadlifts`, `can't do pull-ups`, `no barbell today`, `the rack is taken`, `gym is closed, home workout`.
+        let swapCue = words.contains(where: ["swap", "replace", "sub", "substitute", "instead", "switch", "swapped"].contains)
+            || any(["something else", "anything else", "work around it", "change it for", "other exercise", "cant do", "not able to do", "unable to do",
+                    "never been able to do", "cant get a single", "what do i do for", "what can i do"])
+        if swapCue, !has("swapped") {
+            // The exercise: the first run of exercise words (`kettlebell swings really bother my back, switch them out`).
+            var name: [String] = []
+            for (index, word) in words.enumerated() {
+                // `squat rack`: the equipment, not the exercise.
+                if index + 1 < words.count, ["rack", "bar", "machine", "bench"].contains(words[index + 1]), ["squat", "pull", "cable", "leg"].contains(word) { break }
+                if Self.exerciseWords.contains(word) {
+                    name.append(word)
+                } else if !name.isEmpty { break }
+            }
+            if name.count == 1, ["push", "pull", "step", "up", "ups", "ball"].contains(name[0]) { name = [] }
+            if !name.isEmpty, !(name.count == 1 && ["kettlebell", "barbell", "bench"].contains(name[0]) && !has("\(name[0]) press")) {
+                found.append(ReplyIntent(.swap, date: date, exercise: name.joined(separator: " ")))
+            }
         }
-        var found: [ReplyIntent] = []
-        // Swaps: `swap deadlifts`, `can't do pull-ups`, `no barbell today`, `gym is closed, home workout`.
-        let reason = [" my back ", " my knee ", " my shoulder ", " my wrist ", " my elbow ", " my hip "].first(where: text.contains)?.trimmingCharacters(in: .whitespaces)
-        for (index, word) in words.enumerated() {
-            let cue = ["swap", "replace", "sub", "substitute", "instead"].contains(word) || (["cant", "hate"].contains(word) && index + 1 < words.count && words[index + 1] == "do")
-            guard cue else { continue }
-            let after = words[(index + 1)...].drop { ["out", "the", "my", "do", "of", "those", "these", "todays"].contains($0) }
-            guard let first = after.first, Self.exerciseWords.contains(first) else { continue }
-            var name = [first]
-            if let second = after.dropFirst().first, Self.exerciseWords.contains(second) { name.append(second) }
-            found.append(ReplyIntent(.swap, date: date, reason: reason, exercise: name.joined(separator: " ")))
-            break
-        }
-        for (said, kind) in Self.equipmentWords where text.contains(" no \(said) ") || text.contains(" without a \(said) ") || text.contains(" no \(said)s ") {
-            if !found.contains(where: { $0.missing == kind }) { found.append(ReplyIntent(.swap, date: date, missing: kind)) }
+        // Something not at hand today.
+        let unavailable = ["no", "without", "taken", "full", "broken", "out of order", "roped off", "being used", "in use", "closed", "left my", "dont have",
+                           "busy", "is used", "occupied", "missing", "gone"]
+        for (said, kind) in Self.equipmentWords where has(said) && unavailable.contains(where: has) {
+            if found.contains(where: { $0.missing == kind }) || found.contains(where: { $0.missing != nil }) { continue }
+            if let index = found.firstIndex(where: { $0.intent == .swap && $0.missing == nil }) { found[index].missing = kind } else { found.append(ReplyIntent(.swap, date: date, missing: kind)) }
         }
         // (Closed for a while, `until the 20th`: equipment for a range, read as travel.)
-        if any(["gym is closed", "gym closed", "gyms closed", "home workout", "workout at home", "at home today", "cant get to the gym", "cant make it to the gym"]),
-           !any(["skip", "off today"]), dates.span(in: tokens, days: days) == nil {
+        if any(["gym is closed", "gym closed", "gyms closed", "gym is close", "gym closes today", "home workout", "workout at home", "at home today",
+                "do at home", "cant get to the gym", "cant make it to the gym"]),
+           !any(["skip", "off today"]), dates.span(in: tokens, days: days) == nil, !has("closes at") {
             found.append(ReplyIntent(.swap, date: date, missing: "gym"))
         }
         // Lighter, harder, shorter.
-        if any(["go easy", "take it easy", "easier today", "lighter today", "lighter one", "lighter session", "tone it down", "dial it back", "easy one today",
-                "something light", "recovery day", "go light", "lighter workout", "easier workout"]), !any(["was easy", "too easy", "so easy"]) {
+        let lighterCue = any(["go easy", "take it easy", "easier today", "lighter today", "lighter one", "lighter session", "tone it down", "dial it back",
+                              "easy one today", "something light", "recovery day", "go light", "lighter workout", "easier workout", "lighter day", "be easier",
+                              "be lighter", "go lighter", "down a notch", "keep it gentle", "more easy", "lite one", "recovery type day", "something easy",
+                              "easier session", "easy day", "light day", "light one", "easier one", "lighter please", "lighter pls", "lighter plz"])
+            && !any(["was easy", "too easy", "so easy", "lighter than"])
+        let harderCue = any(["push me", "make it harder", "make them harder", "more challenging", "step it up", "crank it up", "more intense", "give me more",
+                             "harder please", "harder pls", "harder workouts", "harder workout", "need more", "kick it up", "go heavier", "heavier", "up the intensity",
+                             "tough one", "bring it on", "add more sets", "more sets", "more difficult", "too soft", "next ones harder", "beast mode", "a hard one",
+                             "really push", "harder one", "harder session", "more reps"])
+        // Asked, not told of: `can today be lighter?`, `lighter one pls`; not `easy day, done`.
+        let asking = words.contains(where: ["can", "could", "pls", "please", "plz", "would", "make", "lets", "want", "need", "give", "be", "go", "keep", "take",
+                                            "tone", "dial", "push", "step", "crank", "bring", "up", "add", "kick", "really"].contains)
+        if lighterCue, asking {
             found.append(ReplyIntent(.lighter, date: date))
-        } else if any(["push me", "make it harder", "make them harder", "more challenging", "step it up", "crank it up", "more intense", "give me more",
-                       "harder please", "harder pls", "harder workouts", "harder workout", "need more", "kick it up"]) {
+        } else if harderCue, asking, !Self.saysDone(words) {
             found.append(ReplyIntent(.harder, date: date))
         }
         var minutes: Int?
         for (index, token) in tokens.enumerated() {
-            guard case .number(let n) = token, (5...120).contains(n), index + 1 < tokens.count, ["min", "mins", "minutes", "minute"].contains(tokens[index + 1].word ?? "") else { continue }
+            let value: Int? = switch token {
+            case .number(let n): n
+            case .word(let w): Self.minuteWords[w]
+            default: nil
+            }
+            guard let n = value, (5...120).contains(n), index + 1 < tokens.count, ["min", "mins", "minutes", "minute"].contains(tokens[index + 1].word ?? "") else { continue }
             minutes = n
         }
-        if has("half an hour") { minutes = 30 }
-        let shortCue = any(["only", "short on time", "quick one", "shorter", "max", "have", "got", "just"])
-        if let minutes, shortCue, !any(["took", "took me", "ran for", "it was", "did"]) {
+        if has("half an hour") || has("half hour") { minutes = 30 }
+        if has("quarter of an hour") || has("quarter hour") { minutes = 15 }
+        if has("under an hour") || has("less than an hour") { minutes = 60 }
+        let shortCue = any(["only", "short on time", "quick one", "shorter", "max", "have", "got", "just", "tops", "express", "is all", "under", "short", "quick"])
+            || tokens.filter({ $0.word != nil || { if case .number = $0 { true } else { false } }($0) }).count <= 3
+        let past = any(["took", "took me", "ran for", "it was", "did", "i did", "done in", "finished in"])
+        if let minutes, shortCue, !past {
             found.append(ReplyIntent(.shorter, date: date, minutes: minutes))
-        } else if any(["short on time today", "quick one today", "shorter one", "shorter workout", "shorter session", "short workout today"]) {
+        } else if !past, any(["short on time today", "quick one today", "shorter one", "shorter workout", "shorter session", "short workout today", "make it short",
+                              "short one", "express version", "workout shorter", "session shorter", "be shorter"]) {
             found.append(ReplyIntent(.shorter, date: date))
         }
         return found
@@ -959,7 +1039,8 @@ public struct RuleReader: Sendable {
             let hurtCue = window.contains(where: { Words.hurtWords.contains($0) })
                 || [" acting up ", " actin up ", " killing me ", " killin me ", " bugging me ", " bugging ", " giving me trouble ", " bothering me ", " playing up ",
                     " angry ", " grumpy ", " not happy ", " flared up ", " complaining ", " threw my ", " threw out my ", " put my ", " hurtin ", " achin ",
-                    " is done for ", " is shot ", " is toast ", " gave out ", " giving out ", " done for "]
+                    " is done for ", " is shot ", " is toast ", " gave out ", " giving out ", " done for ", " doesnt love ", " doesnt like ", " bother my ",
+                    " bothers my ", " cant take it ", " hurt my ", " hurts my "]
                     .contains(where: text.contains)
             let notHealed = window.indices.contains { window[$0] == "not" && $0 + 1 < window.count && Words.healedWords.contains(window[$0 + 1]) }
             // `my buddy rolled her ankle`: someone else's.
@@ -983,6 +1064,8 @@ public struct RuleReader: Sendable {
             // `skipping rope`, `jump rope`: an exercise. `I didn't skip`: the opposite.
             if index + 1 < words.count, ["rope", "ropes"].contains(words[index + 1]) { continue }
             if index > 0, ["didnt", "not", "never", "wont", "dont"].contains(words[index - 1]) { continue }
+            // `I don't want to skip`: the opposite.
+            if words[max(0, index - 3)..<index].contains(where: { ["dont", "not", "never", "wont"].contains($0) }), words[max(0, index - 3)..<index].contains("want") { continue }
             // `skip the cooldown`, `skip the farmer carries`: a part of the workout, not the day.
             let object = words[(index + 1)...].drop { ["the", "my", "todays", "that", "those", "these", "this"].contains($0) }.first
             if let object, Self.workoutParts.contains(object) { continue }
@@ -1198,7 +1281,8 @@ public struct RuleReader: Sendable {
         if text.contains(" solid ") { text = text.replacing(/\ssolid\s(\d+)\s/, with: { " rpe \($0.output.1) " }) }
         let easy = [" too easy ", " easy ", " light ", " breeze ", " piece of cake ", " no sweat ", " too light ", " easier ", " cake ", " gentle ", " mild ",
                     " walk in the park ", " not challenging ", " not hard ", " not very hard ", " tranquil ", " relaxing ", " relaxed ", " chill ", " easiest ",
-                    " not so heavy ", " not heavy ", " can do more ", " could do more ", " plenty left ", " plenty in the tank ", " had more in me "]
+                    " not so heavy ", " not heavy ", " can do more ", " could do more ", " plenty left ", " plenty in the tank ", " had more in me ",
+                    " couldve done way more ", " couldve done more ", " could have done more ", " way more in me "]
         let hard = [" brutal ", " tough ", " hard ", " killer ", " wrecked ", " destroyed ", " dead ", " dying ", " rough ", " intense ", " kicked my ", " exhausted ",
                     " emojihard ", " savage ", " grueling ", " gruelling ", " beast ", " toast ", " smoked ", " cooked ", " struggled ", " challenging ", " hardest ",
                     " legs are gone ", " knackered ", " shattered ", " wiped ", " gassed ", " spent ", " drained ", " very hard ", " so hard ", " beasting ",
