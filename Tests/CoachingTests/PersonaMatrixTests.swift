@@ -58,6 +58,14 @@ struct PersonaMatrixTests {
         let zone = TrainingTables.zone(for: persona.goal)
         let rules = WorkoutRules(catalog: catalog)
         var recent: [WorkoutGenerated] = []
+        // Feedback mixed in, seeded per persona: about one session in six skipped, the others done
+        // with a random RPE or feel (or nothing said).
+        var replies = SeededGenerator(seed: persona.testDescription)
+        var said: [Feedback.Day] = []
+        func feedback(before date: LocalDate) -> Feedback {
+            let days = said.filter { date.adding(days: -28) <= $0.date && $0.date < date }
+            return Feedback(days: days, skippedWeeks: 0)
+        }
         for index in plan.mesocycles.indices {
             let broken = try BreakdownRules.breakdown(plan: plan, index: index, trainingDays: persona.days, inputs: [])
             var weeklySets: [Int] = []
@@ -72,9 +80,10 @@ struct PersonaMatrixTests {
                     let deload = plan.mesocycles[index].deload && week == broken.microcycles.count - 1
                     // What the engine passes: the workouts of the seven days before.
                     let lastWeek = recent.filter { date.adding(days: -7) <= $0.date && $0.date < date }
+                    let told = feedback(before: date)
                     guard let workout = rules.workout(
                         client: client, planId: plan.planId, programType: plan.programType, day: day, date: date,
-                        weekIndex: micro.weekIndex, deload: deload, recent: lastWeek, inputs: [])
+                        weekIndex: micro.weekIndex, deload: deload, recent: lastWeek, inputs: [], feedback: told)
                     else {
                         #expect(day.load == nil || !persona.days.contains(day.day.isoNumber) || date < plan.startDate)
                         continue
@@ -98,8 +107,10 @@ struct PersonaMatrixTests {
                     for modification in workout.modifications {
                         #expect(modification.replace.map { byName[$0.with] != nil } ?? true)
                     }
-                    // No muscle past its maximum recoverable volume over the last seven days.
-                    let window = recent.filter { date.adding(days: -6) <= $0.date && $0.date < date } + [workout]
+                    // No muscle past its maximum recoverable volume over the last seven days (the
+                    // sessions done; a skipped one's sets were not).
+                    let skipped = told.skipped
+                    let window = recent.filter { date.adding(days: -6) <= $0.date && $0.date < date && !skipped.contains($0.date) } + [workout]
                     for (muscle, sets) in WorkoutRules.hardSets(window, catalog: catalog) {
                         if let limit = TrainingTables.weeklySets[muscle]?.maximumRecoverable {
                             #expect(sets <= limit, "\(muscle): \(sets) hard sets in 7 days (MRV \(limit))")
@@ -107,8 +118,14 @@ struct PersonaMatrixTests {
                     }
                     #expect(workout == rules.workout(
                         client: client, planId: plan.planId, programType: plan.programType, day: day, date: date,
-                        weekIndex: micro.weekIndex, deload: deload, recent: lastWeek, inputs: []), "deterministic")
+                        weekIndex: micro.weekIndex, deload: deload, recent: lastWeek, inputs: [], feedback: told), "deterministic")
                     recent.append(workout)
+                    let roll = replies.next() % 12
+                    let feels = ["easy", "hard", "good", nil]
+                    said.append(Feedback.Day(
+                        date: date, theme: workout.theme, load: workout.load, completed: roll >= 2, skipped: roll < 2,
+                        rpe: roll >= 2 && roll % 2 == 0 ? Int(5 + replies.next() % 6) : nil,
+                        feel: roll >= 2 && roll % 2 == 1 ? feels[Int(replies.next() % 4)] : nil))
                 }
                 weeklySets.append(sets)
             }
