@@ -71,5 +71,45 @@ enum ReplyBenchmarks {
         say(String(format: "receive end to end (store, read, act, confirmation queued; 32 at a time, durability full): %d texts in %.2f s, %.0f/s; %lld ReplyRead events",
                    total, elapsed.inSeconds, Double(total) / elapsed.inSeconds, reads))
         removeDatabase(path)
+        try await regenerating(options, clients: clients)
+    }
+
+    /// A reply that makes today's workout again (`go easy today pls`), end to end, beside making
+    /// the same clients' workouts for the first time, on one file in the same run.
+    static func regenerating(_ options: Options, clients: Int) async throws {
+        let path = options.folder + "/changes.sqlite"
+        removeDatabase(path)
+        try await CoachingBenchmarks.enroll(clients, path: path, CoachingBenchmarks.everyDay)
+        let now = Timestamp(iso8601: "2026-03-10T12:00:00Z")!.date
+        let engine = try await makeEngine(EngineConfiguration(path: path, durability: .full, clock: { now }))
+        let clock = ContinuousClock()
+        let today = LocalDate("2026-03-10")!
+        func concurrently(_ work: @escaping @Sendable (Int) async throws -> Void) async throws -> Duration {
+            try await clock.measure {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for n in 0..<clients {
+                        if n >= 32 { try await group.next() }
+                        group.addTask { try await work(n) }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+        }
+        // The baseline: today's workouts made, once each (the breakdowns already exist).
+        let first = try await concurrently { n in _ = try await engine.dailyWorkout(clientID: CoachingBenchmarks.client(n).clientId, date: today) }
+        let made = try await engine.stats().byType.first { $0.type == WorkoutGenerated.eventType }?.count ?? 0
+        let replies = try await concurrently { n in
+            let client = CoachingBenchmarks.client(n)
+            let sid = "SMX" + String(format: "%029x", n)
+            let outcome = try await engine.receive(InboundSMS(providerMessageID: sid, from: client.phoneNumber, to: "+15550009999", body: "go easy today pls"))
+            if let id = outcome.clientID { _ = try await engine.readReply(clientID: id, providerMessageID: sid, body: "go easy today pls") }
+        }
+        let stats = try await engine.stats()
+        try engine.close()
+        let workouts = stats.byType.first { $0.type == WorkoutGenerated.eventType }?.count ?? 0
+        say(String(format: "a reply that makes today's workout again (go easy today pls; 32 at a time, durability full): %d in %.2f s, %.0f/s; making the same workouts the first time %.0f/s; ratio %.2f; %lld workouts made, %lld made again",
+                   clients, replies.inSeconds, Double(clients) / replies.inSeconds, Double(clients) / first.inSeconds,
+                   first.inSeconds / replies.inSeconds, made, workouts - made))
+        removeDatabase(path)
     }
 }

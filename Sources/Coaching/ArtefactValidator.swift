@@ -62,13 +62,15 @@ public struct ArtefactValidator: Sendable {
     /// A workout: a warm-up, main work and a cooldown; every item with a dose (sets and reps,
     /// a duration or a distance) inside sane ranges; catalog exercises only where the client
     /// has the equipment and no active injury they stress.
-    public func problems(workout: WorkoutGenerated, profile: FitnessProfile) -> [String] {
+    /// - Parameter changes: what the client asked of the day: an exercise swapped out is not in
+    ///   it, and nothing needs what is not at hand.
+    public func problems(workout: WorkoutGenerated, profile: FitnessProfile, changes: WorkoutChanges = WorkoutChanges()) -> [String] {
         var problems: [String] = []
         let items = workout.blocks.flatMap(\.items)
         if !items.contains(where: { $0.type == .prep }) { problems.append("no warm-up: add a block with prep items") }
         if !items.contains(where: { $0.type == .cooldown }) { problems.append("no cooldown: add a block with cooldown items") }
         if !items.contains(where: { ![.prep, .cooldown].contains($0.type) }) { problems.append("no main work: add compound, secondary, accessory, core or cardio items") }
-        let equipment = WorkoutRules.equipment(for: profile)
+        let equipment = changes.equipment(for: profile)
         let injured = Set(profile.injuries.filter { $0.status == .active }.map(\.area))
         for (b, block) in workout.blocks.enumerated() {
             if block.name.trimmed.isEmpty { problems.append("blocks[\(b)].name is empty") }
@@ -90,6 +92,7 @@ public struct ArtefactValidator: Sendable {
                     if !missing.isEmpty { problems.append("\(at) needs \(missing.sorted().joined(separator: ", ")), which the client does not have") }
                     let stressed = exercise.stresses.intersection(injured)
                     if !stressed.isEmpty { problems.append("\(at) loads the injured \(stressed.sorted().joined(separator: ", "))") }
+                    if changes.rulesOut(exercise) { problems.append("\(at) is what the client asked to swap out (\(changes.avoid.joined(separator: ", ")))") }
                 }
             }
         }

@@ -127,6 +127,28 @@ public struct WorkoutChanges: Sendable, Equatable {
     public init() {}
 
     public var isEmpty: Bool { asked.isEmpty }
+
+    /// Whether `exercise` is one the client asked to swap out (`deadlifts` rules out every
+    /// deadlift).
+    public func rulesOut(_ exercise: Exercise) -> Bool {
+        func stem(_ text: String) -> String {
+            var letters = text.lowercased().filter(\.isLetter)
+            if letters.hasSuffix("es"), letters.count > 5 { letters.removeLast(2) } else if letters.hasSuffix("s"), letters.count > 3 { letters.removeLast() }
+            return letters
+        }
+        let name = exercise.name.lowercased().filter(\.isLetter)
+        return avoid.contains { word in
+            let wanted = stem(word)
+            return !wanted.isEmpty && (name.contains(wanted) || exercise.id.filter(\.isLetter).contains(wanted))
+        }
+    }
+
+    /// The equipment at hand that day for a client with `profile`.
+    public func equipment(for profile: FitnessProfile) -> Set<String> {
+        var equipment = missing.contains("gym") ? Set(profile.equipment).union(["mat"]) : WorkoutRules.equipment(for: profile)
+        equipment.subtract(missing.subtracting(["gym"]))
+        return equipment
+    }
 }
 
 /// What a client said about the days before a workout: the raw facts the progression rules and

@@ -40,9 +40,7 @@ struct WorkoutDraft {
         self.feedback = feedback
         random = SeededGenerator(seed: "\(client.clientId)|\(date)")
         // `gym is closed`, `no barbell today`: what is at hand that day.
-        var equipment = changes.missing.contains("gym") ? Set(profile.equipment).union(["mat"]) : WorkoutRules.equipment(for: profile)
-        equipment.subtract(changes.missing.subtracting(["gym"]))
-        self.equipment = equipment
+        equipment = changes.equipment(for: profile)
         injured = Set(profile.injuries.filter { $0.status == .active }.map(\.area))
         zone = TrainingTables.zone(for: profile.primaryGoal)
         self.deload = deload
@@ -69,20 +67,7 @@ struct WorkoutDraft {
     /// A rule that fired outside the draft's own steps.
     mutating func note(_ rule: String) { rules.append(rule) }
 
-    /// Whether `exercise` is one the client asked to swap out (`deadlifts` rules out every
-    /// deadlift).
-    func avoided(_ exercise: Exercise) -> Bool {
-        func stem(_ text: String) -> String {
-            var letters = text.lowercased().filter(\.isLetter)
-            if letters.hasSuffix("es"), letters.count > 5 { letters.removeLast(2) } else if letters.hasSuffix("s"), letters.count > 3 { letters.removeLast() }
-            return letters
-        }
-        let name = exercise.name.lowercased().filter(\.isLetter)
-        return changes.avoid.contains { word in
-            let wanted = stem(word)
-            return !wanted.isEmpty && (name.contains(wanted) || exercise.id.filter(\.isLetter).contains(wanted))
-        }
-    }
+    func avoided(_ exercise: Exercise) -> Bool { changes.rulesOut(exercise) }
 
     /// The RPE step the client's words ask for on this session: lighter or harder asked today,
     /// or how the last session of the same theme and load went.
@@ -118,7 +103,17 @@ struct WorkoutDraft {
             modifications.append(.init(condition: "\(area) injury active", replace: .init(exercise: ideal.name, with: pick.name),
                                        note: "Lower impact while the \(area) heals"))
         }
-        blocks.append(.init(name: theme, items: [rules_.runItem(pick, theme: theme, profile: profile, weekIndex: weekIndex, deload: deload, rules: &rules)]))
+        var item = rules_.runItem(pick, theme: theme, profile: profile, weekIndex: weekIndex, deload: deload, rules: &rules)
+        // Asked lighter or harder: a fifth less, or a tenth more (the 10% a week running rule), of
+        // the distance and time.
+        if changes.intensity != 0 {
+            let factor = changes.intensity < 0 ? 0.8 : 1.1
+            item.distanceKm = item.distanceKm.map { ($0 * factor * 10).rounded() / 10 }
+            item.durationMin = item.durationMin.map { max(5, ($0 * factor).rounded()) }
+            if let sets = item.sets { item.sets = max(1, min(10, Int((Double(sets) * factor).rounded()))) }
+            rules.append(changes.intensity < 0 ? "asked lighter today: \(pick.name) a fifth shorter" : "asked harder today: \(pick.name) a tenth longer")
+        }
+        blocks.append(.init(name: theme, items: [item]))
     }
 
     /// The theme's main lifts: NSCA sets, reps and rest for the goal, RPE and %1RM from the chart.

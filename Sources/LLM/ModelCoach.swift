@@ -74,15 +74,16 @@ public struct ModelCoach: Coach {
         guard let plan = request.plan else { return Coached(rules) }
         let client = request.client, scheduled = request.scheduled, date = request.date
         let prompt = try llm.prompts.dailyWorkout.render(
-            PromptValues.workout(client: client, plan: plan, mesocycle: request.mesocycle, scheduled: scheduled, date: date, recent: request.recent))
+            PromptValues.workout(client: client, plan: plan, mesocycle: request.mesocycle, scheduled: scheduled, date: date, recent: request.recent,
+                                 changes: request.changes, feedback: request.feedback))
         @Sendable func workout(_ answer: WorkoutAnswer) -> WorkoutGenerated {
             WorkoutGenerated(
                 clientId: client.clientId, planId: scheduled.planId, date: date, theme: scheduled.day.theme, load: scheduled.day.load,
                 blocks: answer.blocks, modifications: answer.modifications)
         }
-        let validator = validator, profile = client.profile
+        let validator = validator, profile = client.profile, changes = request.changes
         let consulted = await consult(prompt, inputs: request.inputs, fallback: rules.decision, stopwatch) { (answer: WorkoutAnswer) in
-            validator.problems(workout: workout(answer), profile: profile)
+            validator.problems(workout: workout(answer), profile: profile, changes: changes)
         }
         let settled = consulted.settled(rules: rules, workout)
         return Coached(settled.value, prompts: settled.prompts)

@@ -52,7 +52,7 @@ enum PromptValues {
 
     static func workout(
         client: ClientEnrolled, plan: PlanCreated, mesocycle index: Int, scheduled: ScheduledDay, date: LocalDate,
-        recent: [WorkoutGenerated]
+        recent: [WorkoutGenerated], changes: WorkoutChanges = WorkoutChanges(), feedback: Feedback = Feedback()
     ) -> [String: String] {
         var values = profile(client)
         let mesocycle = plan.mesocycles.indices.contains(index) ? plan.mesocycles[index] : nil
@@ -75,6 +75,23 @@ enum PromptValues {
             }
             return "- \(workout.date) \(workout.theme)\(workout.load.map { " (\($0.rawValue))" } ?? ""): \(items.joined(separator: ", "))"
         }.joined(separator: "\n")
+        // What the client said of the days before, and asked of this one.
+        let said = feedback.days.suffix(10).filter { $0.completed || $0.skipped }.map { day in
+            var line = "- \(day.date)\(day.theme.map { " \($0)" } ?? "")\(day.load.map { " (\($0.rawValue))" } ?? ""): "
+            if day.skipped { return line + "skipped" }
+            line += "done"
+            if let rpe = day.rpe { line += ", RPE \(rpe)" }
+            if let feel = day.feel { line += ", felt \(feel)" }
+            return line
+        }
+        values["feedback"] = said.isEmpty ? "- nothing said" : said.joined(separator: "\n")
+            + (feedback.skippedWeeks >= 2 ? "\n- \(feedback.skippedWeeks) whole weeks skipped just before this one" : "")
+        var asked = changes.asked
+        if let minutes = changes.minutes { asked.append("the session within \(minutes) minutes") }
+        values["asked"] = asked.isEmpty ? "nothing" : asked.joined(separator: "; ")
+        if !changes.missing.isEmpty, let equipment = values["equipment"] {
+            values["equipment"] = "\(equipment), but not today: \(changes.missing.sorted().joined(separator: ", "))"
+        }
         return values
     }
 }

@@ -68,7 +68,7 @@ struct FailureHandlingTests {
         #expect(decision.coach == provider.rawValue)
         #expect(decision.attempts.count == fault.calls, "\(fault): \(decision.attempts.map { $0.error ?? $0.validationErrors.joined() })")
         #expect(server.received.count == fault.calls)
-        #expect(decision.promptTemplate == "daily-workout@1")
+        #expect(decision.promptTemplate == "daily-workout@2")
         #expect(decision.inputs.count >= 3)
         #expect(decision.parameters?["temperature"] == "0.3")
         if fault.answered {

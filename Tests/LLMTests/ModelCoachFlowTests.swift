@@ -45,7 +45,7 @@ struct ModelCoachFlowTests {
         let prompts = try await engine.database.read { db in
             try Row.fetchAll(db, sql: "SELECT template, count(*) FROM prompts GROUP BY template ORDER BY template").map { "\($0[0] as String)=\($0[1] as Int)" }
         }
-        #expect(prompts == ["daily-workout@1=2", "mesocycle@1=2", "plan@1=2"])
+        #expect(prompts == ["daily-workout@2=2", "mesocycle@1=2", "plan@1=2"])
         let promptEvents = try await engine.store.readStream(Engine.clientStream("c1"), from: 1).filter { $0.type == PromptRecorded.eventType }
         #expect(promptEvents.count == 3)
         let clearText = try await engine.database.read { db in
@@ -69,7 +69,7 @@ struct ModelCoachFlowTests {
             #expect(result.status == 0, "\(arguments[0]): \(result.stderr)")
             if arguments[0] == "audit" {
                 #expect(result.stdout.contains("coach: gemini llm-coach 1, model gemini-2.0-flash (gemini-2.0-flash-001)"))
-                #expect(result.stdout.contains("prompt: daily-workout@1, sha256 "))
+                #expect(result.stdout.contains("prompt: daily-workout@2, sha256 "))
                 #expect(result.stdout.contains("Theme: Full Body Strength"), "the prompt's full text")
                 #expect(result.stdout.contains("call 1 (first): HTTP 200, finish STOP"))
             }

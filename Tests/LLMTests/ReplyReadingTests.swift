@@ -176,3 +176,65 @@ struct ReplyReadingTests {
         #expect(ReadingCheck.problems([ReplyIntent(.done, date: today)], context: context) == ["intents[0] (done): date does not belong to done"])
     }
 }
+
+/// A model coach makes a day's workout again when a reply asks for a swap: the ask is in its
+/// prompt, its answer is held to it (repaired, then the rules), and a moved day stays moved in
+/// the model's weeks.
+@Suite("Model coach and replies that change training")
+struct ModelChangeTests {
+    @Test(arguments: Provider.allCases)
+    func aSwapIsAskedOfTheModelAndItsAnswerHeldToIt(_ provider: Provider) async throws {
+        let folder = TemporaryDirectory()
+        // The model reads the text as a swap, then keeps the back squat whatever it is told: its
+        // workouts break the swap.
+        let server = try await LoopbackServer.start { request in
+            provider.answer(request.asked == .reply ? #"{"intents":[{"intent":"swap","exercise":"squats","reason":"knee"}]}"# : Answers.sound(request))
+        }
+        let engine = try await openEngine(folder, clock: ManualClock(date(ReplyReadingTests.now)), coach: provider.coach(server))
+        try await engine.enroll(enrollment("c1"))
+        try await engine.createPlan(clientID: "c1", start: LocalDate("2026-03-09"))
+        let today = LocalDate("2026-03-11")!
+        let (before, _) = try await engine.dailyWorkout(clientID: "c1", date: today)
+        #expect(try #require(before).blocks.flatMap(\.items).contains { $0.exercise == "Back Squat" }, "the model's workout")
+        let calls = server.received.count
+
+        _ = try await engine.receive(InboundSMS(providerMessageID: "SM9", from: "+15551234567", to: "+15550009999", body: "can we swap the squats today? knee"))
+        let outcome = try #require(try await engine.readPendingReplies().first)
+        #expect(outcome.intents.first == ReplyIntent(.swap, reason: "knee", exercise: "squats"), "\(outcome.intents)")
+        let after = try #require(try await engine.history(of: "c1").workout(on: today)?.event)
+        #expect(!after.blocks.flatMap(\.items).contains { $0.exercise.lowercased().contains("squat") }, "no squat, whoever made it")
+        let decision = try #require(after.decision)
+        #expect(decision.coach == provider.rawValue && decision.promptTemplate == "daily-workout@2")
+        #expect(decision.attempts.first?.validationErrors.contains { $0.contains("is what the client asked to swap out (squats)") } == true)
+        #expect(decision.fallbackReason?.contains("still invalid after a repair") == true, "the rules made it")
+        #expect(after.revision?.because == ["swap squats"])
+        // The prompt said what was asked.
+        let asked = server.received[calls...].first { $0.asked == .workout }
+        #expect(asked?.prompt.contains("ASKED FOR THIS SESSION\nswap squats") == true)
+        try engine.close()
+        await server.stop()
+    }
+
+    @Test func aMovedDayStaysMovedInTheModelsWeeks() async throws {
+        let folder = TemporaryDirectory()
+        let server = try await LoopbackServer.start { request in
+            Provider.gemini.answer(request.asked == .reply ? #"{"intents":[{"intent":"moveDay","date":"2026-03-13","to":"2026-03-14"}]}"# : Answers.sound(request))
+        }
+        let engine = try await openEngine(folder, clock: ManualClock(date(ReplyReadingTests.now)), coach: Provider.gemini.coach(server))
+        try await engine.enroll(enrollment("c1"))
+        try await engine.createPlan(clientID: "c1", start: LocalDate("2026-03-09"))
+        let friday = LocalDate("2026-03-13")!, saturday = LocalDate("2026-03-14")!
+        _ = try await engine.receive(InboundSMS(providerMessageID: "SM10", from: "+15551234567", to: "+15550009999", body: "can we move friday to saturday?"))
+        let outcome = try #require(try await engine.readPendingReplies().first)
+        #expect(outcome.intents.contains(ReplyIntent(.moveDay, date: friday, to: saturday)), "\(outcome.intents)")
+        let state = try await engine.history(of: "c1")
+        let index = try #require(state.mesocycle(containing: friday)?.index)
+        let (broken, _) = try #require(try state.breakdown(index))
+        #expect(broken.decision?.coach == "gemini", "the model's weeks")
+        #expect(try state.scheduledDay(saturday, mesocycle: index)?.day.theme == "Full Body Strength")
+        #expect(try state.scheduledDay(friday, mesocycle: index)?.day.load == nil, "Friday rests: Saturday was a rest day")
+        #expect(broken.decision?.rules.last == "moved 2026-03-13 (Full Body Strength) to 2026-03-14, asked by the client")
+        try engine.close()
+        await server.stop()
+    }
+}

@@ -68,7 +68,7 @@ struct SchemaTests {
 
     @Test func everyTemplatePlaceholderIsFilled() throws {
         let library = PromptLibrary.standard
-        #expect(library.dailyWorkout.reference == "daily-workout@1")
+        #expect(library.dailyWorkout.reference == "daily-workout@2")
         #expect(throws: PromptError.self) { try library.plan.render([:]) }
         #expect(throws: PromptError.self) { try PromptTemplate(text: "id: x\n--- system\nhi\n--- user\nthere", file: "x.prompt") }
         #expect(library.dailyWorkout.placeholders.isSuperset(of: ["theme", "load", "recentTraining", "equipment", "injuries", "focus"]))
