@@ -57,6 +57,10 @@ struct ShowCommand: AsyncParsableCommand {
             for day in week.days {
                 print("  \(day.day.shortName)  \(day.theme)\(day.load.map { " (\($0.rawValue))" } ?? "")\(day.notes.map { " - \($0)" } ?? "")")
             }
+            // Days the client moved: the week was broken down again with them.
+            for move in history.moves where week.startDate <= move.from && move.from < week.startDate.adding(days: 7) {
+                print("  moved by the client: \(move.from) to \(move.to)\(move.providerMessageId.map { " (asked by \($0))" } ?? "")")
+            }
         case .workout:
             guard let workout = try history.workout(on: date)?.event else {
                 throw CommandFailure(message: "error: no workout for \(client) on \(date) (run `periodize daily --client \(client) --date \(date)`)")

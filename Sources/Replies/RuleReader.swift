@@ -639,6 +639,8 @@ public struct RuleReader: Sendable {
                 if index + 1 < words.count, ["rack", "bar", "machine", "bench"].contains(words[index + 1]), ["squat", "pull", "cable", "leg"].contains(word) { break }
                 if Self.exerciseWords.contains(word) {
                     name.append(word)
+                } else if word.isEmpty, !name.isEmpty, index + 1 < words.count, Self.exerciseWords.contains(words[index + 1]) {
+                    continue  // `pull-ups`: the dash between the words
                 } else if !name.isEmpty { break }
             }
             if name.count == 1, ["push", "pull", "step", "up", "ups", "ball"].contains(name[0]) { name = [] }

@@ -211,6 +211,7 @@ struct ModelChangeTests {
         // The prompt said what was asked.
         let asked = server.received[calls...].first { $0.asked == .workout }
         #expect(asked?.prompt.contains("ASKED FOR THIS SESSION\nswap squats") == true)
+        #expect(asked?.prompt.contains("WHAT THE CLIENT SAID OF RECENT SESSIONS\n") == true)
         try engine.close()
         await server.stop()
     }

@@ -137,5 +137,55 @@ struct ChangeFlowTests {
         #expect(workout.theme == wed.theme)
         #expect(try await harness.engine.verify().isValid)
         #expect(try await harness.engine.readModels.check(progress: nil).matches)
+        // `show week` shows the week as broken down again, and the move.
+        let db = harness.path
+        try harness.engine.close()
+        let week = try PeriodizeBinary.run(["show", "week", "c0", "--db", db, "--date", "2026-03-11"], environment: ["PERIODIZE_TEST_CLOCK": "2026-03-10T08:00:00Z"])
+        #expect(week.status == 0 && week.stdout.contains("  Sat  \(wed.theme)") && week.stdout.contains("  Wed  \(sat.theme)"), "\(week)")
+        #expect(week.stdout.contains("moved by the client: 2026-03-11 to 2026-03-14 (asked by SM800)"))
+    }
+
+    @Test func anExerciseSwapTakesAnotherOfTheSamePattern() async throws {
+        let harness = try await Harness(clients: 1, at: date("2026-03-10T05:00:00Z"))
+        defer { Task { await harness.stop() } }
+        let today = LocalDate("2026-03-10")!
+        _ = try await harness.engine.pregenerate(date: today)
+        let (before, _) = try #require(try await harness.engine.history(of: "c0").workout(on: today))
+        // The first main lift, swapped by the word a client would use for it.
+        let lift = try #require(main(before).first?.exercise)
+        let word = try #require(lift.lowercased().split(separator: " ").last.map(String.init))
+        let swap = try #require(try await harness.text("can you swap the \(word)s today? my knee", sid: "SM900"))
+        #expect(swap.intents.first?.intent == .swap && swap.intents.first?.exercise?.filter(\.isLetter) == "\(word)s".filter(\.isLetter), "\(lift): \(swap.intents)")
+        let (after, _) = try #require(try await harness.engine.history(of: "c0").workout(on: today))
+        #expect(!after.blocks.flatMap(\.items).contains { $0.exercise.lowercased().filter(\.isLetter).contains(word.filter(\.isLetter)) }, "no \(word) left: \(after.blocks.flatMap(\.items).map(\.exercise))")
+        let swapped = try #require(after.modifications.first { $0.condition == "asked to swap" })
+        let replace = try #require(swapped.replace)
+        let was = try #require(ExerciseCatalog.standard.exercise(named: replace.exercise))
+        let now = try #require(ExerciseCatalog.standard.exercise(named: replace.with))
+        #expect(was.pattern == now.pattern, "the same movement pattern: \(was.name) -> \(now.name)")
+        #expect(after.decision?.rules.contains { $0.hasPrefix("asked to swap: ") } == true)
+    }
+
+    @Test func feedbackAfterAWorkoutWasMadeMakesItAgainBeforeItIsSent() async throws {
+        // Client c0 trains every day; Tuesday's and Wednesday's workouts are made on Tuesday morning.
+        let harness = try await Harness(clients: 1, at: date("2026-03-10T05:00:00Z"))
+        defer { Task { await harness.stop() } }
+        let tuesday = LocalDate("2026-03-10")!, wednesday = LocalDate("2026-03-11")!
+        _ = try await harness.engine.pregenerate(date: tuesday)
+        _ = try await harness.engine.pregenerate(date: wednesday)
+        let (made, madeAt) = try #require(try await harness.engine.history(of: "c0").workout(on: wednesday))
+        // Tuesday evening: a skip of Tuesday arrives after Wednesday's was made.
+        harness.clock.set(date("2026-03-10T20:00:00Z"))
+        let skip = try #require(try await harness.text("have to skip today, sick", sid: "SM950"))
+        #expect(skip.intents.first?.intent == .skip, "\(skip.intents)")
+        #expect(try await harness.engine.history(of: "c0").staleWorkout(on: wednesday) == ["feedback since it was made"])
+        // Wednesday's text: the workout is made again first (a skipped day's sets are not counted).
+        harness.clock.set(date("2026-03-11T06:00:00Z"))
+        _ = try await harness.engine.tick(now: date("2026-03-11T06:00:00Z"), deliver: false)
+        let (sent, sentAt) = try #require(try await harness.engine.history(of: "c0").workout(on: wednesday))
+        #expect(sentAt > madeAt && sent.revision?.supersedes == madeAt && sent.revision?.because == ["feedback since it was made"])
+        #expect(sent != made)
+        let queued = try await harness.engine.queuedMessages(of: "c0").filter { $0.message.localDate == wednesday && $0.message.kind == .daily }
+        #expect(queued.count >= 1 && queued.allSatisfy { $0.position > sentAt }, "the text is the new workout's")
     }
 }
