@@ -51,20 +51,28 @@ public struct RuleReader: Sendable {
         let dates = Dates(today: context.today, units: units)
         var clarifying: [Int: ReplyIntent.Kind] = [:]
         let all = sentences(tokens)
+        var unread: String?
         for sentence in all {
             let before = reading.intents.count
             defer {
                 // A question that read as nothing: what follows may be about it, not training.
                 if reading.intents.count == before, sentence.question { reading.rules.append("unread question") }
             }
-            readSentence(sentence.tokens, question: sentence.question, alone: all.count == 1, dates: dates, into: &reading, clarifying: &clarifying)
+            readSentence(sentence.tokens, question: sentence.question, alone: all.count == 1, previousReason: unread, dates: dates, into: &reading, clarifying: &clarifying)
+            // What this sentence says, when it asked for nothing (or only told of an injury): the
+            // reason of an ask in the next.
+            let told = reading.intents.count >= before ? reading.intents[before...] : []
+            unread = told.allSatisfy({ $0.intent == .injury }) ? plainReason(sentence.tokens, limit: 12) : nil
             order(&reading, from: before, sentence.tokens, clarifying: &clarifying)
             let added = reading.intents[before...]
-            let withReasons: Set<ReplyIntent.Kind> = [.skip, .swap, .lighter, .shorter, .harder]
+            let withReasons: Set<ReplyIntent.Kind> = [.skip, .swap, .lighter]
             if added.allSatisfy({ $0.intent == .injury }), let skip = reading.intents[..<before].lastIndex(where: { withReasons.contains($0.intent) }),
-               reading.intents[skip].reason == nil, let reason = plainReason(sentence.tokens) {
+               reading.intents[skip].reason == nil,
+               let reason = plainReason(sentence.tokens, limit: reading.intents[skip].intent == .skip ? 6 : 12) {
                 // `can we skip today? feeling sick`: the next sentence says why.
-                for index in reading.intents.indices where withReasons.contains(reading.intents[index].intent) && reading.intents[index].reason == nil {
+                // (What is missing needs no reason: `no dumbbells here. can you adjust?`)
+                for index in reading.intents.indices where withReasons.contains(reading.intents[index].intent) && reading.intents[index].reason == nil
+                    && !(reading.intents[index].intent == .swap && reading.intents[index].exercise == nil) {
                     reading.intents[index].reason = reason
                 }
                 reading.rules.append("skip: because \(reason)")
@@ -110,6 +118,12 @@ public struct RuleReader: Sendable {
         // legs are cooked. can tonight be lighter?`): the feel is why, not a workout done.
         if merged.contains(where: { [.swap, .lighter, .shorter, .harder].contains($0.intent) }), reading.rules.contains(Self.feelOnlyDone) {
             merged.removeAll { $0.intent == .done && $0.rpe == nil }
+        }
+        // `can friday be a hard one? ... id like to really push it`: one ask, said twice.
+        for kind in [ReplyIntent.Kind.lighter, .harder] {
+            if let first = merged.firstIndex(where: { $0.intent == kind }) {
+                merged = merged.enumerated().filter { $0.offset == first || $0.element.intent != kind || $0.element.date != nil }.map(\.element)
+            }
         }
         // The same thing asked twice (`cant today. gotta skip`) is one intent.
         var unique: [ReplyIntent] = []
@@ -171,6 +185,11 @@ public struct RuleReader: Sendable {
             case .skip: first { Words.matchesAny($0, Words.skipWords) || ["miss", "cant", "off", "rest"].contains($0) }
             case .sendTime: first { ["text", "texts", "send", "message", "messages", "msg", "time", "earlier", "later"].contains($0) }
             case .trainingDays: first { Words.weekday($0) != nil || ["weekends", "weekdays", "mwf", "m"].contains($0) }
+            case .swap: first { ["swap", "sub", "replace", "substitute", "switch", "no", "without"].contains($0) || Self.exerciseWords.contains($0) }
+            case .lighter: first { ["easier", "lighter", "easy", "light", "gentle", "lite", "recovery", "tone", "dial"].contains($0) }
+            case .harder: first { ["harder", "heavier", "push", "tough", "intense", "intensity", "beast", "more"].contains($0) }
+            case .shorter: first { ["min", "mins", "minutes", "short", "shorter", "quick", "express"].contains($0) }
+            case .moveDay: first { ["move", "push", "shift", "bump", "put", "swap", "do"].contains($0) }
             default: Int.max
             }
         }
@@ -190,16 +209,21 @@ public struct RuleReader: Sendable {
     }
 
     /// A sentence that is only a reason (`feeling sick`, `work thing`), when it reads as one.
-    func plainReason(_ tokens: [Token]) -> String? {
+    func plainReason(_ tokens: [Token], limit: Int = 6) -> String? {
         let words = tokens.compactMap(\.word).filter { !["pls", "please", "sorry", "thanks", "thx", "ty", "lol", "haha", "sry", "ugh"].contains($0) }
-        guard !words.isEmpty, words.count <= 6 else { return nil }
+        guard !words.isEmpty, words.count <= limit else { return nil }
         return words.joined(separator: " ")
     }
 
     // MARK: One sentence
 
-    /// - Parameter alone: the text is this one sentence.
-    func readSentence(_ tokens: [Token], question: Bool, alone: Bool, dates: Dates, into reading: inout Reading, clarifying: inout [Int: ReplyIntent.Kind]) {
+    /// - Parameters:
+    ///   - alone: the text is this one sentence.
+    ///   - previousReason: the sentence before, when it read as nothing and reads as a reason.
+    func readSentence(
+        _ tokens: [Token], question: Bool, alone: Bool, previousReason: String? = nil, dates: Dates, into reading: inout Reading,
+        clarifying: inout [Int: ReplyIntent.Kind]
+    ) {
         let words = tokens.map { $0.word ?? "" }
         let text = " " + tokens.compactMap { token -> String? in
             switch token {
@@ -256,7 +280,7 @@ public struct RuleReader: Sendable {
             reading.rules.append("question about \(topic)")
             return
         }
-        if askWorkout(text, asked: question) {
+        if askWorkout(text, asked: question), !(has("instead") && dates.days(in: tokens).count >= 2) {
             reading.intents.append(ReplyIntent(.askWorkout))
             reading.rules.append("asks for today's workout")
             return
@@ -324,6 +348,16 @@ public struct RuleReader: Sendable {
         // A change to a day's workout, or a day moved (part two): `swap deadlifts`, `only 20 min
         // today`, `go easy`, `push me more`, `move friday to saturday`.
         if !changes.isEmpty {
+            // `not able to do the overhead press because of my shoulder`: the area named is hurt.
+            var injuries = injuries
+            if injuries.isEmpty, changes.contains(where: { $0.intent == .swap && $0.exercise != nil }) {
+                for (index, word) in words.enumerated() where index > 0 && words[index - 1] == "my" {
+                    if let area = Words.areas[word], area != "back" || !["at", "to", "home"].contains(index + 1 < words.count ? words[index + 1] : "") {
+                        injuries.append(ReplyIntent(.injury, area: area, active: true))
+                        break
+                    }
+                }
+            }
             // Why, when said: `because ...`, or the injury in the same breath.
             let why = words.contains(where: ["because", "bc", "cause", "cuz", "since", "due"].contains) ? self.reason(tokens, injury: injuries.first)
                 : injuries.first?.area
@@ -331,7 +365,14 @@ public struct RuleReader: Sendable {
                 if change.intent == .clarify {
                     clarify(.moveDay, "which days to move is not clear")
                 } else {
-                    if change.intent != .moveDay, change.reason == nil { change.reason = why }
+                    // A swap's or an easier session's why (a shorter or harder one's is the client's business).
+                    if [.swap, .lighter].contains(change.intent), change.reason == nil { change.reason = why }
+                    // `back is a bit tweaked. sub out the deadlifts`: the injury said just before is why.
+                    if change.intent == .swap, change.reason == nil, let previousReason, reading.intents.last?.intent == .injury { change.reason = previousReason }
+                    // `feeling wrecked, go easy`: what is said beside an easier session is why.
+                    if change.intent == .lighter, change.reason == nil {
+                        change.reason = (tokens.contains(.comma) ? self.reason(tokens, injury: injuries.first) : nil) ?? previousReason
+                    }
                     reading.intents.append(change)
                     reading.rules.append("\(change.intent.rawValue): \(change)")
                 }
@@ -584,12 +625,16 @@ public struct RuleReader: Sendable {
     ]
 
     /// What a sentence asks of a day's workout: swaps, lighter, shorter, harder, a day moved.
-    func workoutChanges(_ tokens: [Token], words: [String], text: String, days: [Dates.Day], dates: Dates) -> [ReplyIntent] {
+    func workoutChanges(_ tokens: [Token], words: [String], text: String, days said: [Dates.Day], dates: Dates) -> [ReplyIntent] {
         func has(_ phrase: String) -> Bool { text.contains(" \(phrase) ") }
         func any(_ phrases: [String]) -> Bool { phrases.contains(where: has) }
         var found: [ReplyIntent] = []
+        // Each day once (`can thursday be friday, kids thing on thurs`).
+        var days: [Dates.Day] = []
+        for day in said where !days.contains(where: { $0.date == day.date }) { days.append(day) }
         let day = days.first(where: { $0.date >= dates.today })
-        var date = day.map(\.date).flatMap { $0 == dates.today ? nil : $0 }
+        // `still sore from monday's legs, can today be easier`: today, when said.
+        var date = days.contains(where: { $0.date == dates.today }) ? nil : day.map(\.date).flatMap { $0 == dates.today ? nil : $0 }
         // Not the training days from now on (`switch to mon and thu from now on`, `mondays instead of fridays`).
         let forGood = any(["from now on", "going forward", "my days", "the days", "each week", "every week", "only", "permanently", "moving forward", "for good"])
             || words.indices.contains(where: { index in
@@ -601,12 +646,14 @@ public struct RuleReader: Sendable {
         let moveWords: Set<String> = ["move", "push", "shift", "switch", "swap", "change", "do", "bump", "put", "be", "train", "moved"]
         let aboutTexts = any(["text", "texts", "message", "messages"])
         if any(["move one of my days", "move a day", "move some days", "switch a day"]), days.isEmpty { return [ReplyIntent(.clarify)] }
-        if days.count == 2, !forGood, !aboutTexts, words.contains(where: moveWords.contains), !any(["from", "until", "till", "through", "thru", "except", "but"]) {
+        let moving = words.contains(where: ["move", "push", "shift", "bump", "swap", "switch", "put", "moved", "change"].contains)
+        if days.count == 2, !forGood, !aboutTexts, words.contains(where: moveWords.contains),
+           !any(["until", "till", "through", "thru", "except", "but"]), moving || !has("from") {
             let between = tokens[days[0].range.upperBound..<days[1].range.lowerBound].compactMap(\.word)
             // `move / push / shift / bump / swap X to Y`; `do X on Y`, `do X Y instead`; `can X be Y`; `train X instead of Y`.
-            let moving = words.contains(where: ["move", "push", "shift", "bump", "swap", "switch", "put", "moved", "change"].contains)
             let linked = (moving && ["to", "with", "for", "and", "on", "up", "into"].contains(where: between.contains))
                 || (words.contains("do") && (between.contains("on") || has("instead")))
+                || (words.contains("do") && between.allSatisfy(["workout", "session", "training"].contains) && has("instead"))
                 || between == ["be"] || has("instead of")
             if linked {
                 if days.contains(where: \.ambiguous) || dates.choice(in: tokens, days: days) { return [ReplyIntent(.clarify)] }

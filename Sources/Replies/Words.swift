@@ -94,7 +94,7 @@ enum Words {
     }
 
     static func isTomorrow(_ word: String) -> Bool {
-        ["tomorrow", "tmrw", "tmr", "tmrow", "tmw", "tomoz", "2morrow", "2moro", "tmorrow", "tomo"].contains(word) || (word.count >= 6 && matches(word, "tomorrow"))
+        ["tomorrow", "tmrw", "tmr", "tmrow", "tmw", "tomoz", "2morrow", "2moro", "tmorrow", "tomo", "tomorrows", "tmrws"].contains(word) || (word.count >= 6 && matches(word, "tomorrow"))
             || word == "tommorow" || word == "tommorrow"
     }
 
