@@ -154,7 +154,10 @@ extension Engine {
             }
             // Generated again: the earlier one stays in the history; this one says what it replaced and why.
             workout.revision = WorkoutGenerated.Revision(supersedes: existing.position, because: because, providerMessageIds: state.changeTexts(on: day))
-            workout.decision?.rules.insert("supersedes the workout at position \(existing.position): \(because.joined(separator: "; "))", at: 0)
+            let texts = state.changeTexts(on: day)
+            workout.decision?.rules.insert(
+                "supersedes the workout at position \(existing.position): \(because.joined(separator: "; "))\(texts.isEmpty ? "" : " (asked by \(texts.joined(separator: ", ")))")",
+                at: 0)
         }
         return .append(PendingEvents(try newEvent(workout, actor: existing == nil ? .daily : .reply), .workoutGenerated(workout), prompts: coached.prompts))
     }

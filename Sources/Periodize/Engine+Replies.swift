@@ -29,7 +29,7 @@ extension Engine {
         // Days whose workout a change was asked of, and days moved: worked on after the append.
         var changedDays: [LocalDate] = []
         var movedDays: [(from: LocalDate, to: LocalDate)] = []
-        let result = try await execute(client: clientID, attempts: 3, "reading a reply") { state -> Decision<ReplyOutcome> in
+        let result = try await execute(client: clientID, attempts: 8, "reading a reply") { state -> Decision<ReplyOutcome> in
             let client = try requireClient(state, clientID)
             if state.readReplies.contains(providerMessageID) {
                 return .done(ReplyOutcome(clientID: clientID, intents: [], actions: [], replies: [], duplicate: true))
@@ -280,7 +280,7 @@ extension Engine {
         if let first = moves.first {
             // The moves are in the state: the weeks broken down again apply them.
             let before = moves.map { move in (move, try? state.scheduledDay(move.to, mesocycle: state.mesocycle(containing: move.to)?.index ?? 0)) }
-            (_, state) = try await execute(client: clientID, state: state, attempts: 3, "breaking the week down again") { state -> Decision<Int> in
+            (_, state) = try await execute(client: clientID, state: state, attempts: 8, "breaking the week down again") { state -> Decision<Int> in
                 guard state.mesocycle(containing: first.from) != nil else { return .done(0) }
                 return try await ensureBreakdown(state, date: first.from, again: true)
             }
@@ -312,7 +312,7 @@ extension Engine {
         replies = notes + replies
         guard !replies.isEmpty, client.optedIn else { return replies }
         let readID = Self.nameBasedID("reply-read|\(clientID)|\(providerMessageID)")
-        _ = try await execute(client: clientID, state: state, attempts: 3, "answering the change") { state -> Decision<Void> in
+        _ = try await execute(client: clientID, state: state, attempts: 8, "answering the change") { state -> Decision<Void> in
             let events = try queuedEvents(
                 replies, kind: .reply, id: Self.clusteredID(on: today, "reply-change|\(clientID)|\(providerMessageID)"), clientID: clientID, localDate: today,
                 expiresAt: nil, at: nil, causation: readID, actor: .reply)

@@ -370,9 +370,13 @@ public struct RuleReader: Sendable {
                     // `back is a bit tweaked. sub out the deadlifts`: the injury said just before is why.
                     if change.intent == .swap, change.reason == nil, let previousReason, reading.intents.last?.intent == .injury { change.reason = previousReason }
                     // `feeling wrecked, go easy`: what is said beside an easier session is why.
-                    if change.intent == .lighter, change.reason == nil {
-                        change.reason = (tokens.contains(.comma) ? self.reason(tokens, injury: injuries.first) : nil) ?? previousReason
+                    if change.intent == .lighter, change.reason == nil, let comma = tokens.firstIndex(of: .comma) {
+                        // The side of the comma that is not the ask: `feeling wrecked this week, go easy on friday`.
+                        let asks: Set<String> = ["easy", "easier", "lighter", "light", "gentle", "lite", "recovery", "tone", "dial", "notch"]
+                        let sides = [Array(tokens[..<comma]), Array(tokens[(comma + 1)...])].filter { !$0.contains { $0.word.map(asks.contains) ?? false } }
+                        change.reason = sides.first.flatMap { plainReason($0, limit: 12) }
                     }
+                    if change.intent == .lighter, change.reason == nil { change.reason = previousReason }
                     reading.intents.append(change)
                     reading.rules.append("\(change.intent.rawValue): \(change)")
                 }
