@@ -219,13 +219,19 @@ public struct ClientState: Sendable {
     /// What the client said of the training days before `date` (four weeks back): done and how,
     /// or skipped; and how many whole weeks in a row just before `date`'s were skipped.
     public func feedback(before date: LocalDate) throws -> Feedback {
+        // A client who said nothing: nothing to read (and no workout decoded for it).
+        let start = date.adding(days: -28)
+        let said = completedDays.contains { start <= $0 && $0 < date } || skippedDays.contains { start <= $0 && $0 < date }
+            || pauses.contains { $0.upperBound >= start && $0.lowerBound < date }
+        guard said else { return Feedback() }
         var days: [Feedback.Day] = []
         for offset in (1...28).reversed() {
             let day = date.adding(days: -offset)
-            let workout = try self.workout(on: day)?.event
             let skipped = isResting(on: day)
             let completed = completedDays.contains(day)
-            guard workout != nil || completed || skipped else { continue }
+            // Only the days something was said of (their workout decoded for its theme and load).
+            guard completed || (skipped && storedWorkouts[day] != nil) || (skipped && (try? scheduledDay(day, mesocycle: mesocycle(containing: day)?.index ?? -1))??.day.load != nil) else { continue }
+            let workout = try self.workout(on: day)?.event
             let how = completions[day]
             days.append(Feedback.Day(date: day, theme: workout?.theme, load: workout?.load, completed: completed, skipped: skipped, rpe: how?.rpe ?? nil, feel: how?.feel ?? nil))
         }
