@@ -30,6 +30,8 @@ public enum DomainEvent: Sendable, Equatable {
     case travelPlanned(TravelPlanned)
     case workoutChangeAsked(WorkoutChangeAsked)
     case dayMoved(DayMoved)
+    case tokenCreated(TokenCreated)
+    case tokenRevoked(TokenRevoked)
     case clientPaused(ClientPaused)
     /// A type this build does not know. The envelope stays readable; projections skip it.
     case unknown(type: String, schemaVersion: Int)
@@ -114,6 +116,8 @@ public enum EventCatalog {
         case .travelPlanned(let p): try EventCoding.encode(p)
         case .workoutChangeAsked(let p): try EventCoding.encode(p)
         case .dayMoved(let p): try EventCoding.encode(p)
+        case .tokenCreated(let p): try EventCoding.encode(p)
+        case .tokenRevoked(let p): try EventCoding.encode(p)
         case .clientPaused(let p): try EventCoding.encode(p)
         case .unknown: nil
         }
@@ -197,6 +201,8 @@ public enum EventCatalog {
         entry(TravelPlanned.self, DomainEvent.travelPlanned),
         entry(WorkoutChangeAsked.self, DomainEvent.workoutChangeAsked),
         entry(DayMoved.self, DomainEvent.dayMoved),
+        entry(TokenCreated.self, DomainEvent.tokenCreated),
+        entry(TokenRevoked.self, DomainEvent.tokenRevoked),
         entry(ClientPaused.self, DomainEvent.clientPaused),
     ]
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Checkpoints
 import EventLog
+import Events
 import Foundation
 import Periodize
 import PeriodizeApp
@@ -130,5 +131,58 @@ struct CompactCommand: AsyncParsableCommand {
         print("compacted \(report.events) events into \(into): \(report.fieldsEncrypted) personal fields encrypted, \(report.fieldsErased) of erased clients written as erased")
         print("old head \(report.sourcePosition) \(report.sourceHash)")
         print("new head \(report.position) \(report.hash) (LogCompacted at \(report.statementPosition))")
+    }
+}
+
+/// `periodize token create NAME --role operator|support|auditor`, `token revoke NAME`,
+/// `token list`: the API's tokens. The token is printed once; the log keeps its SHA-256.
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token", abstract: "Make, end and list the API's tokens (the log keeps only their hashes and roles).",
+        subcommands: [Create.self, Revoke.self, List.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Make a token and print it, once.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The token's name (who or what uses it): 1-40 letters, digits, - or _.") var name: String
+        @Option(help: "operator (reads and writes), support (reads everything, relays replies) or auditor (reads with personal fields redacted).")
+        var role: String
+
+        func run() async throws {
+            guard let role = TokenRole(rawValue: role) else {
+                throw CommandFailure(message: "error: --role \(role) is not one of operator, support, auditor", exitCode: CommandFailure.usage)
+            }
+            let engine = try await store.openEngine()
+            defer { try? engine.close() }
+            let token = try await engine.createToken(name: name, role: role)
+            print(token)
+            FileHandle.standardError.write(Data("token \(name) (\(role.rawValue)) made: keep it now, it is not shown again\n".utf8))
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "revoke", abstract: "End a token: it is refused from now on.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The token's name.") var name: String
+
+        func run() async throws {
+            let engine = try await store.openEngine()
+            defer { try? engine.close() }
+            try await engine.revokeToken(name: name)
+            print("token \(name) revoked")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Every token made: name, role, made, revoked (never the token).")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let engine = try await store.openEngine()
+            defer { try? engine.close() }
+            for token in try await engine.tokens() {
+                print("\(token.name)\t\(token.role.rawValue)\tmade \(token.createdAt)\t\(token.revokedAt.map { "revoked \($0)" } ?? "working")")
+            }
+        }
     }
 }

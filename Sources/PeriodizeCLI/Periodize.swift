@@ -26,7 +26,7 @@ struct PeriodizeCommand: AsyncParsableCommand {
             DemoCommand.self, EventsCommand.self, VerifyCommand.self, RebuildCommand.self, ReplayCommand.self, StatsCommand.self,
             EnrollCommand.self, UpdateCommand.self, PlanCommand.self, BreakdownCommand.self, DailyCommand.self, TickCommand.self, DeliverCommand.self, PregenerateCommand.self, ShowCommand.self,
             AuditCommand.self, ServeCommand.self, ReceiveCommand.self, InboxCommand.self, ImportLegacyCommand.self, MigrateCommand.self, EraseCommand.self, CheckpointCommand.self, CompactCommand.self,
-            DebugCommand.self,
+            TokenCommand.self, DebugCommand.self,
         ])
 
     /// Runs the command; errors of ours become one line on stderr and a non-zero exit.

@@ -145,6 +145,9 @@ enum Samples {
                                   providerMessageId: "SM0008", askedAt: "2026-03-09T07:30:00.000Z"), DomainEvent.workoutChangeAsked),
         sample(DayMoved(clientId: "c-1", from: date.adding(days: 4), to: date.adding(days: 5), providerMessageId: "SM0009", movedAt: "2026-03-09T07:31:00.000Z"),
                DomainEvent.dayMoved),
+        sample(TokenCreated(name: "web-form", role: .operator_, hash: String(repeating: "ab", count: 32), createdAt: "2026-03-09T08:00:00.000Z"),
+               DomainEvent.tokenCreated),
+        sample(TokenRevoked(name: "web-form", revokedAt: "2026-03-10T08:00:00.000Z"), DomainEvent.tokenRevoked),
     ]
 
     static let legacy: [Sample] = [
@@ -197,6 +200,8 @@ enum Samples {
         case .travelPlanned(let p): p
         case .workoutChangeAsked(let p): p
         case .dayMoved(let p): p
+        case .tokenCreated(let p): p
+        case .tokenRevoked(let p): p
         case .unknown(let type, _): type
         }
     }
