@@ -135,6 +135,20 @@ public struct RuleReader: Sendable {
             unique.append(intent)
         }
         reading.intents = unique
+        // A reading that does not hold together (a range ending before it starts, a day gone by):
+        // ask rather than act.
+        for index in reading.intents.indices {
+            let problems = ReadingCheck.problems([reading.intents[index]], context: context)
+            guard !problems.isEmpty else { continue }
+            reading.rules.append("\(reading.intents[index].intent.rawValue) did not hold together (\(problems.joined(separator: "; "))); ask")
+            reading.intents[index] = ReplyIntent(.clarify)
+        }
+        var asked = false
+        reading.intents = reading.intents.filter { intent in
+            guard intent.intent == .clarify else { return true }
+            defer { asked = true }
+            return !asked
+        }
         if reading.intents.isEmpty {
             reading.intents = [ReplyIntent(.unknown)]
             reading.rules.append("nothing read: for a person")
