@@ -228,7 +228,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "RepliesTests",
-            dependencies: ["Replies", "Events"],
+            dependencies: ["Replies", "Events", "Coaching"],
             path: "Tests/RepliesTests",
             exclude: ["Fixtures"],
             swiftSettings: strict),

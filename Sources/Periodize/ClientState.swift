@@ -229,8 +229,9 @@ public struct ClientState: Sendable {
             let day = date.adding(days: -offset)
             let skipped = isResting(on: day)
             let completed = completedDays.contains(day)
-            // Only the days something was said of (their workout decoded for its theme and load).
-            guard completed || (skipped && storedWorkouts[day] != nil) || (skipped && (try? scheduledDay(day, mesocycle: mesocycle(containing: day)?.index ?? -1))??.day.load != nil) else { continue }
+            // Only the days something was said of: done, or a training day skipped (its workout
+            // decoded for its theme and load).
+            guard try completed || (skipped && (storedWorkouts[day] != nil || isTrainingDay(day))) else { continue }
             let workout = try self.workout(on: day)?.event
             let how = completions[day]
             days.append(Feedback.Day(date: day, theme: workout?.theme, load: workout?.load, completed: completed, skipped: skipped, rpe: how?.rpe ?? nil, feel: how?.feel ?? nil))
@@ -243,7 +244,7 @@ public struct ClientState: Sendable {
             var training = 0, rested = 0
             for offset in 0..<7 {
                 let day = start.adding(days: offset)
-                guard let (index, _) = mesocycle(containing: day), let scheduled = try scheduledDay(day, mesocycle: index), scheduled.day.load != nil else { continue }
+                guard try isTrainingDay(day) else { continue }
                 training += 1
                 if isResting(on: day) { rested += 1 }
             }
@@ -251,6 +252,12 @@ public struct ClientState: Sendable {
             skippedWeeks += 1
         }
         return Feedback(days: days, skippedWeeks: skippedWeeks)
+    }
+
+    /// Whether the broken-down weeks have a session on `date`.
+    func isTrainingDay(_ date: LocalDate) throws -> Bool {
+        guard let (index, _) = mesocycle(containing: date) else { return false }
+        return try scheduledDay(date, mesocycle: index)?.day.load != nil
     }
 
     /// The stays in another time zone, in the order planned.

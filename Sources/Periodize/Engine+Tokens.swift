@@ -71,19 +71,13 @@ extension Engine {
         var found: APIToken?
         for token in tokens where token.revokedAt == nil {
             // Every working token is compared, found or not: the time says nothing of which.
-            if Self.constantTimeEqual(hashes[token.name] ?? "", hash) { found = token }
+            if ConstantTime.equal(hashes[token.name] ?? "", hash) { found = token }
         }
         return found
     }
 
     static func tokenHash(_ token: String) -> String {
         SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
     private func readTokens() async throws -> (tokens: [APIToken], version: Int64) {

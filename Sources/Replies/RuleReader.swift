@@ -313,7 +313,7 @@ public struct RuleReader: Sendable {
         let afterOtherTopic = reading.rules.last == "unread question" || (!reading.intents.isEmpty && reading.intents.last?.intent != .done)
         let emojiOnly = words.allSatisfy(\.isEmpty)
         // A change asked for (`feeling wrecked, go easy on friday`): its feel words are the reason, not a done.
-        let changes = workoutChanges(tokens, words: words, text: text, days: days, dates: dates)
+        let changes = workoutChanges(tokens, words: words, text: text, days: days, span: span, dates: dates)
         if var done = done(tokens, words: words, text: text, negated: negated, skipping: skipTrigger),
            done.feel == nil || !(afterOtherTopic || !injuries.isEmpty) || Self.saysDone(words), changes.isEmpty || Self.saysDone(words) {
             if emojiOnly, afterOtherTopic || (!alone && reading.intents.isEmpty && tokens.allSatisfy({ $0 == .emoji("cheer") })) {
@@ -643,7 +643,8 @@ public struct RuleReader: Sendable {
     ]
 
     /// What a sentence asks of a day's workout: swaps, lighter, shorter, harder, a day moved.
-    func workoutChanges(_ tokens: [Token], words: [String], text: String, days said: [Dates.Day], dates: Dates) -> [ReplyIntent] {
+    /// - Parameters: days, span: the sentence's days and range, as `readSentence` found them.
+    func workoutChanges(_ tokens: [Token], words: [String], text: String, days said: [Dates.Day], span: Dates.Span?, dates: Dates) -> [ReplyIntent] {
         func has(_ phrase: String) -> Bool { text.contains(" \(phrase) ") }
         func any(_ phrases: [String]) -> Bool { phrases.contains(where: has) }
         var found: [ReplyIntent] = []
@@ -723,7 +724,7 @@ public struct RuleReader: Sendable {
         // (Closed for a while, `until the 20th`: equipment for a range, read as travel.)
         if any(["gym is closed", "gym closed", "gyms closed", "gym is close", "gym closes today", "home workout", "workout at home", "at home today",
                 "do at home", "cant get to the gym", "cant make it to the gym"]),
-           !any(["skip", "off today"]), dates.span(in: tokens, days: days) == nil, !has("closes at") {
+           !any(["skip", "off today"]), span == nil, !has("closes at") {
             found.append(ReplyIntent(.swap, date: date, missing: "gym"))
         }
         // Lighter, harder, shorter.

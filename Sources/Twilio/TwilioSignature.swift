@@ -1,4 +1,5 @@
 import Crypto
+import EventLog
 import Foundation
 
 /// Twilio's webhook signature (`X-Twilio-Signature`): Base64 of HMAC-SHA1 under the auth token
@@ -23,16 +24,7 @@ public enum TwilioSignature {
 
     /// Whether `given` equals `expected`, in time that depends only on their lengths.
     public static func constantTimeEqual(_ candidate: String?, _ expected: String) -> Bool {
-        guard let candidate else { return false }
-        let expected = Array(expected.utf8)
-        let given = Array(candidate.utf8)
-        var difference = UInt8(expected.count == given.count ? 0 : 1)
-        for index in 0..<max(expected.count, given.count) {
-            let a = index < expected.count ? expected[index] : 0
-            let b = index < given.count ? given[index] : 0
-            difference |= a ^ b
-        }
-        return difference == 0
+        ConstantTime.equal(candidate, expected)
     }
 
     /// The parameters of an `application/x-www-form-urlencoded` body, in order (`+` is a space).

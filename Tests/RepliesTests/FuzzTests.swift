@@ -1,3 +1,4 @@
+import Coaching
 import Events
 import Foundation
 import Replies
@@ -9,17 +10,6 @@ import Testing
 /// from a fixed seed.
 @Suite("Reading any text")
 struct FuzzTests {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let pieces: [String] = {
         var pieces = [
             "skip", "done", "move", "to", "instead", "of", "friday", "fri", "monday's", "tmrw", "today", "tonight", "next", "week", "this", "the",
@@ -35,7 +25,7 @@ struct FuzzTests {
     }()
 
     @Test func noTextCrashesTheReaderAndEveryReadingIsSound() {
-        var random = Generator(state: 2026)
+        var random = SeededGenerator(seed: 2026)
         let reader = RuleReader()
         let days = ["2026-01-01", "2026-02-28", "2026-12-31", "2026-03-08", "2026-11-01"].map { LocalDate($0)! }
         var unsound: [String] = []
