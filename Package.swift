@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
     ],
     targets: [
         // What happened: the event catalog. Foundation only.
@@ -141,12 +143,45 @@ let package = Package(
             dependencies: ["Periodize", "Senders", "EventLog", .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/Twilio",
             swiftSettings: strict),
+        // The operators' API's OpenAPI document and the types and routing swift-openapi-generator
+        // made of it (committed in Generated/: scripts/generate-api makes them again).
+        // The operators' API under /api/v1 (the other target): the handlers over an Engine, tokens and roles, problem details, If-Match,
+        // Idempotency-Key and the live event feed. Knows no storage but through ports.
+        .target(
+            name: "APIGenerated",
+            dependencies: [
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Sources/APIGenerated",
+            exclude: ["openapi.yaml", "openapi-generator-config.yaml"],
+            swiftSettings: strict),
+        .target(
+            name: "API",
+            dependencies: [
+                "APIGenerated", "Periodize", "EventLog", "Events", "Coaching", "Projections", "Vault",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/API",
+            resources: [.copy("Resources/openapi.json")],
+            swiftSettings: strict),
+        // The API's remembered answers (Idempotency-Key) in a table of the log's SQLite file.
+        .target(
+            name: "IdempotencySQLite",
+            dependencies: ["API", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Sources/IdempotencySQLite",
+            swiftSettings: strict),
         // `periodize serve`: the HTTP server (Twilio's webhooks, metrics, health), the scheduler and
         // the delivery worker as services of one lifecycle. Drives an Engine; knows no storage.
         .target(
             name: "Service",
             dependencies: [
-                "Periodize", "EventLog", "Events", "Twilio",
+                "Periodize", "EventLog", "Events", "Twilio", "API",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -161,7 +196,7 @@ let package = Package(
             name: "PeriodizeCLI",
             dependencies: [
                 "Periodize", "PeriodizeApp", "Senders", "EventLog", "Events", "Coaching", "LLM", "Projections", "Vault", "Checkpoints",
-                "Twilio", "Service",
+                "Twilio", "Service", "API", "IdempotencySQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -235,7 +270,7 @@ let package = Package(
         .testTarget(
             name: "ServiceTests",
             dependencies: [
-                "Service", "Periodize", "PeriodizeApp", "Twilio", "Senders", "LoopbackProviders", "Events", "EventLog", "EventLogSQLite", "TestSupport",
+                "Service", "API", "IdempotencySQLite", "Periodize", "PeriodizeApp", "Twilio", "Senders", "LoopbackProviders", "Events", "EventLog", "EventLogSQLite", "TestSupport",
                 "Coaching",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

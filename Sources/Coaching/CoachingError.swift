@@ -5,7 +5,7 @@
 public struct CoachingError: Error, CustomStringConvertible, Sendable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
-            case unknownClient, alreadyEnrolled, erased, noPlan, outsidePlan, invalidInput, conflict, nothingToDo, incomplete
+            case unknownClient, alreadyEnrolled, erased, noPlan, outsidePlan, invalidInput, conflict, preconditionFailed, notFound, nothingToDo, incomplete
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -24,6 +24,10 @@ public struct CoachingError: Error, CustomStringConvertible, Sendable {
         public static let invalidInput = Code(.invalidInput)
         /// The client's stream kept changing under the command past its retries.
         public static let conflict = Code(.conflict)
+        /// The stream is not at the version the request was based on (`If-Match`).
+        public static let preconditionFailed = Code(.preconditionFailed)
+        /// What was asked for does not exist (no workout made for that day, say).
+        public static let notFound = Code(.notFound)
         /// Nothing to act on (no migration applied to revert, say).
         public static let nothingToDo = Code(.nothingToDo)
         /// Part of a batch could not be finished; running it again finishes it.

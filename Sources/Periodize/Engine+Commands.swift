@@ -57,8 +57,13 @@ extension Engine {
         _ what: @autoclosure () -> String = "", _ decide: (ClientState) async throws -> Decision<Output>
     ) async throws -> (output: Output, state: ClientState) {
         var state: ClientState
+        // A request based on a version (`If-Match`) is checked against the state read first:
+        // the first append expects that version, so the check and the write are one.
+        let basedOn = initial == nil ? Self.request?.expectedVersion : nil
         if let initial { state = initial } else { state = try await loadState(clientID, cleanSlate: cleanSlate) }
+        if let basedOn, state.version != basedOn { throw Self.preconditionFailed(clientID, at: state.version, basedOn: basedOn) }
         var conflict: EventStoreError?
+        var appended = false
         for _ in 0..<max(1, attempts) {
             do {
                 while true {
@@ -67,6 +72,7 @@ extension Engine {
                         return (output, state)
                     case .append(let pending):
                         _ = try await append(pending, to: clientID, &state)
+                        appended = true
                     case .appendThenFinish(let pending, let finish):
                         let result = try await append(pending, to: clientID, &state)
                         return (try finish(result), state)
@@ -75,10 +81,15 @@ extension Engine {
             } catch let error as EventStoreError where error.code == .wrongExpectedVersion {
                 conflict = error
                 state = try await loadState(clientID, cleanSlate: state.cleanSlate)
+                if let basedOn, !appended { throw Self.preconditionFailed(clientID, at: state.version, basedOn: basedOn) }
             }
         }
         if attempts <= 1, let conflict { throw conflict }
         throw CoachingError(.conflict, "client \(clientID)'s stream kept changing while \(what())")
+    }
+
+    static func preconditionFailed(_ clientID: String, at version: Int64, basedOn: Int64) -> CoachingError {
+        CoachingError(.preconditionFailed, "client \(clientID)'s stream is at version \(version), not \(basedOn) (If-Match): read it again", field: "If-Match")
     }
 
     /// Stores the pending prompts, then appends the pending events and folds them into `state`.

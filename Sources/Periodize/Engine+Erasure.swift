@@ -34,6 +34,9 @@ extension Engine {
         guard !reason.isEmpty else { throw CoachingError(.invalidInput, "--reason cannot be empty", field: "reason") }
         let state = try await loadState(clientID, cleanSlate: .some(nil))
         guard state.client != nil else { throw CoachingError(.unknownClient, "unknown client \(clientID)") }
+        if let basedOn = Self.request?.expectedVersion, state.erasurePosition == nil, state.version != basedOn {
+            throw Self.preconditionFailed(clientID, at: state.version, basedOn: basedOn)
+        }
         let plaintext = try await plaintextEvents(of: clientID)
         var position: Int64
         var already = false

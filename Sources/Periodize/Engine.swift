@@ -90,8 +90,14 @@ public final class Engine: Sendable {
         let encoded = try EventCatalog.encode(payload)
         return NewEvent(
             eventID: id ?? ids(), type: encoded.type, schemaVersion: encoded.schemaVersion, payload: encoded.payload,
-            occurredAt: occurredAt, causationID: causation, correlationID: correlation, actor: actor?.rawValue)
+            occurredAt: occurredAt, causationID: causation, correlationID: correlation ?? Self.request?.correlation,
+            actor: Self.request.map { $0.actor(actor) } ?? actor?.rawValue)
     }
+
+    /// The request the current task acts for, when a caller outside the process asked (the
+    /// operators' API): who asked, recorded on every event appended meanwhile, and the stream
+    /// version the request was based on. Nil for the command line, the tick and the worker.
+    @TaskLocal public static var request: RequestContext?
 
     /// The stream that holds everything about one client.
     public static func clientStream(_ clientID: String) -> String { "client-\(clientID)" }
@@ -99,6 +105,36 @@ public final class Engine: Sendable {
     public static let migrationsStream = "$migrations"
     /// The stream that holds the prompts sent to models.
     public static let promptsStream = "$prompts"
+}
+
+/// Who asked for what a task appends: recorded in each event's `actor` beside the use case
+/// ("enroll by api:NAME"), and the `If-Match` a write was based on.
+public struct RequestContext: Sendable {
+    /// Who asked: `api:` and the token's name.
+    public var principal: String
+    /// The client's stream version the request was based on: a stream at another version is
+    /// refused (``CoachingError/Code/preconditionFailed``) and nothing is appended.
+    public var expectedVersion: Int64?
+    /// Ties together the events of one request.
+    public var correlation: UUID?
+
+    public init(principal: String, expectedVersion: Int64? = nil, correlation: UUID? = nil) {
+        self.principal = principal
+        self.expectedVersion = expectedVersion
+        self.correlation = correlation
+    }
+
+    /// The `actor` of an event appended for this request by `useCase`.
+    public func actor(_ useCase: EventActor?) -> String {
+        "\(useCase?.rawValue ?? "api") by \(principal)"
+    }
+
+    /// The use case and the principal of a recorded `actor` ("enroll by api:ops"); the
+    /// principal is nil for an event no outside caller asked for.
+    public static func parse(actor: String) -> (useCase: String, principal: String?) {
+        guard let range = actor.range(of: " by ") else { return (actor, nil) }
+        return (String(actor[..<range.lowerBound]), String(actor[range.upperBound...]))
+    }
 }
 
 /// Who appended an event (its metadata's `actor`): the use case that decided it.

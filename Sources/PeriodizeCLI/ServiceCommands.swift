@@ -1,4 +1,5 @@
 import ArgumentParser
+import IdempotencySQLite
 import Foundation
 import Logging
 import Periodize
@@ -59,6 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "periodize")
         let engine = try await store.openEngine(configuration, logger: logger)
         defer { try? engine.close() }
+        service.api?.answers = try SQLiteIdempotencyStore(path: store.db, vault: engine.vault)
         let server = PeriodizeService(engine: engine, configuration: service, metrics: metrics, logger: logger)
         let host = service.host
         let note = service.webhooks == nil ? " (no Twilio webhooks: TWILIO_AUTH_TOKEN and PERIODIZE_PUBLIC_URL not set)" : ""

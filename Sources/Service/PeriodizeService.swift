@@ -1,3 +1,4 @@
+import API
 import EventLog
 import Foundation
 import Hummingbird
@@ -28,6 +29,9 @@ public struct ServiceConfiguration: Sendable {
     /// `/metrics` on a port of its own (on the same host), when set; not on the main port then.
     public var metricsPort: Int?
     public var texts = ConversationTexts()
+    /// The operators' API under `/api/v1` (its texts and the worker's wake-up are the
+    /// service's); nil serves none.
+    public var api: OperatorsAPIRoutes? = OperatorsAPIRoutes()
 
     public struct Webhooks: Sendable {
         public var authToken: String
@@ -88,9 +92,9 @@ public final class PeriodizeService: Sendable {
         if configuration.scheduler { services.append(Scheduler(service: self)) }
         services.append(DeliveryWorker(service: self))
         if let metricsPort = configuration.metricsPort {
-            services.append(makeApplication(port: metricsPort, routes: .metricsOnly, onListening: nil))
+            services.append(try makeApplication(port: metricsPort, routes: .metricsOnly, onListening: nil))
         }
-        services.append(makeApplication(port: configuration.port, routes: .all(metrics: configuration.metricsPort == nil), onListening: onListening))
+        services.append(try makeApplication(port: configuration.port, routes: .all(metrics: configuration.metricsPort == nil), onListening: onListening))
         var group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: signals, logger: logger)
         group.maximumGracefulShutdownDuration = configuration.shutdownTimeout
         group.maximumCancellationDuration = .seconds(5)

@@ -11,10 +11,15 @@ extension PeriodizeService {
     enum Routes { case all(metrics: Bool), metricsOnly }
 
     /// The HTTP server on `port`: webhooks and health, `/metrics` where configured.
-    func makeApplication(port: Int, routes: Routes, onListening: (@Sendable (Int) -> Void)?) -> some Service {
+    func makeApplication(port: Int, routes: Routes, onListening: (@Sendable (Int) -> Void)?) throws -> some Service {
         let router = Router()
         switch routes {
         case .all(let withMetrics):
+            if var api = configuration.api {
+                api.texts = configuration.texts
+                api.queued = { [weak self] in self?.woken.withLock { $0 = true } }
+                try api.register(on: router, engine: engine, logger: logger)
+            }
             router.post("twilio/status") { request, _ in try await self.statusCallback(request) }
             router.post("twilio/inbound") { request, _ in try await self.inbound(request) }
             router.get("healthz") { _, _ in Response.text("ok\n") }

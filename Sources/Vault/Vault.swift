@@ -226,13 +226,16 @@ public final class Vault: PayloadOpener {
 
     /// `payload` with the plaintext values at `fields` replaced by what an erased field reads
     /// as (for an owner whose key is gone), and how many were replaced.
-    public static func redact(_ payload: Data, fields: [String]) -> (payload: Data, redacted: Int) {
+    /// `text` is what a string reads as instead ("[erased]" by default; the API writes
+    /// "[redacted]" for a reader not allowed personal fields).
+    public static func redact(_ payload: Data, fields: [String], text: String = "[erased]") -> (payload: Data, redacted: Int) {
         let bytes = [UInt8](payload)
         let spans = plaintextSpans(bytes, fields: fields)
         guard !spans.isEmpty else { return (payload, 0) }
         var out = bytes
+        let string = Array("\"\(text)\"".utf8)
         for span in spans.sorted(by: { $0.range.lowerBound > $1.range.lowerBound }) {
-            out.replaceSubrange(span.range, with: erased(span.kind))
+            out.replaceSubrange(span.range, with: span.kind == UInt8(ascii: "s") ? string : erased(span.kind))
         }
         return (Data(out), spans.count)
     }

@@ -4,6 +4,7 @@ import EventLogSQLite
 import Events
 import Foundation
 import GRDB
+import IdempotencySQLite
 import LoopbackProviders
 import Periodize
 import PeriodizeApp
@@ -74,6 +75,8 @@ final class Harness: @unchecked Sendable {
         settings.metricsToken = metricsToken
         settings.metricsPort = metricsPort
         settings.texts = ConversationTexts(serviceName: "Peak Coaching", contact: "help@peak.example")
+        settings.api?.answers = try SQLiteIdempotencyStore(path: folder.path("log.sqlite"), vault: engine.vault)
+        settings.api?.feed.heartbeat = .seconds(1)
         service = PeriodizeService(engine: engine, configuration: settings, metrics: metrics, logger: .init(label: "test"))
         let (listening, continuation) = AsyncStream<Int>.makeStream()
         task = Task { [service] in

@@ -1,0 +1,184 @@
+import Crypto
+import Events
+import APIGenerated
+import Foundation
+import HTTPTypes
+import Logging
+import OpenAPIRuntime
+import Periodize
+import Synchronization
+
+/// Who is calling: a working token's name and role.
+public struct Caller: Sendable, Equatable {
+    public var name: String
+    public var role: TokenRole
+
+    /// Operators and support read personal fields; auditors read them redacted.
+    public var seesPersonalFields: Bool { role != .auditor }
+
+    /// The caller of the request the current task answers (set by ``AccessMiddleware``).
+    @TaskLocal public static var current: Caller?
+}
+
+/// What each operation needs: the roles that may call it (none: anyone, no token).
+enum Access {
+    static let everyone: Set<TokenRole> = Set(TokenRole.allCases)
+    static let operations: [String: Set<TokenRole>] = [
+        "getDocument": [],
+        // Writes: operators.
+        "enrollClient": [.operator_], "updateClient": [.operator_], "createPlan": [.operator_], "breakDown": [.operator_],
+        "runDaily": [.operator_], "eraseClient": [.operator_],
+        // Relaying a reply, and reading what clients wrote: operators and support.
+        "relayReply": [.operator_, .support], "listMessages": [.operator_, .support], "getInbox": [.operator_, .support],
+        // Decisions and training: everyone (auditors with personal fields redacted).
+        "getClient": everyone, "getPlan": everyone, "getWeek": everyone, "getWorkout": everyone, "getArchive": everyone,
+        "getAudit": everyone, "getStats": everyone, "listEvents": everyone, "followEvents": everyone,
+    ]
+}
+
+/// What a handler says of the answer it gives: the client it is about (the answer is kept
+/// sealed under that client's key when remembered for an `Idempotency-Key`).
+final class AnswerScope: Sendable {
+    private let owner = Mutex<String?>(nil)
+    func about(_ clientID: String) { owner.withLock { $0 = clientID } }
+    var clientID: String? { owner.withLock { $0 } }
+
+    @TaskLocal static var current: AnswerScope?
+}
+
+/// Runs before every operation: the bearer token (401 without a working one), the role
+/// (403), `If-Match` (the stream version the write is based on), who the request is for
+/// (recorded on every event it appends), `Idempotency-Key` on POSTs, and every error as a
+/// problem detail.
+struct AccessMiddleware: ServerMiddleware {
+    let engine: Engine
+    let answers: (any IdempotencyStore)?
+    let logger: Logger
+    /// Request bodies are read whole up to this size (an `Idempotency-Key` needs the bytes).
+    static let maxBody = 1 << 20
+
+    func intercept(
+        _ request: HTTPRequest, body sent: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        // No body sent (an optional one left out): none, rather than an empty one the
+        // generated code would read as JSON that does not parse.
+        var body = sent
+        if body?.length == .known(0) || (request.headerFields[.contentLength] == nil && request.headerFields[.transferEncoding] == nil) { body = nil }
+        do {
+            let roles = Access.operations[operationID] ?? []
+            if roles.isEmpty, Access.operations[operationID] != nil { return try await next(request, body, metadata) }
+            let caller = try await authenticate(request)
+            guard roles.contains(caller.role) else {
+                throw APIError.forbidden("a token of role \(caller.role.rawValue) may not \(operationID) (it needs \(roles.map(\.rawValue).sorted().joined(separator: " or ")))")
+            }
+            var context = RequestContext(principal: "api:\(caller.name)", correlation: UUID())
+            if let ifMatch = request.headerFields[.ifMatch] { context.expectedVersion = try Self.version(ifMatch) }
+            let scope = AnswerScope()
+            let (response, responseBody) = try await Caller.$current.withValue(caller) {
+                try await Engine.$request.withValue(context) {
+                    try await AnswerScope.$current.withValue(scope) {
+                        if request.method == .post, let key = request.headerFields[HTTPField.Name("Idempotency-Key")!], let answers {
+                            return try await idempotent(request, body: body, metadata: metadata, key: key, caller: caller, answers: answers, scope: scope, next: next)
+                        }
+                        do { return Self.plainHeaders(try await next(request, body, metadata)) } catch { return answer(error, operationID) }
+                    }
+                }
+            }
+            return (response, responseBody)
+        } catch {
+            return answer(error, operationID)
+        }
+    }
+
+    private func answer(_ error: any Error, _ operationID: String) -> (HTTPResponse, HTTPBody?) {
+        let problem = Problem.of(error)
+        if problem.status >= 500 {
+            logger.error("API request failed", metadata: ["operation": "\(operationID)", "error": "\(String(reflecting: error))"])
+        }
+        return problem.response
+    }
+
+    /// The caller of a request with `Authorization: Bearer <token>` of a working token.
+    private func authenticate(_ request: HTTPRequest) async throws -> Caller {
+        guard let header = request.headerFields[.authorization] else { throw APIError.unauthorized("Authorization: Bearer <token> is required") }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw APIError.unauthorized("Authorization must be Bearer <token>") }
+        guard let token = try await engine.authenticate(token: String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
+            throw APIError.unauthorized("the token is not one of the working tokens (revoked, or never made)")
+        }
+        return Caller(name: token.name, role: token.role)
+    }
+
+    /// The answer with `ETag` and `Location` as written: the generated code writes header values
+    /// percent-encoded (the document's "simple" style), which would make `"3"` `%223%22`.
+    static func plainHeaders(_ answer: (HTTPResponse, HTTPBody?)) -> (HTTPResponse, HTTPBody?) {
+        var (response, body) = answer
+        for name in [HTTPField.Name.eTag, .location] {
+            if let value = response.headerFields[name], let plain = value.removingPercentEncoding { response.headerFields[name] = plain }
+        }
+        return (response, body)
+    }
+
+    /// A stream version from `If-Match`: `"12"`, `W/"12"` or `12`.
+    static func version(_ header: String) throws -> Int64 {
+        var text = header.trimmingCharacters(in: .whitespaces)
+        if text.hasPrefix("W/") { text.removeFirst(2) }
+        if text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 { text = String(text.dropFirst().dropLast()) }
+        guard let version = Int64(text), version >= 0 else {
+            throw APIError(status: .unprocessableContent, code: "invalidInput", message: "If-Match \(header) is not a stream version (an ETag such as \"12\")", field: "If-Match")
+        }
+        return version
+    }
+
+    /// A POST with `Idempotency-Key`: the first answer, remembered, is the answer to every retry.
+    private func idempotent(
+        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, key: String, caller: Caller, answers: any IdempotencyStore,
+        scope: AnswerScope, next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        guard (1...200).contains(key.count) else {
+            throw APIError(status: .unprocessableContent, code: "invalidInput", message: "Idempotency-Key must be 1-200 characters", field: "Idempotency-Key")
+        }
+        let bytes: Data = if let body { try await Data(collecting: body, upTo: Self.maxBody) } else { Data() }
+        var hasher = SHA256()
+        hasher.update(data: Data("\(request.method.rawValue) \(request.path ?? "")\n".utf8))
+        hasher.update(data: bytes)
+        let fingerprint = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let now = engine.clock()
+        switch try await answers.claim(caller: caller.name, key: key, fingerprint: fingerprint, now: now) {
+        case .answered(let answer):
+            var fields = HTTPFields()
+            for (name, value) in answer.headers { if let name = HTTPField.Name(name) { fields[name] = value } }
+            fields[HTTPField.Name("Idempotent-Replayed")!] = "true"
+            return (HTTPResponse(status: .init(code: answer.status), headerFields: fields), HTTPBody(answer.body))
+        case .inProgress:
+            throw APIError(status: .conflict, code: "conflict", message: "a request with Idempotency-Key \(key) is being answered: retry when it is", field: "Idempotency-Key")
+        case .otherRequest:
+            throw APIError(status: .unprocessableContent, code: "invalidInput", message: "Idempotency-Key \(key) was used for another request (another path or body)", field: "Idempotency-Key")
+        case .erased:
+            throw APIError(status: .gone, code: "erased", message: "the answer to Idempotency-Key \(key) was about a client erased since", field: "Idempotency-Key")
+        case .claimed:
+            break
+        }
+        let (response, responseBody): (HTTPResponse, HTTPBody?)
+        do {
+            (response, responseBody) = Self.plainHeaders(try await next(request, body == nil ? nil : HTTPBody(bytes), metadata))
+        } catch {
+            (response, responseBody) = answer(error, "idempotent")
+        }
+        let answerBytes: Data = if let responseBody { try await Data(collecting: responseBody, upTo: 16 << 20) } else { Data() }
+        if response.status.code >= 500 {
+            try? await answers.release(caller: caller.name, key: key)
+        } else {
+            var headers: [String: String] = [:]
+            for field in response.headerFields where [.contentType, .eTag, .location].contains(field.name) { headers[field.name.canonicalName] = field.value }
+            do {
+                try await answers.remember(caller: caller.name, key: key, answer: RememberedAnswer(status: response.status.code, headers: headers, body: answerBytes), owner: scope.clientID, now: now)
+            } catch {
+                logger.error("an Idempotency-Key's answer could not be kept", metadata: ["key": "\(key)", "error": "\(error)"])
+                try? await answers.release(caller: caller.name, key: key)
+            }
+        }
+        return (response, HTTPBody(answerBytes))
+    }
+}
