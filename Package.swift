@@ -129,7 +129,7 @@ let package = Package(
             name: "PeriodizeApp",
             dependencies: [
                 "Periodize", "Events", "EventLog", "EventLogSQLite", "Projections", "ReadModelsSQLite", "Coaching", "LLM",
-                "Vault", "VaultSQLite", "Checkpoints", "Replies",
+                "Vault", "VaultSQLite", "Checkpoints", "Replies", "API", "IdempotencySQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -173,7 +173,7 @@ let package = Package(
         // The API's remembered answers (Idempotency-Key) in a table of the log's SQLite file.
         .target(
             name: "IdempotencySQLite",
-            dependencies: ["API", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["API", "Vault", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Sources/IdempotencySQLite",
             swiftSettings: strict),
         // `periodize serve`: the HTTP server (Twilio's webhooks, metrics, health), the scheduler and
@@ -196,7 +196,7 @@ let package = Package(
             name: "PeriodizeCLI",
             dependencies: [
                 "Periodize", "PeriodizeApp", "Senders", "EventLog", "Events", "Coaching", "LLM", "Projections", "Vault", "Checkpoints",
-                "Twilio", "Service", "API", "IdempotencySQLite",
+                "Twilio", "Service", "API",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),

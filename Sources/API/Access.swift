@@ -72,6 +72,10 @@ struct AccessMiddleware: ServerMiddleware {
             guard roles.contains(caller.role) else {
                 throw APIError.forbidden("a token of role \(caller.role.rawValue) may not \(operationID) (it needs \(roles.map(\.rawValue).sorted().joined(separator: " or ")))")
             }
+            // The document's bounds on a client id (the generated code does not check lengths).
+            if let id = metadata.pathParameters["clientId"], !(1...200).contains(id.count) {
+                throw APIError(status: .unprocessableContent, code: "invalidInput", message: "a client id is 1-200 characters", field: "clientId")
+            }
             var context = RequestContext(principal: "api:\(caller.name)", correlation: UUID())
             if let ifMatch = request.headerFields[.ifMatch] { context.expectedVersion = try Self.version(ifMatch) }
             let scope = AnswerScope()

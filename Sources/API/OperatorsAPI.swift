@@ -31,6 +31,7 @@ struct OperatorsAPI: APIProtocol {
 
     func enrollClient(_ input: Operations.EnrollClient.Input) async throws -> Operations.EnrollClient.Output {
         guard case .json(let body) = input.body else { throw CoachingError("the body must be JSON", field: "body") }
+        if let id = body.clientId, !(1...200).contains(id.count) { throw CoachingError("a client id is 1-200 characters", field: "clientId") }
         let enrolled = try await engine.enroll(Enrollment(
             clientId: body.clientId, name: body.name, phoneNumber: body.phoneNumber, email: body.email, timezone: body.timezone,
             preferredSendHour: body.preferredSendHour, units: body.units.flatMap { Units(rawValue: $0.rawValue) } ?? .metric,

@@ -27,7 +27,9 @@ public struct OperatorsAPIRoutes: Sendable {
 
     /// Adds every operation of the document to `router`.
     public func register<Context: Hummingbird.RequestContext>(on router: Router<Context>, engine: Engine, logger: Logger) throws {
-        let document = try JSONDecoder().decode(OpenAPIObjectContainer.self, from: try Self.document())
+        let bytes = try Self.document()
+        let document = try JSONDecoder().decode(OpenAPIObjectContainer.self, from: bytes)
+        router.add(middleware: try MethodNotAllowed<Context>(document: bytes))
         let api = OperatorsAPI(engine: engine, texts: texts, document: document, feed: feed, queued: queued)
         try api.registerHandlers(
             on: router, serverURL: URL(string: "/api/v1")!, configuration: Configuration(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),

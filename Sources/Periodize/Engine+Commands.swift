@@ -61,7 +61,8 @@ extension Engine {
         // the first append expects that version, so the check and the write are one.
         let basedOn = initial == nil ? Self.request?.expectedVersion : nil
         if let initial { state = initial } else { state = try await loadState(clientID, cleanSlate: cleanSlate) }
-        if let basedOn, state.version != basedOn { throw Self.preconditionFailed(clientID, at: state.version, basedOn: basedOn) }
+        // (No stream yet: the decision says the client is unknown.)
+        if let basedOn, state.version > 0, state.version != basedOn { throw Self.preconditionFailed(clientID, at: state.version, basedOn: basedOn) }
         var conflict: EventStoreError?
         var appended = false
         for _ in 0..<max(1, attempts) {

@@ -3,6 +3,8 @@ import Crypto
 import EventLog
 import EventLogSQLite
 import Foundation
+import API
+import IdempotencySQLite
 import LLM
 import Logging
 import Periodize
@@ -130,4 +132,10 @@ public func makeEngine(
         throw error
     }
     return engine
+}
+
+/// Where `serve` keeps the API's answers to POSTs with an `Idempotency-Key`: a table of the
+/// log's own file, the answers about a client sealed under their key by `engine`'s vault.
+public func makeAnswerStore(path: String, engine: Engine) throws -> any IdempotencyStore {
+    try SQLiteIdempotencyStore(path: path, vault: engine.vault)
 }

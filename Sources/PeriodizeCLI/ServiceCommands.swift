@@ -1,5 +1,4 @@
 import ArgumentParser
-import IdempotencySQLite
 import Foundation
 import Logging
 import Periodize
@@ -60,7 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "periodize")
         let engine = try await store.openEngine(configuration, logger: logger)
         defer { try? engine.close() }
-        service.api?.answers = try SQLiteIdempotencyStore(path: store.db, vault: engine.vault)
+        service.api?.answers = try makeAnswerStore(path: store.db, engine: engine)
         let server = PeriodizeService(engine: engine, configuration: service, metrics: metrics, logger: logger)
         let host = service.host
         let note = service.webhooks == nil ? " (no Twilio webhooks: TWILIO_AUTH_TOKEN and PERIODIZE_PUBLIC_URL not set)" : ""

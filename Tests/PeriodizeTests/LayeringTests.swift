@@ -39,9 +39,11 @@ struct LayeringTests {
         return names
     }
 
-    @Test(arguments: [("Periodize", "Sources/Periodize"), ("PeriodizeCLI", "Sources/PeriodizeCLI")])
-    func theCoreAndTheCommandLineKnowNoStorage(_ target: String, _ folder: String) throws {
-        let storage: Set<String> = ["GRDB", "GRDBSQLite", "EventLogSQLite", "ReadModelsSQLite"]
+    @Test(arguments: [
+        ("Periodize", "Sources/Periodize"), ("PeriodizeCLI", "Sources/PeriodizeCLI"), ("API", "Sources/API"), ("Service", "Sources/Service"),
+    ])
+    func theCoreTheCommandLineAndTheServerKnowNoStorage(_ target: String, _ folder: String) throws {
+        let storage: Set<String> = ["GRDB", "GRDBSQLite", "EventLogSQLite", "ReadModelsSQLite", "VaultSQLite", "IdempotencySQLite"]
         let imported = try Self.imports(in: folder)
         #expect(imported.intersection(storage).isEmpty, "\(folder) imports \(imported.intersection(storage).sorted())")
         #expect(try Self.declaredDependencies(of: target).intersection(storage).isEmpty, "\(target) depends on storage")
