@@ -75,12 +75,13 @@ struct Benchmarks {
         case "serve-load": try await ServeBenchmarks.load(options)
         case "serve-tick": try await ServeBenchmarks.cappedTick(options)
         case "replies": try await ReplyBenchmarks.run(options)
+        case "api": try await APIBenchmarks.run(options)
         case "rebuild-shape": try await RebuildBenchmark.run(options, shape: options.shape)
         case "rebuild-log": try await RebuildBenchmark.rebuildOnly(path: options.logPath!)
         case "make-log": try await RebuildBenchmark.makeLog(path: options.logPath!, shape: options.shape, events: options.events)
         case "all":
             // Each in its own process, so that each peak RSS is its own.
-            for benchmark in ["append-batch", "append-single", "rebuild", "workouts", "tick", "model-tick", "legacy-migration", "serve-load", "serve-tick", "replies"] {
+            for benchmark in ["append-batch", "append-single", "rebuild", "workouts", "tick", "model-tick", "legacy-migration", "serve-load", "serve-tick", "replies", "api"] {
                 let child = Process()
                 child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
                 child.arguments = [benchmark, "--events", String(options.events), "--single", String(options.single), "--clients", String(options.clients),

@@ -42,7 +42,8 @@ final class LoadGenerator: @unchecked Sendable {
                 while true {
                     let n = shared.next.withLock { value -> Int in defer { value += 1 }; return value }
                     guard n < total else { return }
-                    let due = start + UInt64(Double(n) / rate * 1e9)
+                    // Closed loop (an infinite rate): each connection sends when its last answer came.
+                    let due = rate.isInfinite ? DispatchTime.now().uptimeNanoseconds : start + UInt64(Double(n) / rate * 1e9)
                     let now = DispatchTime.now().uptimeNanoseconds
                     if due > now { usleep(UInt32((due - now) / 1_000)) }
                     let request = make(n)
@@ -119,6 +120,13 @@ final class LoadGenerator: @unchecked Sendable {
             return index
         }
         return nil
+    }
+
+    /// A GET, as bytes.
+    static func get(path: String, host: String, headers: [(String, String)]) -> [UInt8] {
+        var text = "GET \(path) HTTP/1.1\r\nHost: \(host)\r\n"
+        for (name, value) in headers { text += "\(name): \(value)\r\n" }
+        return Array((text + "\r\n").utf8)
     }
 
     /// A POST of a form, as bytes.

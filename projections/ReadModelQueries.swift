@@ -19,6 +19,13 @@ public protocol ReadModelQueries: Sendable {
     /// before the outbox, or queued since, whatever became of it).
     func hasDailyMessage(clientID: String, on date: LocalDate) async throws -> Bool
 
+    /// The client's workout in force for `date` as the `workouts` read-model has it (the latest
+    /// not archived), or, when there is none, whether the client is enrolled at all.
+    func currentWorkout(clientID: String, date: LocalDate) async throws -> CurrentWorkout
+
+    /// The client's home time zone and stays, for their local today; nil for no such client.
+    func calendar(clientID: String) async throws -> ScheduledClient?
+
     /// Whether the message with this id is queued or has been sent.
     func messageRecorded(id: String) async throws -> Bool
 
@@ -291,6 +298,34 @@ public struct MigrationRecord: Sendable, Equatable {
 }
 
 /// An active, opted-in client as the scheduler sees them.
+/// A day's workout as the `workouts` read-model has it.
+public enum CurrentWorkout: Sendable, Equatable {
+    case found(Row)
+    /// The client is enrolled; no workout was made for the day.
+    case none
+    /// No client with that id.
+    case unknownClient
+
+    public struct Row: Sendable, Equatable {
+        public var position: Int64
+        public var planID: String?
+        public var theme: String
+        public var load: String?
+        /// JSON arrays, as the workout has them.
+        public var blocks: String
+        public var modifications: String
+
+        public init(position: Int64, planID: String?, theme: String, load: String?, blocks: String, modifications: String) {
+            self.position = position
+            self.planID = planID
+            self.theme = theme
+            self.load = load
+            self.blocks = blocks
+            self.modifications = modifications
+        }
+    }
+}
+
 public struct ScheduledClient: Sendable, Equatable {
     public var clientID: String
     public var timezone: String

@@ -15,43 +15,9 @@ enum EventJSON {
         return Vault.redact(event.payload, fields: fields, text: "[redacted]").payload
     }
 
-    /// `{"position":...,"payload":{...}}`, written directly (the payload's bytes as stored).
+    /// The envelope and the payload as the caller may read it.
     static func envelope(_ event: RecordedEvent, for caller: Caller, into out: inout [UInt8]) {
-        func key(_ name: String) { out.append(contentsOf: Array("\"\(name)\":".utf8)) }
-        func string(_ name: String, _ value: String) {
-            key(name)
-            quote(value, into: &out)
-            out.append(UInt8(ascii: ","))
-        }
-        out.append(UInt8(ascii: "{"))
-        key("position"); out.append(contentsOf: Array(String(event.position).utf8)); out.append(UInt8(ascii: ","))
-        string("streamId", event.streamID)
-        key("streamVersion"); out.append(contentsOf: Array(String(event.streamVersion).utf8)); out.append(UInt8(ascii: ","))
-        string("eventId", event.eventID.uuidString.lowercased())
-        string("type", event.type)
-        key("schemaVersion"); out.append(contentsOf: Array(String(event.schemaVersion).utf8)); out.append(UInt8(ascii: ","))
-        string("recordedAt", event.metadata.recordedAt.iso8601)
-        if let occurred = event.metadata.occurredAt { string("occurredAt", occurred.iso8601) }
-        if let causation = event.metadata.causationID { string("causationId", causation.uuidString.lowercased()) }
-        if let correlation = event.metadata.correlationID { string("correlationId", correlation.uuidString.lowercased()) }
-        if let actor = event.metadata.actor { string("actor", actor) }
-        string("hash", event.hash.map { String(format: "%02x", $0) }.joined())
-        key("payload")
-        out.append(contentsOf: payload(event, for: caller))
-        out.append(UInt8(ascii: "}"))
-    }
-
-    static func quote(_ text: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0..<0x20: out.append(contentsOf: Array(String(format: "\\u%04x", byte).utf8))
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
+        EnvelopeJSON.write(event, payload: payload(event, for: caller), into: &out)
     }
 }
 

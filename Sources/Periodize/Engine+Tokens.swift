@@ -39,6 +39,7 @@ extension Engine {
             let created = TokenCreated(name: name, role: role, hash: Self.tokenHash(token), createdAt: Timestamp(clock()).iso8601)
             do {
                 try await store.append([try newEvent(created, actor: "token")], to: Self.tokensStream, expected: version == 0 ? .noStream : .exact(version))
+                tokenCache.withLock { $0 = nil }
                 return token
             } catch let error as EventStoreError where error.code == .wrongExpectedVersion && attempt < 4 {
                 continue
@@ -56,6 +57,7 @@ extension Engine {
             throw CoachingError(.invalidInput, "no working token is called \(name)", field: "name")
         }
         try await append(TokenRevoked(name: name, revokedAt: Timestamp(clock()).iso8601), to: Self.tokensStream, actor: "token")
+        tokenCache.withLock { $0 = nil }
     }
 
     /// Every token made, oldest first, with whether it still works (never the token itself).
@@ -81,11 +83,27 @@ extension Engine {
     }
 
     private func readTokens() async throws -> (tokens: [APIToken], version: Int64) {
-        let (tokens, version, _) = try await readTokenHashes()
+        let (tokens, version, _) = try await readTokenHashes(fresh: true)
         return (tokens, version)
     }
 
-    private func readTokenHashes() async throws -> (tokens: [APIToken], version: Int64, hashes: [String: String]) {
+    /// The tokens as last read: read again when this engine made or revoked one, and otherwise
+    /// when `$tokens` moved (another process made or revoked one), which is looked at no more
+    /// than once a second: a token revoked elsewhere is refused within a second.
+    private func readTokenHashes(fresh: Bool = false) async throws -> (tokens: [APIToken], version: Int64, hashes: [String: String]) {
+        let now = ContinuousClock.now
+        if !fresh, let cached = tokenCache.withLock({ $0 }), now - cached.checked < .seconds(1) { return cached.tokens }
+        let current = try await store.streamVersion(Self.tokensStream)
+        if !fresh, let cached = tokenCache.withLock({ $0 }), cached.tokens.version == current {
+            tokenCache.withLock { $0?.checked = now }
+            return cached.tokens
+        }
+        let read = try await readTokenStream()
+        tokenCache.withLock { $0 = (read, now) }
+        return read
+    }
+
+    private func readTokenStream() async throws -> (tokens: [APIToken], version: Int64, hashes: [String: String]) {
         var tokens: [APIToken] = []
         var hashes: [String: String] = [:]
         var version: Int64 = 0

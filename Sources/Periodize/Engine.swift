@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import Projections
 import Replies
+import Synchronization
 import Vault
 
 /// The one entry point: the CLI, any server and the tests all drive Periodize through it.
@@ -40,6 +41,8 @@ public final class Engine: Sendable {
     /// The most segments one daily SMS may take before it is shortened or split.
     public let smsSegments: Int
     let logger: Logger
+    /// The API's tokens as last read, with the version of `$tokens` they were read at.
+    let tokenCache = Mutex<(tokens: (tokens: [APIToken], version: Int64, hashes: [String: String]), checked: ContinuousClock.Instant)?>(nil)
 
     public init(
         store: any EventStore, readModels: any ReadModelQueries & ReadModelMaintenance, coach: any Coach = RuleCoach(),

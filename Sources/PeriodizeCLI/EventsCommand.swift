@@ -86,17 +86,6 @@ enum EventListing {
         "\(event.position)\t\(event.metadata.recordedAt.iso8601)\t\(event.streamID)@\(event.streamVersion)\t\(event.type) v\(event.schemaVersion)\t\(event.eventID.uuidString.lowercased())"
     }
 
-    static func json(_ event: RecordedEvent) throws -> String {
-        var object: [String: Any] = [
-            "position": event.position, "streamId": event.streamID, "streamVersion": event.streamVersion,
-            "eventId": event.eventID.uuidString.lowercased(), "type": event.type, "schemaVersion": event.schemaVersion,
-            "recordedAt": event.metadata.recordedAt.iso8601, "hash": event.hash.hexString,
-        ]
-        object["payload"] = (try? JSONSerialization.jsonObject(with: event.payload)) ?? String(decoding: event.payload, as: UTF8.self)
-        if let occurred = event.metadata.occurredAt { object["occurredAt"] = occurred.iso8601 }
-        if let causation = event.metadata.causationID { object["causationId"] = causation.uuidString.lowercased() }
-        if let correlation = event.metadata.correlationID { object["correlationId"] = correlation.uuidString.lowercased() }
-        if let actor = event.metadata.actor { object["actor"] = actor }
-        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
-    }
+    /// One line of JSON: the envelope and the payload as stored (opened).
+    static func json(_ event: RecordedEvent) throws -> String { EnvelopeJSON.line(event) }
 }

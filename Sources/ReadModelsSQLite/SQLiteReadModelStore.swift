@@ -81,6 +81,32 @@ public final class SQLiteReadModelStore: ReadModelQueries, ReadModelMaintenance 
         }
     }
 
+    public func currentWorkout(clientID: String, date: LocalDate) async throws -> CurrentWorkout {
+        try await read { db in
+            let statement = try db.cachedStatement(sql: """
+                SELECT position, plan_id, theme, load, blocks, modifications FROM workouts
+                WHERE client_id = ? AND workout_date = ? AND archived_by IS NULL ORDER BY position DESC LIMIT 1
+                """)
+            if let row = try Row.fetchOne(statement, arguments: [clientID, date.description]) {
+                return .found(.init(position: row[0], planID: row[1], theme: row[2], load: row[3], blocks: row[4], modifications: row[5]))
+            }
+            let known = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM clients WHERE client_id = ?)"), arguments: [clientID]) ?? false
+            return known ? .none : .unknownClient
+        }
+    }
+
+    public func calendar(clientID: String) async throws -> ScheduledClient? {
+        try await read { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT client_id, timezone, preferred_send_hour, stays FROM clients WHERE client_id = ?"), arguments: [clientID])
+                .map { row in
+                    let stays: String = row[3]
+                    return ScheduledClient(
+                        clientID: row[0], timezone: row[1], sendHour: row[2],
+                        stays: stays == "[]" ? [] : try JSONDecoder().decode([ZoneStay].self, from: Data(stays.utf8)))
+                }
+        }
+    }
+
     public func hasDailyMessage(clientID: String, on date: LocalDate) async throws -> Bool {
         try await read { db in
             try Bool.fetchOne(

@@ -947,7 +947,7 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
             }
         )
     }
-    /// The workout of a date (default today there), as made.
+    /// The workout in force for a date (default today where the client is), from the workouts read-model; how it was decided is under /audit.
     ///
     /// - Remark: HTTP `GET /clients/{clientId}/workout`.
     /// - Remark: Generated from `#/paths//clients/{clientId}/workout/get(getWorkout)`.

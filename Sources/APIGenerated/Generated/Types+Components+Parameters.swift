@@ -28,7 +28,7 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/parameters/IdempotencyKey`.
         package typealias IdempotencyKey = Swift.String
-        /// The stream version this write is based on (an ETag answered earlier).
+        /// The stream version this write is based on (an ETag answered earlier, "12").
         ///
         /// - Remark: Generated from `#/components/parameters/IfMatch`.
         package typealias IfMatch = Swift.String

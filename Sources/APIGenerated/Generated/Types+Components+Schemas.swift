@@ -84,25 +84,66 @@ extension Components {
             package var status: Components.Schemas.Injury.StatusPayload
             /// - Remark: Generated from `#/components/schemas/Injury/notes`.
             package var notes: Swift.String?
+            /// A container of undocumented properties.
+            package var additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer
             /// Creates a new `Injury`.
             ///
             /// - Parameters:
             ///   - area:
             ///   - status:
             ///   - notes:
+            ///   - additionalProperties: A container of undocumented properties.
             package init(
                 area: Swift.String,
                 status: Components.Schemas.Injury.StatusPayload,
-                notes: Swift.String? = nil
+                notes: Swift.String? = nil,
+                additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()
             ) {
                 self.area = area
                 self.status = status
                 self.notes = notes
+                self.additionalProperties = additionalProperties
             }
             package enum CodingKeys: String, CodingKey {
                 case area
                 case status
                 case notes
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.area = try container.decode(
+                    Swift.String.self,
+                    forKey: .area
+                )
+                self.status = try container.decode(
+                    Components.Schemas.Injury.StatusPayload.self,
+                    forKey: .status
+                )
+                self.notes = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .notes
+                )
+                additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [
+                    "area",
+                    "status",
+                    "notes"
+                ])
+            }
+            package func encode(to encoder: any Swift.Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(
+                    self.area,
+                    forKey: .area
+                )
+                try container.encode(
+                    self.status,
+                    forKey: .status
+                )
+                try container.encodeIfPresent(
+                    self.notes,
+                    forKey: .notes
+                )
+                try encoder.encodeAdditionalProperties(additionalProperties)
             }
         }
         /// - Remark: Generated from `#/components/schemas/Profile`.
@@ -154,6 +195,8 @@ extension Components {
             package var gender: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Profile/travel`.
             package var travel: Swift.String?
+            /// A container of undocumented properties.
+            package var additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer
             /// Creates a new `Profile`.
             ///
             /// - Parameters:
@@ -169,6 +212,7 @@ extension Components {
             ///   - age:
             ///   - gender:
             ///   - travel:
+            ///   - additionalProperties: A container of undocumented properties.
             package init(
                 fitnessGoals: Swift.String,
                 primaryGoal: Components.Schemas.Profile.PrimaryGoalPayload,
@@ -181,7 +225,8 @@ extension Components {
                 injuries: [Components.Schemas.Injury],
                 age: Swift.Int? = nil,
                 gender: Swift.String? = nil,
-                travel: Swift.String? = nil
+                travel: Swift.String? = nil,
+                additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()
             ) {
                 self.fitnessGoals = fitnessGoals
                 self.primaryGoal = primaryGoal
@@ -195,6 +240,7 @@ extension Components {
                 self.age = age
                 self.gender = gender
                 self.travel = travel
+                self.additionalProperties = additionalProperties
             }
             package enum CodingKeys: String, CodingKey {
                 case fitnessGoals
@@ -209,6 +255,123 @@ extension Components {
                 case age
                 case gender
                 case travel
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.fitnessGoals = try container.decode(
+                    Swift.String.self,
+                    forKey: .fitnessGoals
+                )
+                self.primaryGoal = try container.decode(
+                    Components.Schemas.Profile.PrimaryGoalPayload.self,
+                    forKey: .primaryGoal
+                )
+                self.skillLevel = try container.decode(
+                    Components.Schemas.Profile.SkillLevelPayload.self,
+                    forKey: .skillLevel
+                )
+                self.daysPerWeek = try container.decode(
+                    Swift.Int.self,
+                    forKey: .daysPerWeek
+                )
+                self.trainingDays = try container.decode(
+                    [Swift.Int].self,
+                    forKey: .trainingDays
+                )
+                self.sessionMinutes = try container.decode(
+                    Swift.Int.self,
+                    forKey: .sessionMinutes
+                )
+                self.location = try container.decode(
+                    Components.Schemas.Profile.LocationPayload.self,
+                    forKey: .location
+                )
+                self.equipment = try container.decode(
+                    [Swift.String].self,
+                    forKey: .equipment
+                )
+                self.injuries = try container.decode(
+                    [Components.Schemas.Injury].self,
+                    forKey: .injuries
+                )
+                self.age = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .age
+                )
+                self.gender = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .gender
+                )
+                self.travel = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .travel
+                )
+                additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [
+                    "fitnessGoals",
+                    "primaryGoal",
+                    "skillLevel",
+                    "daysPerWeek",
+                    "trainingDays",
+                    "sessionMinutes",
+                    "location",
+                    "equipment",
+                    "injuries",
+                    "age",
+                    "gender",
+                    "travel"
+                ])
+            }
+            package func encode(to encoder: any Swift.Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(
+                    self.fitnessGoals,
+                    forKey: .fitnessGoals
+                )
+                try container.encode(
+                    self.primaryGoal,
+                    forKey: .primaryGoal
+                )
+                try container.encode(
+                    self.skillLevel,
+                    forKey: .skillLevel
+                )
+                try container.encode(
+                    self.daysPerWeek,
+                    forKey: .daysPerWeek
+                )
+                try container.encode(
+                    self.trainingDays,
+                    forKey: .trainingDays
+                )
+                try container.encode(
+                    self.sessionMinutes,
+                    forKey: .sessionMinutes
+                )
+                try container.encode(
+                    self.location,
+                    forKey: .location
+                )
+                try container.encode(
+                    self.equipment,
+                    forKey: .equipment
+                )
+                try container.encode(
+                    self.injuries,
+                    forKey: .injuries
+                )
+                try container.encodeIfPresent(
+                    self.age,
+                    forKey: .age
+                )
+                try container.encodeIfPresent(
+                    self.gender,
+                    forKey: .gender
+                )
+                try container.encodeIfPresent(
+                    self.travel,
+                    forKey: .travel
+                )
+                try encoder.encodeAdditionalProperties(additionalProperties)
             }
         }
         /// The profile file's format (`periodize enroll --profile FILE`).
@@ -322,6 +485,8 @@ extension Components {
             package var version: Swift.Int64
             /// - Remark: Generated from `#/components/schemas/Client/erasedAt`.
             package var erasedAt: Swift.String?
+            /// A container of undocumented properties.
+            package var additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer
             /// Creates a new `Client`.
             ///
             /// - Parameters:
@@ -337,6 +502,7 @@ extension Components {
             ///   - profile:
             ///   - version: The client's stream version (the ETag).
             ///   - erasedAt:
+            ///   - additionalProperties: A container of undocumented properties.
             package init(
                 clientId: Swift.String,
                 name: Swift.String,
@@ -349,7 +515,8 @@ extension Components {
                 isActive: Swift.Bool,
                 profile: Components.Schemas.Profile,
                 version: Swift.Int64,
-                erasedAt: Swift.String? = nil
+                erasedAt: Swift.String? = nil,
+                additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()
             ) {
                 self.clientId = clientId
                 self.name = name
@@ -363,6 +530,7 @@ extension Components {
                 self.profile = profile
                 self.version = version
                 self.erasedAt = erasedAt
+                self.additionalProperties = additionalProperties
             }
             package enum CodingKeys: String, CodingKey {
                 case clientId
@@ -377,6 +545,123 @@ extension Components {
                 case profile
                 case version
                 case erasedAt
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.clientId = try container.decode(
+                    Swift.String.self,
+                    forKey: .clientId
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.phoneNumber = try container.decode(
+                    Swift.String.self,
+                    forKey: .phoneNumber
+                )
+                self.email = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .email
+                )
+                self.timezone = try container.decode(
+                    Swift.String.self,
+                    forKey: .timezone
+                )
+                self.preferredSendHour = try container.decode(
+                    Swift.Int.self,
+                    forKey: .preferredSendHour
+                )
+                self.units = try container.decode(
+                    Components.Schemas.Client.UnitsPayload.self,
+                    forKey: .units
+                )
+                self.optedIn = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .optedIn
+                )
+                self.isActive = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .isActive
+                )
+                self.profile = try container.decode(
+                    Components.Schemas.Profile.self,
+                    forKey: .profile
+                )
+                self.version = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .version
+                )
+                self.erasedAt = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .erasedAt
+                )
+                additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [
+                    "clientId",
+                    "name",
+                    "phoneNumber",
+                    "email",
+                    "timezone",
+                    "preferredSendHour",
+                    "units",
+                    "optedIn",
+                    "isActive",
+                    "profile",
+                    "version",
+                    "erasedAt"
+                ])
+            }
+            package func encode(to encoder: any Swift.Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(
+                    self.clientId,
+                    forKey: .clientId
+                )
+                try container.encode(
+                    self.name,
+                    forKey: .name
+                )
+                try container.encode(
+                    self.phoneNumber,
+                    forKey: .phoneNumber
+                )
+                try container.encodeIfPresent(
+                    self.email,
+                    forKey: .email
+                )
+                try container.encode(
+                    self.timezone,
+                    forKey: .timezone
+                )
+                try container.encode(
+                    self.preferredSendHour,
+                    forKey: .preferredSendHour
+                )
+                try container.encode(
+                    self.units,
+                    forKey: .units
+                )
+                try container.encode(
+                    self.optedIn,
+                    forKey: .optedIn
+                )
+                try container.encode(
+                    self.isActive,
+                    forKey: .isActive
+                )
+                try container.encode(
+                    self.profile,
+                    forKey: .profile
+                )
+                try container.encode(
+                    self.version,
+                    forKey: .version
+                )
+                try container.encodeIfPresent(
+                    self.erasedAt,
+                    forKey: .erasedAt
+                )
+                try encoder.encodeAdditionalProperties(additionalProperties)
             }
         }
         /// What to change; what is left out stays.
@@ -750,6 +1035,8 @@ extension Components {
             package var load: Swift.String?
             /// - Remark: Generated from `#/components/schemas/DayPlan/notes`.
             package var notes: Swift.String?
+            /// A container of undocumented properties.
+            package var additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer
             /// Creates a new `DayPlan`.
             ///
             /// - Parameters:
@@ -757,22 +1044,70 @@ extension Components {
             ///   - theme:
             ///   - load:
             ///   - notes:
+            ///   - additionalProperties: A container of undocumented properties.
             package init(
                 day: Swift.String,
                 theme: Swift.String,
                 load: Swift.String? = nil,
-                notes: Swift.String? = nil
+                notes: Swift.String? = nil,
+                additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()
             ) {
                 self.day = day
                 self.theme = theme
                 self.load = load
                 self.notes = notes
+                self.additionalProperties = additionalProperties
             }
             package enum CodingKeys: String, CodingKey {
                 case day
                 case theme
                 case load
                 case notes
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.day = try container.decode(
+                    Swift.String.self,
+                    forKey: .day
+                )
+                self.theme = try container.decode(
+                    Swift.String.self,
+                    forKey: .theme
+                )
+                self.load = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .load
+                )
+                self.notes = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .notes
+                )
+                additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [
+                    "day",
+                    "theme",
+                    "load",
+                    "notes"
+                ])
+            }
+            package func encode(to encoder: any Swift.Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(
+                    self.day,
+                    forKey: .day
+                )
+                try container.encode(
+                    self.theme,
+                    forKey: .theme
+                )
+                try container.encodeIfPresent(
+                    self.load,
+                    forKey: .load
+                )
+                try container.encodeIfPresent(
+                    self.notes,
+                    forKey: .notes
+                )
+                try encoder.encodeAdditionalProperties(additionalProperties)
             }
         }
         /// - Remark: Generated from `#/components/schemas/Week`.
@@ -816,6 +1151,8 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Week/moves`.
             package var moves: Components.Schemas.Week.MovesPayload
+            /// A container of undocumented properties.
+            package var additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer
             /// Creates a new `Week`.
             ///
             /// - Parameters:
@@ -824,18 +1161,21 @@ extension Components {
             ///   - startDate:
             ///   - days:
             ///   - moves: Days the client moved in this week.
+            ///   - additionalProperties: A container of undocumented properties.
             package init(
                 index: Swift.Int,
                 weekIndex: Swift.Int,
                 startDate: Swift.String,
                 days: [Components.Schemas.DayPlan],
-                moves: Components.Schemas.Week.MovesPayload
+                moves: Components.Schemas.Week.MovesPayload,
+                additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()
             ) {
                 self.index = index
                 self.weekIndex = weekIndex
                 self.startDate = startDate
                 self.days = days
                 self.moves = moves
+                self.additionalProperties = additionalProperties
             }
             package enum CodingKeys: String, CodingKey {
                 case index
@@ -843,6 +1183,60 @@ extension Components {
                 case startDate
                 case days
                 case moves
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.index = try container.decode(
+                    Swift.Int.self,
+                    forKey: .index
+                )
+                self.weekIndex = try container.decode(
+                    Swift.Int.self,
+                    forKey: .weekIndex
+                )
+                self.startDate = try container.decode(
+                    Swift.String.self,
+                    forKey: .startDate
+                )
+                self.days = try container.decode(
+                    [Components.Schemas.DayPlan].self,
+                    forKey: .days
+                )
+                self.moves = try container.decode(
+                    Components.Schemas.Week.MovesPayload.self,
+                    forKey: .moves
+                )
+                additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [
+                    "index",
+                    "weekIndex",
+                    "startDate",
+                    "days",
+                    "moves"
+                ])
+            }
+            package func encode(to encoder: any Swift.Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(
+                    self.index,
+                    forKey: .index
+                )
+                try container.encode(
+                    self.weekIndex,
+                    forKey: .weekIndex
+                )
+                try container.encode(
+                    self.startDate,
+                    forKey: .startDate
+                )
+                try container.encode(
+                    self.days,
+                    forKey: .days
+                )
+                try container.encode(
+                    self.moves,
+                    forKey: .moves
+                )
+                try encoder.encodeAdditionalProperties(additionalProperties)
             }
         }
         /// - Remark: Generated from `#/components/schemas/Breakdown`.
@@ -938,67 +1332,10 @@ extension Components {
             package var date: Swift.String
             /// - Remark: Generated from `#/components/schemas/Workout/theme`.
             package var theme: Swift.String
-            /// - Remark: Generated from `#/components/schemas/Workout/BlocksPayload`.
-            package struct BlocksPayloadPayload: Codable, Hashable, Sendable {
-                /// - Remark: Generated from `#/components/schemas/Workout/BlocksPayload/name`.
-                package var name: Swift.String
-                /// - Remark: Generated from `#/components/schemas/Workout/BlocksPayload/items`.
-                package var items: [OpenAPIRuntime.OpenAPIObjectContainer]
-                /// A container of undocumented properties.
-                package var additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer
-                /// Creates a new `BlocksPayloadPayload`.
-                ///
-                /// - Parameters:
-                ///   - name:
-                ///   - items:
-                ///   - additionalProperties: A container of undocumented properties.
-                package init(
-                    name: Swift.String,
-                    items: [OpenAPIRuntime.OpenAPIObjectContainer],
-                    additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()
-                ) {
-                    self.name = name
-                    self.items = items
-                    self.additionalProperties = additionalProperties
-                }
-                package enum CodingKeys: String, CodingKey {
-                    case name
-                    case items
-                }
-                package init(from decoder: any Swift.Decoder) throws {
-                    let container = try decoder.container(keyedBy: CodingKeys.self)
-                    self.name = try container.decode(
-                        Swift.String.self,
-                        forKey: .name
-                    )
-                    self.items = try container.decode(
-                        [OpenAPIRuntime.OpenAPIObjectContainer].self,
-                        forKey: .items
-                    )
-                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [
-                        "name",
-                        "items"
-                    ])
-                }
-                package func encode(to encoder: any Swift.Encoder) throws {
-                    var container = encoder.container(keyedBy: CodingKeys.self)
-                    try container.encode(
-                        self.name,
-                        forKey: .name
-                    )
-                    try container.encode(
-                        self.items,
-                        forKey: .items
-                    )
-                    try encoder.encodeAdditionalProperties(additionalProperties)
-                }
-            }
             /// - Remark: Generated from `#/components/schemas/Workout/blocks`.
-            package typealias BlocksPayload = [Components.Schemas.Workout.BlocksPayloadPayload]
-            /// - Remark: Generated from `#/components/schemas/Workout/blocks`.
-            package var blocks: Components.Schemas.Workout.BlocksPayload
+            package var blocks: [Components.Schemas.Block]
             /// - Remark: Generated from `#/components/schemas/Workout/modifications`.
-            package var modifications: [OpenAPIRuntime.OpenAPIObjectContainer]
+            package var modifications: [Components.Schemas.Modification]
             /// The log position of the WorkoutGenerated.
             ///
             /// - Remark: Generated from `#/components/schemas/Workout/position`.
@@ -1019,8 +1356,8 @@ extension Components {
                 clientId: Swift.String,
                 date: Swift.String,
                 theme: Swift.String,
-                blocks: Components.Schemas.Workout.BlocksPayload,
-                modifications: [OpenAPIRuntime.OpenAPIObjectContainer],
+                blocks: [Components.Schemas.Block],
+                modifications: [Components.Schemas.Modification],
                 position: Swift.Int64,
                 additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()
             ) {
@@ -1055,11 +1392,11 @@ extension Components {
                     forKey: .theme
                 )
                 self.blocks = try container.decode(
-                    Components.Schemas.Workout.BlocksPayload.self,
+                    [Components.Schemas.Block].self,
                     forKey: .blocks
                 )
                 self.modifications = try container.decode(
-                    [OpenAPIRuntime.OpenAPIObjectContainer].self,
+                    [Components.Schemas.Modification].self,
                     forKey: .modifications
                 )
                 self.position = try container.decode(
@@ -1102,6 +1439,209 @@ extension Components {
                     forKey: .position
                 )
                 try encoder.encodeAdditionalProperties(additionalProperties)
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Block`.
+        package struct Block: Codable, Hashable, Sendable {
+            /// Warm-up, Main, Accessories, Conditioning, Cool down.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Block/name`.
+            package var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Block/items`.
+            package var items: [Components.Schemas.Item]
+            /// Creates a new `Block`.
+            ///
+            /// - Parameters:
+            ///   - name: Warm-up, Main, Accessories, Conditioning, Cool down.
+            ///   - items:
+            package init(
+                name: Swift.String,
+                items: [Components.Schemas.Item]
+            ) {
+                self.name = name
+                self.items = items
+            }
+            package enum CodingKeys: String, CodingKey {
+                case name
+                case items
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Item`.
+        package struct Item: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Item/type`.
+            @frozen package enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case prep = "prep"
+                case compound = "compound"
+                case secondary = "secondary"
+                case accessory = "accessory"
+                case core = "core"
+                case cardio = "cardio"
+                case cooldown = "cooldown"
+            }
+            /// - Remark: Generated from `#/components/schemas/Item/type`.
+            package var _type: Components.Schemas.Item._TypePayload
+            /// - Remark: Generated from `#/components/schemas/Item/exercise`.
+            package var exercise: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Item/sets`.
+            package var sets: Swift.Int?
+            /// A count, or a range or words ("8-10", "AMRAP").
+            ///
+            /// - Remark: Generated from `#/components/schemas/Item/reps`.
+            @frozen package enum RepsPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Item/reps/case1`.
+                case case1(Swift.Int)
+                /// - Remark: Generated from `#/components/schemas/Item/reps/case2`.
+                case case2(Swift.String)
+                package init(from decoder: any Swift.Decoder) throws {
+                    var errors: [any Swift.Error] = []
+                    do {
+                        self = .case1(try decoder.decodeFromSingleValueContainer())
+                        return
+                    } catch {
+                        errors.append(error)
+                    }
+                    do {
+                        self = .case2(try decoder.decodeFromSingleValueContainer())
+                        return
+                    } catch {
+                        errors.append(error)
+                    }
+                    throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                        type: Self.self,
+                        codingPath: decoder.codingPath,
+                        errors: errors
+                    )
+                }
+                package func encode(to encoder: any Swift.Encoder) throws {
+                    switch self {
+                    case let .case1(value):
+                        try encoder.encodeToSingleValueContainer(value)
+                    case let .case2(value):
+                        try encoder.encodeToSingleValueContainer(value)
+                    }
+                }
+            }
+            /// A count, or a range or words ("8-10", "AMRAP").
+            ///
+            /// - Remark: Generated from `#/components/schemas/Item/reps`.
+            package var reps: Components.Schemas.Item.RepsPayload?
+            /// - Remark: Generated from `#/components/schemas/Item/durationSec`.
+            package var durationSec: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Item/durationMin`.
+            package var durationMin: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/Item/RPE`.
+            package var rpe: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/Item/percentageRM`.
+            package var percentageRM: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/Item/restSec`.
+            package var restSec: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Item/distanceKm`.
+            package var distanceKm: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/Item/notes`.
+            package var notes: Swift.String?
+            /// Creates a new `Item`.
+            ///
+            /// - Parameters:
+            ///   - _type:
+            ///   - exercise:
+            ///   - sets:
+            ///   - reps: A count, or a range or words ("8-10", "AMRAP").
+            ///   - durationSec:
+            ///   - durationMin:
+            ///   - rpe:
+            ///   - percentageRM:
+            ///   - restSec:
+            ///   - distanceKm:
+            ///   - notes:
+            package init(
+                _type: Components.Schemas.Item._TypePayload,
+                exercise: Swift.String,
+                sets: Swift.Int? = nil,
+                reps: Components.Schemas.Item.RepsPayload? = nil,
+                durationSec: Swift.Int? = nil,
+                durationMin: Swift.Double? = nil,
+                rpe: Swift.Double? = nil,
+                percentageRM: Swift.Double? = nil,
+                restSec: Swift.Int? = nil,
+                distanceKm: Swift.Double? = nil,
+                notes: Swift.String? = nil
+            ) {
+                self._type = _type
+                self.exercise = exercise
+                self.sets = sets
+                self.reps = reps
+                self.durationSec = durationSec
+                self.durationMin = durationMin
+                self.rpe = rpe
+                self.percentageRM = percentageRM
+                self.restSec = restSec
+                self.distanceKm = distanceKm
+                self.notes = notes
+            }
+            package enum CodingKeys: String, CodingKey {
+                case _type = "type"
+                case exercise
+                case sets
+                case reps
+                case durationSec
+                case durationMin
+                case rpe = "RPE"
+                case percentageRM
+                case restSec
+                case distanceKm
+                case notes
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Modification`.
+        package struct Modification: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Modification/condition`.
+            package var condition: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Modification/replace`.
+            package struct ReplacePayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Modification/replace/exercise`.
+                package var exercise: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Modification/replace/with`.
+                package var with: Swift.String
+                /// Creates a new `ReplacePayload`.
+                ///
+                /// - Parameters:
+                ///   - exercise:
+                ///   - with:
+                package init(
+                    exercise: Swift.String,
+                    with: Swift.String
+                ) {
+                    self.exercise = exercise
+                    self.with = with
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case exercise
+                    case with
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Modification/replace`.
+            package var replace: Components.Schemas.Modification.ReplacePayload?
+            /// - Remark: Generated from `#/components/schemas/Modification/note`.
+            package var note: Swift.String
+            /// Creates a new `Modification`.
+            ///
+            /// - Parameters:
+            ///   - condition:
+            ///   - replace:
+            ///   - note:
+            package init(
+                condition: Swift.String,
+                replace: Components.Schemas.Modification.ReplacePayload? = nil,
+                note: Swift.String
+            ) {
+                self.condition = condition
+                self.replace = replace
+                self.note = note
+            }
+            package enum CodingKeys: String, CodingKey {
+                case condition
+                case replace
+                case note
             }
         }
         /// - Remark: Generated from `#/components/schemas/Daily`.
@@ -1343,6 +1883,8 @@ extension Components {
             package var position: Swift.Int64
             /// - Remark: Generated from `#/components/schemas/Archived/archivedBy`.
             package var archivedBy: Swift.String
+            /// A container of undocumented properties.
+            package var additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer
             /// Creates a new `Archived`.
             ///
             /// - Parameters:
@@ -1350,22 +1892,70 @@ extension Components {
             ///   - description:
             ///   - position:
             ///   - archivedBy:
+            ///   - additionalProperties: A container of undocumented properties.
             package init(
                 kind: Swift.String,
                 description: Swift.String,
                 position: Swift.Int64,
-                archivedBy: Swift.String
+                archivedBy: Swift.String,
+                additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()
             ) {
                 self.kind = kind
                 self.description = description
                 self.position = position
                 self.archivedBy = archivedBy
+                self.additionalProperties = additionalProperties
             }
             package enum CodingKeys: String, CodingKey {
                 case kind
                 case description
                 case position
                 case archivedBy
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.kind = try container.decode(
+                    Swift.String.self,
+                    forKey: .kind
+                )
+                self.description = try container.decode(
+                    Swift.String.self,
+                    forKey: .description
+                )
+                self.position = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .position
+                )
+                self.archivedBy = try container.decode(
+                    Swift.String.self,
+                    forKey: .archivedBy
+                )
+                additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [
+                    "kind",
+                    "description",
+                    "position",
+                    "archivedBy"
+                ])
+            }
+            package func encode(to encoder: any Swift.Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(
+                    self.kind,
+                    forKey: .kind
+                )
+                try container.encode(
+                    self.description,
+                    forKey: .description
+                )
+                try container.encode(
+                    self.position,
+                    forKey: .position
+                )
+                try container.encode(
+                    self.archivedBy,
+                    forKey: .archivedBy
+                )
+                try encoder.encodeAdditionalProperties(additionalProperties)
             }
         }
         /// - Remark: Generated from `#/components/schemas/Audit`.

@@ -508,7 +508,7 @@ package enum Operations {
             package var path: Operations.UpdateClient.Input.Path
             /// - Remark: Generated from `#/paths/clients/{clientId}/PATCH/header`.
             package struct Headers: Sendable, Hashable {
-                /// The stream version this write is based on (an ETag answered earlier).
+                /// The stream version this write is based on (an ETag answered earlier, "12").
                 ///
                 /// - Remark: Generated from `#/paths/clients/{clientId}/PATCH/header/If-Match`.
                 package var ifMatch: Components.Parameters.IfMatch?
@@ -516,7 +516,7 @@ package enum Operations {
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
-                ///   - ifMatch: The stream version this write is based on (an ETag answered earlier).
+                ///   - ifMatch: The stream version this write is based on (an ETag answered earlier, "12").
                 ///   - accept:
                 package init(
                     ifMatch: Components.Parameters.IfMatch? = nil,
@@ -857,7 +857,7 @@ package enum Operations {
                 ///
                 /// - Remark: Generated from `#/paths/clients/{clientId}/plan/POST/header/Idempotency-Key`.
                 package var idempotencyKey: Components.Parameters.IdempotencyKey?
-                /// The stream version this write is based on (an ETag answered earlier).
+                /// The stream version this write is based on (an ETag answered earlier, "12").
                 ///
                 /// - Remark: Generated from `#/paths/clients/{clientId}/plan/POST/header/If-Match`.
                 package var ifMatch: Components.Parameters.IfMatch?
@@ -866,7 +866,7 @@ package enum Operations {
                 ///
                 /// - Parameters:
                 ///   - idempotencyKey: Any string of 1-200 characters; the same key again answers the first answer.
-                ///   - ifMatch: The stream version this write is based on (an ETag answered earlier).
+                ///   - ifMatch: The stream version this write is based on (an ETag answered earlier, "12").
                 ///   - accept:
                 package init(
                     idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
@@ -1056,7 +1056,7 @@ package enum Operations {
                 ///
                 /// - Remark: Generated from `#/paths/clients/{clientId}/breakdown/POST/header/Idempotency-Key`.
                 package var idempotencyKey: Components.Parameters.IdempotencyKey?
-                /// The stream version this write is based on (an ETag answered earlier).
+                /// The stream version this write is based on (an ETag answered earlier, "12").
                 ///
                 /// - Remark: Generated from `#/paths/clients/{clientId}/breakdown/POST/header/If-Match`.
                 package var ifMatch: Components.Parameters.IfMatch?
@@ -1065,7 +1065,7 @@ package enum Operations {
                 ///
                 /// - Parameters:
                 ///   - idempotencyKey: Any string of 1-200 characters; the same key again answers the first answer.
-                ///   - ifMatch: The stream version this write is based on (an ETag answered earlier).
+                ///   - ifMatch: The stream version this write is based on (an ETag answered earlier, "12").
                 ///   - accept:
                 package init(
                     idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
@@ -1400,7 +1400,7 @@ package enum Operations {
             }
         }
     }
-    /// The workout of a date (default today there), as made.
+    /// The workout in force for a date (default today where the client is), from the workouts read-model; how it was decided is under /audit.
     ///
     /// - Remark: HTTP `GET /clients/{clientId}/workout`.
     /// - Remark: Generated from `#/paths//clients/{clientId}/workout/get(getWorkout)`.
@@ -2264,7 +2264,7 @@ package enum Operations {
                 ///
                 /// - Remark: Generated from `#/paths/clients/{clientId}/erasure/POST/header/Idempotency-Key`.
                 package var idempotencyKey: Components.Parameters.IdempotencyKey?
-                /// The stream version this write is based on (an ETag answered earlier).
+                /// The stream version this write is based on (an ETag answered earlier, "12").
                 ///
                 /// - Remark: Generated from `#/paths/clients/{clientId}/erasure/POST/header/If-Match`.
                 package var ifMatch: Components.Parameters.IfMatch?
@@ -2273,7 +2273,7 @@ package enum Operations {
                 ///
                 /// - Parameters:
                 ///   - idempotencyKey: Any string of 1-200 characters; the same key again answers the first answer.
-                ///   - ifMatch: The stream version this write is based on (an ETag answered earlier).
+                ///   - ifMatch: The stream version this write is based on (an ETag answered earlier, "12").
                 ///   - accept:
                 package init(
                     idempotencyKey: Components.Parameters.IdempotencyKey? = nil,

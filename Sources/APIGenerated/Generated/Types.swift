@@ -57,7 +57,7 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /clients/{clientId}/week`.
     /// - Remark: Generated from `#/paths//clients/{clientId}/week/get(getWeek)`.
     func getWeek(_ input: Operations.GetWeek.Input) async throws -> Operations.GetWeek.Output
-    /// The workout of a date (default today there), as made.
+    /// The workout in force for a date (default today where the client is), from the workouts read-model; how it was decided is under /audit.
     ///
     /// - Remark: HTTP `GET /clients/{clientId}/workout`.
     /// - Remark: Generated from `#/paths//clients/{clientId}/workout/get(getWorkout)`.
@@ -227,7 +227,7 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// The workout of a date (default today there), as made.
+    /// The workout in force for a date (default today where the client is), from the workouts read-model; how it was decided is under /audit.
     ///
     /// - Remark: HTTP `GET /clients/{clientId}/workout`.
     /// - Remark: Generated from `#/paths//clients/{clientId}/workout/get(getWorkout)`.
