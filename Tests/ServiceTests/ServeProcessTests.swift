@@ -253,4 +253,50 @@ struct ServeProcessTests {
         #expect(interval.status == 64 && interval.stderr == "periodize: error: --tick-interval soon must be a number from 1 to 86,400\n", "\(interval.stderr)")
         #expect(!FileManager.default.fileExists(atPath: db), "nothing opened")
     }
+
+    @Test func theAPIOfARunningServeTakesTokensFromTheCommandLineAndTheLogSaysWhoAsked() async throws {
+        let folder = TemporaryDirectory("serve-api")
+        let db = try await log(folder, clients: 1)
+        let twilio = try await LoopbackTwilio.start()
+        defer { Task { await twilio.stop() } }
+        let made = try await PeriodizeBinary.runInBackground(["token", "create", "intake-form", "--role", "operator", "--db", db])
+        #expect(made.status == 0, "\(made.stderr)")
+        let token = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let serve = try Serve(db: db, twilio: twilio, day: "2026-03-10T07:00:00Z", folder: folder)
+        try await serve.ready()
+        func call(_ method: String, _ path: String, json: String? = nil, headers: [String: String] = [:]) async throws -> (status: Int, body: String, response: HTTPURLResponse) {
+            var request = URLRequest(url: URL(string: serve.url + "/api/v1" + path)!)
+            request.httpMethod = method
+            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+            if let json {
+                request.httpBody = Data(json.utf8)
+                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            }
+            for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+            let (data, response) = try await URLSession.shared.data(for: request)
+            let http = response as! HTTPURLResponse
+            return (http.statusCode, String(decoding: data, as: UTF8.self), http)
+        }
+        // A coaching team's form enrolls a client, retried once with the same key.
+        let form = enrollmentJSON("web-1", phone: phone(7))
+        let enrolled = try await call("POST", "/clients", json: form, headers: ["Idempotency-Key": "signup-1"])
+        #expect(enrolled.status == 201, "\(enrolled.body)")
+        let retried = try await call("POST", "/clients", json: form, headers: ["Idempotency-Key": "signup-1"])
+        #expect(retried.status == 201 && retried.body == enrolled.body)
+        #expect(try await call("POST", "/clients/web-1/plan", json: #"{"start":"2026-03-09"}"#, headers: ["If-Match": "\"1\""]).status == 201)
+        #expect(try await call("GET", "/clients/c0/workout?date=2026-03-10").status == 200)
+        // The log says who asked, as `events --json` lists it.
+        let listed = try await PeriodizeBinary.runInBackground(["events", "--db", db, "--stream", "client-web-1", "--json"])
+        #expect(listed.status == 0)
+        let actors = listed.stdout.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["actor"] as? String
+        }
+        #expect(actors.prefix(3) == ["enroll by api:intake-form", "plan by api:intake-form", "breakdown by api:intake-form"], "\(actors)")
+        #expect(try rows(db, "SELECT count(*) FROM events WHERE type = 'ClientEnrolled'").first?[0] == 2)
+        // Revoked from the command line while serve runs: refused within a second or so.
+        #expect(try await PeriodizeBinary.runInBackground(["token", "revoke", "intake-form", "--db", db]).status == 0)
+        try await eventually("the revoked token is refused", seconds: 10) { try await call("GET", "/clients/web-1").status == 401 }
+        #expect(await serve.terminate() == 0)
+        #expect(try await PeriodizeBinary.runInBackground(["verify", "--db", db]).status == 0)
+    }
 }
