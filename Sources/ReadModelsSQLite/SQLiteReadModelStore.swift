@@ -72,13 +72,16 @@ public final class SQLiteReadModelStore: ReadModelQueries, ReadModelMaintenance 
     public func scheduledClients() async throws -> [ScheduledClient] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT client_id, timezone, preferred_send_hour, stays FROM clients WHERE is_active = 1 AND opted_in = 1 ORDER BY client_id")
-                .map { row in
-                    let stays: String = row[3]
-                    return ScheduledClient(
-                        clientID: row[0], timezone: row[1], sendHour: row[2],
-                        stays: stays == "[]" ? [] : try JSONDecoder().decode([ZoneStay].self, from: Data(stays.utf8)))
-                }
+                .map(Self.scheduled)
         }
+    }
+
+    /// A client's id, zone, send hour and stays, from those columns of `clients`.
+    private static func scheduled(_ row: Row) throws -> ScheduledClient {
+        let stays: String = row[3]
+        return ScheduledClient(
+            clientID: row[0], timezone: row[1], sendHour: row[2],
+            stays: stays == "[]" ? [] : try JSONDecoder().decode([ZoneStay].self, from: Data(stays.utf8)))
     }
 
     public func currentWorkout(clientID: String, date: LocalDate) async throws -> CurrentWorkout {
@@ -98,12 +101,7 @@ public final class SQLiteReadModelStore: ReadModelQueries, ReadModelMaintenance 
     public func calendar(clientID: String) async throws -> ScheduledClient? {
         try await read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT client_id, timezone, preferred_send_hour, stays FROM clients WHERE client_id = ?"), arguments: [clientID])
-                .map { row in
-                    let stays: String = row[3]
-                    return ScheduledClient(
-                        clientID: row[0], timezone: row[1], sendHour: row[2],
-                        stays: stays == "[]" ? [] : try JSONDecoder().decode([ZoneStay].self, from: Data(stays.utf8)))
-                }
+                .map(Self.scheduled)
         }
     }
 

@@ -24,21 +24,28 @@ struct APIAnswer {
 extension Harness {
     /// A request to `/api/v1` + `path` with `token` as the bearer.
     func api(_ method: String, _ path: String, token: String?, json: String? = nil, headers: [String: String] = [:]) async throws -> APIAnswer {
-        var request = URLRequest(url: URL(string: url + "/api/v1" + path)!)
-        request.httpMethod = method
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        if let json {
-            request.httpBody = Data(json.utf8)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let http = response as! HTTPURLResponse
-        var fields: [String: String] = [:]
-        for (name, value) in http.allHeaderFields { fields["\(name)"] = "\(value)" }
-        return APIAnswer(status: http.statusCode, headers: fields, body: data)
+        try await apiRequest(url, method, path, token: token, json: json, headers: headers)
     }
+}
 
+/// A request to the API of the service at `base`: `/api/v1` + `path` with `token` as the bearer.
+func apiRequest(_ base: String, _ method: String, _ path: String, token: String?, json: String? = nil, headers: [String: String] = [:]) async throws -> APIAnswer {
+    var request = URLRequest(url: URL(string: base + "/api/v1" + path)!)
+    request.httpMethod = method
+    if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+    if let json {
+        request.httpBody = Data(json.utf8)
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+    }
+    for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+    let (data, response) = try await URLSession.shared.data(for: request)
+    let http = response as! HTTPURLResponse
+    var fields: [String: String] = [:]
+    for (name, value) in http.allHeaderFields { fields["\(name)"] = "\(value)" }
+    return APIAnswer(status: http.statusCode, headers: fields, body: data)
+}
+
+extension Harness {
     /// Every event's actor, by type, in the log.
     func actors(_ type: String) async throws -> [String] {
         try await rows("SELECT actor FROM events WHERE type = '\(type)' ORDER BY position").map { $0[0] as String? ?? "" }

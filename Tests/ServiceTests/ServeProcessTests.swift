@@ -264,23 +264,13 @@ struct ServeProcessTests {
         let token = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let serve = try Serve(db: db, twilio: twilio, day: "2026-03-10T07:00:00Z", folder: folder)
         try await serve.ready()
-        func call(_ method: String, _ path: String, json: String? = nil, headers: [String: String] = [:]) async throws -> (status: Int, body: String, response: HTTPURLResponse) {
-            var request = URLRequest(url: URL(string: serve.url + "/api/v1" + path)!)
-            request.httpMethod = method
-            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-            if let json {
-                request.httpBody = Data(json.utf8)
-                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            }
-            for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-            let (data, response) = try await URLSession.shared.data(for: request)
-            let http = response as! HTTPURLResponse
-            return (http.statusCode, String(decoding: data, as: UTF8.self), http)
+        func call(_ method: String, _ path: String, json: String? = nil, headers: [String: String] = [:]) async throws -> APIAnswer {
+            try await apiRequest(serve.url, method, path, token: token, json: json, headers: headers)
         }
         // A coaching team's form enrolls a client, retried once with the same key.
         let form = enrollmentJSON("web-1", phone: phone(7))
         let enrolled = try await call("POST", "/clients", json: form, headers: ["Idempotency-Key": "signup-1"])
-        #expect(enrolled.status == 201, "\(enrolled.body)")
+        #expect(enrolled.status == 201, "\(enrolled.text)")
         let retried = try await call("POST", "/clients", json: form, headers: ["Idempotency-Key": "signup-1"])
         #expect(retried.status == 201 && retried.body == enrolled.body)
         #expect(try await call("POST", "/clients/web-1/plan", json: #"{"start":"2026-03-09"}"#, headers: ["If-Match": "\"1\""]).status == 201)
