@@ -18,6 +18,8 @@ public struct Caller: Sendable, Equatable {
 
     /// The caller of the request the current task answers (set by ``AccessMiddleware``).
     @TaskLocal public static var current: Caller?
+    /// The token that request came with (the live feed asks again whether it still works).
+    @TaskLocal static var currentToken: String?
 }
 
 /// What each operation needs: the roles that may call it (none: anyone, no token).
@@ -68,7 +70,7 @@ struct AccessMiddleware: ServerMiddleware {
         do {
             let roles = Access.operations[operationID] ?? []
             if roles.isEmpty, Access.operations[operationID] != nil { return try await next(request, body, metadata) }
-            let caller = try await authenticate(request)
+            let (caller, token) = try await authenticate(request)
             guard roles.contains(caller.role) else {
                 throw APIError.forbidden("a token of role \(caller.role.rawValue) may not \(operationID) (it needs \(roles.map(\.rawValue).sorted().joined(separator: " or ")))")
             }
@@ -79,7 +81,7 @@ struct AccessMiddleware: ServerMiddleware {
             var context = RequestContext(principal: "api:\(caller.name)", correlation: UUID())
             if let ifMatch = request.headerFields[.ifMatch] { context.expectedVersion = try Self.version(ifMatch) }
             let scope = AnswerScope()
-            let (response, responseBody) = try await Caller.$current.withValue(caller) {
+            let (response, responseBody) = try await Caller.$current.withValue(caller, operation: { try await Caller.$currentToken.withValue(token) {
                 try await Engine.$request.withValue(context) {
                     try await AnswerScope.$current.withValue(scope) {
                         if request.method == .post, let key = request.headerFields[HTTPField.Name("Idempotency-Key")!], let answers {
@@ -88,7 +90,7 @@ struct AccessMiddleware: ServerMiddleware {
                         do { return Self.plainHeaders(try await next(request, body, metadata)) } catch { return answer(error, operationID) }
                     }
                 }
-            }
+            } })
             return (response, responseBody)
         } catch {
             return answer(error, operationID)
@@ -104,14 +106,15 @@ struct AccessMiddleware: ServerMiddleware {
     }
 
     /// The caller of a request with `Authorization: Bearer <token>` of a working token.
-    private func authenticate(_ request: HTTPRequest) async throws -> Caller {
+    private func authenticate(_ request: HTTPRequest) async throws -> (caller: Caller, token: String) {
         guard let header = request.headerFields[.authorization] else { throw APIError.unauthorized("Authorization: Bearer <token> is required") }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw APIError.unauthorized("Authorization must be Bearer <token>") }
-        guard let token = try await engine.authenticate(token: String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
+        let presented = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        guard let token = try await engine.authenticate(token: presented) else {
             throw APIError.unauthorized("the token is not one of the working tokens (revoked, or never made)")
         }
-        return Caller(name: token.name, role: token.role)
+        return (Caller(name: token.name, role: token.role), presented)
     }
 
     /// The answer with `ETag` and `Location` as written: the generated code writes header values

@@ -3,6 +3,7 @@ import Events
 import APIGenerated
 import Foundation
 import OpenAPIRuntime
+import ServiceLifecycle
 import Vault
 
 /// An event as the API writes it: the envelope's fields and the payload, opened, with its
@@ -37,6 +38,9 @@ struct EventFeed: AsyncSequence, Sendable {
     let heartbeat: Duration
     /// At most this many events in one chunk.
     let batch: Int
+    /// Whether the caller's token still works, asked once a second: a feed opened with a token
+    /// revoked since ends.
+    let stillAuthorized: @Sendable () async throws -> Bool
 
     func makeAsyncIterator() -> Iterator { Iterator(feed: self, next: from) }
 
@@ -44,6 +48,7 @@ struct EventFeed: AsyncSequence, Sendable {
         let feed: EventFeed
         var next: Int64
         var started = false
+        var checked = ContinuousClock.now
 
         mutating func next() async throws -> ArraySlice<UInt8>? {
             if !started {
@@ -52,7 +57,14 @@ struct EventFeed: AsyncSequence, Sendable {
                 return ArraySlice("retry: 1000\n\n".utf8)
             }
             var idle = Duration.zero
-            while !Task.isCancelled {
+            // The service shutting down (SIGTERM) ends the feed: it would hold the server's
+            // graceful shutdown until its timeout otherwise. The consumer reconnects elsewhere
+            // with Last-Event-ID.
+            while !Task.isCancelled, !Task.isShuttingDownGracefully {
+                if ContinuousClock.now - checked >= .seconds(1) {
+                    guard try await feed.stillAuthorized() else { return nil }
+                    checked = ContinuousClock.now
+                }
                 var events: [RecordedEvent] = []
                 for try await batch in feed.store.readAll(from: next, batchSize: feed.batch).batches {
                     events = batch

@@ -350,7 +350,13 @@ struct OperatorsAPI: APIProtocol {
             start = position + 1
         }
         guard start >= 1 else { throw CoachingError("from \(start) is not a position (1 or more)", field: "from") }
-        let events = EventFeed(store: engine.store, caller: caller, from: start, poll: feed.poll, heartbeat: feed.heartbeat, batch: feed.batch)
+        let (engine, caller, token) = (engine, caller, Caller.currentToken)
+        let events = EventFeed(
+            store: engine.store, caller: caller, from: start, poll: feed.poll, heartbeat: feed.heartbeat, batch: feed.batch,
+            stillAuthorized: {
+                guard let token else { return false }
+                return try await engine.authenticate(token: token) != nil
+            })
         return .ok(.init(body: .textEventStream(HTTPBody(events, length: .unknown, iterationBehavior: .single))))
     }
 

@@ -67,15 +67,22 @@ extension Engine {
 
     /// The working token `candidate` is, by comparing its SHA-256 with every working token's in
     /// constant time; nil for none.
+    ///
+    /// The tokens are kept in memory: one revoked by another process is refused within a
+    /// second; one made by another process is looked for at once (a token not found has the
+    /// log asked whether `$tokens` moved).
     public func authenticate(token candidate: String) async throws -> APIToken? {
         let hash = Self.tokenHash(candidate)
-        let (tokens, _, hashes) = try await readTokenHashes()
-        var found: APIToken?
-        for token in tokens where token.revokedAt == nil {
-            // Every working token is compared, found or not: the time says nothing of which.
-            if ConstantTime.equal(hashes[token.name] ?? "", hash) { found = token }
+        func find(_ read: (tokens: [APIToken], version: Int64, hashes: [String: String])) -> APIToken? {
+            var found: APIToken?
+            for token in read.tokens where token.revokedAt == nil {
+                // Every working token is compared, found or not: the time says nothing of which.
+                if ConstantTime.equal(read.hashes[token.name] ?? "", hash) { found = token }
+            }
+            return found
         }
-        return found
+        if let found = find(try await readTokenHashes()) { return found }
+        return find(try await readTokenHashes(checkVersion: true))
     }
 
     static func tokenHash(_ token: String) -> String {
@@ -90,9 +97,9 @@ extension Engine {
     /// The tokens as last read: read again when this engine made or revoked one, and otherwise
     /// when `$tokens` moved (another process made or revoked one), which is looked at no more
     /// than once a second: a token revoked elsewhere is refused within a second.
-    private func readTokenHashes(fresh: Bool = false) async throws -> (tokens: [APIToken], version: Int64, hashes: [String: String]) {
+    private func readTokenHashes(fresh: Bool = false, checkVersion: Bool = false) async throws -> (tokens: [APIToken], version: Int64, hashes: [String: String]) {
         let now = ContinuousClock.now
-        if !fresh, let cached = tokenCache.withLock({ $0 }), now - cached.checked < .seconds(1) { return cached.tokens }
+        if !fresh, !checkVersion, let cached = tokenCache.withLock({ $0 }), now - cached.checked < .seconds(1) { return cached.tokens }
         let current = try await store.streamVersion(Self.tokensStream)
         if !fresh, let cached = tokenCache.withLock({ $0 }), cached.tokens.version == current {
             tokenCache.withLock { $0?.checked = now }

@@ -46,6 +46,8 @@ final class FeedConsumer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
     }
 
     var events: [Event] { state.withLock { $0.events } }
+    /// Whether the server ended the response.
+    var finished: Bool { state.withLock { $0.finished } }
     var status: Int? { state.withLock { $0.status } }
 
     /// Drops the connection: what arrived before counts, nothing after.

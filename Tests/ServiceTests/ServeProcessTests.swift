@@ -283,10 +283,24 @@ struct ServeProcessTests {
         }
         #expect(actors.prefix(3) == ["enroll by api:intake-form", "plan by api:intake-form", "breakdown by api:intake-form"], "\(actors)")
         #expect(try rows(db, "SELECT count(*) FROM events WHERE type = 'ClientEnrolled'").first?[0] == 2)
-        // Revoked from the command line while serve runs: refused within a second or so.
+        // Revoked from the command line while serve runs: refused within a second or so, and a
+        // feed it had open ends.
+        let follower = FeedConsumer(url: serve.url, token: token, lastEventID: nil)
+        try await follower.wait(for: 5)
+        #expect(follower.events.count >= 5)
         #expect(try await PeriodizeBinary.runInBackground(["token", "revoke", "intake-form", "--db", db]).status == 0)
         try await eventually("the revoked token is refused", seconds: 10) { try await call("GET", "/clients/web-1").status == 401 }
+        try await eventually("the revoked token's feed ends", seconds: 10) { follower.finished }
+        // SIGTERM with a feed open: the feed ends, the process exits 0 without waiting for its
+        // shutdown timeout (30 s).
+        let other = try await PeriodizeBinary.runInBackground(["token", "create", "dashboard", "--role", "auditor", "--db", db])
+        let open = FeedConsumer(url: serve.url, token: other.stdout.trimmingCharacters(in: .whitespacesAndNewlines), lastEventID: nil)
+        try await open.wait(for: 5)
+        #expect(open.status == 200)
+        let stopping = ContinuousClock.now
         #expect(await serve.terminate() == 0)
+        #expect(ContinuousClock.now - stopping < .seconds(15), "shutdown waited for the open feed")
+        _ = open.drop()
         #expect(try await PeriodizeBinary.runInBackground(["verify", "--db", db]).status == 0)
     }
 }
