@@ -292,6 +292,10 @@ struct APITests {
         expectProblem(try await harness.api("POST", "/clients/c1/erasure", token: token.ops, json: #"{"reason":"  "}"#), 422, field: "reason", "an erasure without a reason")
         expectProblem(try await harness.api("PATCH", "/clients/c1", token: token.ops, json: #"{"preferredSendHour":8}"#, headers: ["If-Match": "\"9\""]), 412, code: "preconditionFailed", field: "If-Match", "a stale If-Match")
         expectProblem(try await harness.api("PATCH", "/clients/c1", token: token.ops, json: #"{"preferredSendHour":8}"#, headers: ["If-Match": "yesterday"]), 422, field: "If-Match", "an If-Match that is no version")
+        let wrongMethod = try await harness.api("DELETE", "/clients/c1/plan", token: token.ops)
+        expectProblem(wrongMethod, 405, code: "methodNotAllowed", "a method the path does not have")
+        #expect(wrongMethod.header("Allow") == "GET, POST")
+        #expect(try await harness.api("GET", "/no-such-route", token: token.ops).status == 404)
         #expect(try await harness.head() == head, "an error appended something")
     }
 
