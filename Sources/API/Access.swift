@@ -36,14 +36,42 @@ enum Access {
         "getClient": everyone, "getPlan": everyone, "getWeek": everyone, "getWorkout": everyone, "getArchive": everyone,
         "getAudit": everyone, "getStats": everyone, "listEvents": everyone, "followEvents": everyone,
     ]
+    /// The writes that take `If-Match`: the ones an operator makes after reading the client.
+    static let takesIfMatch: Set<String> = ["updateClient", "createPlan", "breakDown", "eraseClient"]
 }
 
 /// What a handler says of the answer it gives: the client it is about (the answer is kept
-/// sealed under that client's key when remembered for an `Idempotency-Key`).
+/// sealed under that client's key when remembered for an `Idempotency-Key`), and the exact
+/// JSON it answers when the document's types would not carry it as it is (a seed above
+/// `Int64.max` read through them comes out a rounded double).
 final class AnswerScope: Sendable {
-    private let owner = Mutex<String?>(nil)
-    func about(_ clientID: String) { owner.withLock { $0 = clientID } }
-    var clientID: String? { owner.withLock { $0 } }
+    private struct Said {
+        var clientID: String?
+        var exactBody: Data?
+    }
+    private let said = Mutex(Said())
+    /// The caller's `Idempotency-Key`, when the request came with one.
+    let idempotencyKey: (caller: String, key: String)?
+
+    init(idempotencyKey: (caller: String, key: String)? = nil) {
+        self.idempotencyKey = idempotencyKey
+    }
+
+    func about(_ clientID: String) { said.withLock { $0.clientID = clientID } }
+    var clientID: String? { said.withLock { $0.clientID } }
+
+    /// Answers `bytes` as the successful answer's body (the handler's typed answer, made from
+    /// the same bytes, says what shape they have).
+    func answer(exactly bytes: Data) { said.withLock { $0.exactBody = bytes } }
+    var exactBody: Data? { said.withLock { $0.exactBody } }
+
+    /// An id derived from the request's `Idempotency-Key` (nil without one): a request run
+    /// again under the same key (its first run failed on our side) makes the same id, so what
+    /// it made the first time is found rather than made twice.
+    func derivedID(_ purpose: String) -> UUID? {
+        guard let (caller, key) = idempotencyKey else { return nil }
+        return Engine.nameBasedID("api|\(purpose)|\(caller)|\(key)")
+    }
 
     @TaskLocal static var current: AnswerScope?
 }
@@ -68,6 +96,8 @@ struct AccessMiddleware: ServerMiddleware {
         var body = sent
         if body?.length == .known(0) || (request.headerFields[.contentLength] == nil && request.headerFields[.transferEncoding] == nil) { body = nil }
         do {
+            // Read whole, up to the limit (a 413 past it), before anything is done.
+            if let sent = body { body = HTTPBody(try await Self.collect(sent)) }
             let roles = Access.operations[operationID] ?? []
             if roles.isEmpty, Access.operations[operationID] != nil { return try await next(request, body, metadata) }
             let (caller, token) = try await authenticate(request)
@@ -79,15 +109,24 @@ struct AccessMiddleware: ServerMiddleware {
                 throw APIError(status: .unprocessableContent, code: "invalidInput", message: "a client id is 1-200 characters", field: "clientId")
             }
             var context = RequestContext(principal: "api:\(caller.name)", correlation: UUID())
-            if let ifMatch = request.headerFields[.ifMatch] { context.expectedVersion = try Self.version(ifMatch) }
-            let scope = AnswerScope()
+            if let ifMatch = request.headerFields[.ifMatch] {
+                if Access.takesIfMatch.contains(operationID) {
+                    context.expectedVersion = try Self.version(ifMatch)
+                } else if request.method != .get, request.method != .head {
+                    throw APIError(
+                        status: .unprocessableContent, code: "invalidInput",
+                        message: "\(operationID) does not take If-Match (the writes that do: \(Access.takesIfMatch.sorted().joined(separator: ", ")))", field: "If-Match")
+                }
+            }
+            let key = request.method == .post && answers != nil ? request.headerFields[HTTPField.Name("Idempotency-Key")!] : nil
+            let scope = AnswerScope(idempotencyKey: key.map { (caller.name, $0) })
             let (response, responseBody) = try await Caller.$current.withValue(caller, operation: { try await Caller.$currentToken.withValue(token) {
                 try await Engine.$request.withValue(context) {
                     try await AnswerScope.$current.withValue(scope) {
-                        if request.method == .post, let key = request.headerFields[HTTPField.Name("Idempotency-Key")!], let answers {
+                        if let key, let answers {
                             return try await idempotent(request, body: body, metadata: metadata, key: key, caller: caller, answers: answers, scope: scope, next: next)
                         }
-                        do { return Self.plainHeaders(try await next(request, body, metadata)) } catch { return answer(error, operationID) }
+                        do { return Self.finished(try await next(request, body, metadata), scope) } catch { return answer(error, operationID) }
                     }
                 }
             } })
@@ -117,12 +156,17 @@ struct AccessMiddleware: ServerMiddleware {
         return (Caller(name: token.name, role: token.role), presented)
     }
 
-    /// The answer with `ETag` and `Location` as written: the generated code writes header values
-    /// percent-encoded (the document's "simple" style), which would make `"3"` `%223%22`.
-    static func plainHeaders(_ answer: (HTTPResponse, HTTPBody?)) -> (HTTPResponse, HTTPBody?) {
+    /// The answer as it goes out: `ETag` and `Location` as written (the generated code writes
+    /// header values percent-encoded, the document's "simple" style, which would make `"3"`
+    /// `%223%22`), and the handler's exact body where it gave one.
+    static func finished(_ answer: (HTTPResponse, HTTPBody?), _ scope: AnswerScope) -> (HTTPResponse, HTTPBody?) {
         var (response, body) = answer
         for name in [HTTPField.Name.eTag, .location] {
             if let value = response.headerFields[name], let plain = value.removingPercentEncoding { response.headerFields[name] = plain }
+        }
+        if (200..<300).contains(response.status.code), let exact = scope.exactBody {
+            body = HTTPBody(exact)
+            response.headerFields[.contentLength] = nil
         }
         return (response, body)
     }
@@ -138,6 +182,19 @@ struct AccessMiddleware: ServerMiddleware {
         return version
     }
 
+    /// A request body read whole, up to ``maxBody`` bytes (a 413 past that).
+    static func collect(_ body: HTTPBody?) async throws -> Data {
+        guard let body else { return Data() }
+        let tooLarge = APIError(status: .contentTooLarge, code: "invalidInput", message: "the body is over \(maxBody) bytes", field: "body")
+        if case .known(let length) = body.length, length > maxBody { throw tooLarge }
+        var bytes = Data()
+        for try await chunk in body {
+            guard bytes.count + chunk.count <= maxBody else { throw tooLarge }
+            bytes.append(contentsOf: chunk)
+        }
+        return bytes
+    }
+
     /// A POST with `Idempotency-Key`: the first answer, remembered, is the answer to every retry.
     private func idempotent(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, key: String, caller: Caller, answers: any IdempotencyStore,
@@ -146,7 +203,7 @@ struct AccessMiddleware: ServerMiddleware {
         guard (1...200).contains(key.count) else {
             throw APIError(status: .unprocessableContent, code: "invalidInput", message: "Idempotency-Key must be 1-200 characters", field: "Idempotency-Key")
         }
-        let bytes: Data = if let body { try await Data(collecting: body, upTo: Self.maxBody) } else { Data() }
+        let bytes = try await Self.collect(body)  // (read already: the bytes as they are)
         var hasher = SHA256()
         hasher.update(data: Data("\(request.method.rawValue) \(request.path ?? "")\n".utf8))
         hasher.update(data: bytes)
@@ -167,20 +224,31 @@ struct AccessMiddleware: ServerMiddleware {
         case .claimed:
             break
         }
-        let (response, responseBody): (HTTPResponse, HTTPBody?)
+        // From here on the key is claimed: whatever happens, it is answered or let go.
+        let response: HTTPResponse
+        let answerBytes: Data
         do {
-            (response, responseBody) = Self.plainHeaders(try await next(request, body == nil ? nil : HTTPBody(bytes), metadata))
+            let responseBody: HTTPBody?
+            do {
+                (response, responseBody) = Self.finished(try await next(request, body == nil ? nil : HTTPBody(bytes), metadata), scope)
+            } catch {
+                (response, responseBody) = answer(error, "idempotent")
+            }
+            answerBytes = if let responseBody { try await Data(collecting: responseBody, upTo: 16 << 20) } else { Data() }
         } catch {
-            (response, responseBody) = answer(error, "idempotent")
+            try? await answers.release(caller: caller.name, key: key)
+            throw error
         }
-        let answerBytes: Data = if let responseBody { try await Data(collecting: responseBody, upTo: 16 << 20) } else { Data() }
         if response.status.code >= 500 {
             try? await answers.release(caller: caller.name, key: key)
         } else {
             var headers: [String: String] = [:]
             for field in response.headerFields where [.contentType, .eTag, .location].contains(field.name) { headers[field.name.canonicalName] = field.value }
+            // Sealed under the client's key only when the answer is theirs (a 404 for a made-up
+            // id makes no key for it).
+            let owner = (200..<300).contains(response.status.code) ? scope.clientID : nil
             do {
-                try await answers.remember(caller: caller.name, key: key, answer: RememberedAnswer(status: response.status.code, headers: headers, body: answerBytes), owner: scope.clientID, now: now)
+                try await answers.remember(caller: caller.name, key: key, answer: RememberedAnswer(status: response.status.code, headers: headers, body: answerBytes), owner: owner, now: now)
             } catch {
                 logger.error("an Idempotency-Key's answer could not be kept", metadata: ["key": "\(key)", "error": "\(error)"])
                 try? await answers.release(caller: caller.name, key: key)

@@ -32,10 +32,14 @@ struct OperatorsAPI: APIProtocol {
     func enrollClient(_ input: Operations.EnrollClient.Input) async throws -> Operations.EnrollClient.Output {
         guard case .json(let body) = input.body else { throw CoachingError("the body must be JSON", field: "body") }
         if let id = body.clientId, !(1...200).contains(id.count) { throw CoachingError("a client id is 1-200 characters", field: "clientId") }
-        let enrolled = try await engine.enroll(Enrollment(
-            clientId: body.clientId, name: body.name, phoneNumber: body.phoneNumber, email: body.email, timezone: body.timezone,
+        // Under an Idempotency-Key the id left out is derived from the key: a retry after a
+        // first run that failed on our side finds the client it enrolled.
+        let derived = body.clientId == nil ? AnswerScope.current?.derivedID("enroll")?.uuidString.lowercased() : nil
+        let enrollment = Enrollment(
+            clientId: body.clientId ?? derived, name: body.name, phoneNumber: body.phoneNumber, email: body.email, timezone: body.timezone,
             preferredSendHour: body.preferredSendHour, units: body.units.flatMap { Units(rawValue: $0.rawValue) } ?? .metric,
-            optedIn: body.optedIn ?? true, profile: try profile(body.profile)))
+            optedIn: body.optedIn ?? true, profile: try profile(body.profile))
+        let enrolled = try await engine.enroll(enrollment, again: derived != nil)
         AnswerScope.current?.about(enrolled.clientId)
         let version = try await engine.store.streamVersion(Engine.clientStream(enrolled.clientId))
         return .created(.init(
@@ -85,7 +89,7 @@ struct OperatorsAPI: APIProtocol {
     func getPlan(_ input: Operations.GetPlan.Input) async throws -> Operations.GetPlan.Output {
         let (state, _) = try await client(input.path.clientId)
         guard let plan = state.plan else { throw CoachingError(.notFound, "client \(input.path.clientId) has no plan") }
-        return .ok(.init(body: .json(try view(plan, personal: PlanCreated.personalFields))))
+        return .ok(.init(body: .json(try exactly(json(plan, personal: PlanCreated.personalFields)))))
     }
 
     func createPlan(_ input: Operations.CreatePlan.Input) async throws -> Operations.CreatePlan.Output {
@@ -94,9 +98,11 @@ struct OperatorsAPI: APIProtocol {
         let id = input.path.clientId
         AnswerScope.current?.about(id)
         let weeks = request?.weeks ?? 12
-        let plan = try await engine.createPlan(clientID: id, start: try Self.date(request?.start, field: "start"), weeks: weeks)
+        let plan = try await engine.createPlan(
+            clientID: id, start: try Self.date(request?.start, field: "start"), weeks: weeks,
+            planID: AnswerScope.current?.derivedID("plan|\(id)")?.uuidString.lowercased())
         let version = try await engine.store.streamVersion(Engine.clientStream(id))
-        return .created(.init(headers: .init(eTag: Self.etag(version)), body: .json(try view(plan, personal: PlanCreated.personalFields))))
+        return .created(.init(headers: .init(eTag: Self.etag(version)), body: .json(try exactly(json(plan, personal: PlanCreated.personalFields)))))
     }
 
     func breakDown(_ input: Operations.BreakDown.Input) async throws -> Operations.BreakDown.Output {
@@ -106,7 +112,7 @@ struct OperatorsAPI: APIProtocol {
         AnswerScope.current?.about(id)
         let broken = try await engine.breakdown(clientID: id, date: try Self.date(date, field: "date"))
         let version = try await engine.store.streamVersion(Engine.clientStream(id))
-        return .ok(.init(headers: .init(eTag: Self.etag(version)), body: .json(try view(broken, personal: MesocycleBroken.personalFields))))
+        return .ok(.init(headers: .init(eTag: Self.etag(version)), body: .json(try exactly(json(broken, personal: MesocycleBroken.personalFields)))))
     }
 
     func getWeek(_ input: Operations.GetWeek.Input) async throws -> Operations.GetWeek.Output {
@@ -157,7 +163,7 @@ struct OperatorsAPI: APIProtocol {
             string("load", row.load)
             // The swaps name the injuries they work around: not for a caller without personal fields.
             out.append(contentsOf: "\"blocks\":\(row.blocks),\"modifications\":\(caller.seesPersonalFields ? row.modifications : "[]"),\"position\":\(row.position)}".utf8)
-            return try Self.decoder.decode(Components.Schemas.Workout.self, from: Data(out))
+            return try Self.typed(Data(out))
         }
     }
 
@@ -244,7 +250,8 @@ struct OperatorsAPI: APIProtocol {
             guard !entries.isEmpty else { throw CoachingError(.notFound, "no reply of \(id) was read on \(date)") }
         }
         let personal = decisionPersonalFields + ["prompt.system", "prompt.user", "text"] + ReplyRead.personalFields.map { "reading." + $0 }
-        return .ok(.init(body: .json(try entries.map { try view($0, personal: personal) })))
+        let list = try entries.map { try json($0, personal: personal) }
+        return .ok(.init(body: .json(try exactly(Data("[".utf8) + Data(list.joined(separator: Data(",".utf8))) + Data("]".utf8)))))
     }
 
     // MARK: Messages
@@ -258,8 +265,12 @@ struct OperatorsAPI: APIProtocol {
     func relayReply(_ input: Operations.RelayReply.Input) async throws -> Operations.RelayReply.Output {
         guard case .json(let body) = input.body else { throw CoachingError("the body must be JSON", field: "body") }
         guard Enrollment.isE164(body.from) else { throw CoachingError("from \(body.from) is not an E.164 number (+ and 8 to 15 digits)", field: "from") }
+        guard body.body.count <= 1600 else { throw CoachingError("body is \(body.body.count) characters: a text is at most 1,600", field: "body") }
         if let id = body.providerMessageId, !(1...64).contains(id.count) { throw CoachingError("providerMessageId must be 1-64 characters", field: "providerMessageId") }
-        let id = body.providerMessageId ?? "SMapi" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(27)
+        // Under an Idempotency-Key the id left out is derived from the key: a retry after a
+        // first run that failed on our side is the same text, recorded once.
+        let made = AnswerScope.current?.derivedID("reply") ?? UUID()
+        let id = body.providerMessageId ?? "SMapi" + made.uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(27)
         let outcome = try await engine.receive(
             InboundSMS(providerMessageID: id, from: body.from, to: body.to ?? "", body: body.body, provider: "api"), texts: texts)
         if let client = outcome.clientID { AnswerScope.current?.about(client) }
@@ -338,7 +349,7 @@ struct OperatorsAPI: APIProtocol {
             out.append(UInt8(ascii: "}"))
             return out
         }
-        return .ok(.init(body: .json(try Self.decoder.decode(Components.Schemas.EventPage.self, from: Data(bytes)))))
+        return .ok(.init(body: .json(try exactly(Data(bytes)))))
     }
 
     func followEvents(_ input: Operations.FollowEvents.Input) async throws -> Operations.FollowEvents.Output {
@@ -372,6 +383,29 @@ struct OperatorsAPI: APIProtocol {
     /// `value` as the document's `T`: its JSON, with `personal` redacted for a caller who may
     /// not read them and `adding` (name, JSON) joined to the object.
     private func view<T: Decodable>(_ value: some Encodable, personal: [String], adding: [(String, String)] = []) throws -> T {
+        try Self.typed(json(value, personal: personal, adding: adding))
+    }
+
+    /// The answer `T` of exactly `bytes`: the document's types carry its shape, the bytes go out
+    /// as they are (a number is not read as a double and written again).
+    private func exactly<T: Decodable>(_ bytes: Data) throws -> T {
+        AnswerScope.current?.answer(exactly: bytes)
+        return try Self.typed(bytes)
+    }
+
+    /// The document's `T` read from JSON the server made: not reading is the server's fault
+    /// (a 500), not the caller's.
+    static func typed<T: Decodable>(_ bytes: Data) throws -> T {
+        do {
+            return try decoder.decode(T.self, from: bytes)
+        } catch {
+            throw AnswerMismatch(type: String(describing: T.self), error: error)
+        }
+    }
+
+    /// The JSON of `value`, with `personal` redacted for a caller who may not read them and
+    /// `adding` (name, JSON) joined to the object.
+    private func json(_ value: some Encodable, personal: [String], adding: [(String, String)] = []) throws -> Data {
         var data = try Self.encoder.encode(value)
         if !caller.seesPersonalFields, !personal.isEmpty { data = Vault.redact(data, fields: personal, text: "[redacted]").payload }
         if !adding.isEmpty, data.last == UInt8(ascii: "}") {
@@ -379,7 +413,7 @@ struct OperatorsAPI: APIProtocol {
             let empty = data.last == UInt8(ascii: "{")
             data.append(contentsOf: Array(((empty ? "" : ",") + adding.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}").utf8))
         }
-        return try Self.decoder.decode(T.self, from: data)
+        return data
     }
 
     private func client(_ id: String) async throws -> (ClientState, ClientEnrolled) {
@@ -427,4 +461,11 @@ public struct FeedSettings: Sendable {
     public var heartbeat: Duration = .seconds(15)
     public var batch = 500
     public init() {}
+}
+
+/// JSON the server made that does not read as the document's type: the server's own defect.
+struct AnswerMismatch: Error, CustomStringConvertible {
+    var type: String
+    var error: any Error
+    var description: String { "the answer does not read as the document's \(type): \(error)" }
 }

@@ -8,8 +8,11 @@ extension Engine {
     /// Enrolls a client: `ClientEnrolled` as the first event of their stream.
     ///
     /// - Throws: ``CoachingError`` `invalidInput` naming the field, or `alreadyEnrolled`.
+    ///
+    /// - Parameter again: the enrollment may be one made before (a request retried): a client
+    ///   enrolled exactly so already is the answer, not an `alreadyEnrolled` error.
     @discardableResult
-    public func enroll(_ enrollment: Enrollment) async throws -> ClientEnrolled {
+    public func enroll(_ enrollment: Enrollment, again: Bool = false) async throws -> ClientEnrolled {
         try enrollment.validate()
         let clientID = enrollment.clientId ?? ids().uuidString.lowercased()
         let client = ClientEnrolled(
@@ -21,7 +24,14 @@ extension Engine {
         // The append expects no stream, so nothing need be read first: a conflict reads the
         // stream and finds the client there.
         return try await execute(client: clientID, state: ClientState(), attempts: 2, "enrolling") { state in
-            guard state.client == nil else { throw CoachingError(.alreadyEnrolled, "client \(clientID) is already enrolled") }
+            guard state.client == nil else {
+                if again, let first = try await store.readStream(Self.clientStream(clientID), from: 1).first,
+                   case .clientEnrolled(let stored) = try EventCatalog.decode(type: first.type, schemaVersion: first.schemaVersion, payload: first.payload),
+                   stored == client {
+                    return .done(client)
+                }
+                throw CoachingError(.alreadyEnrolled, "client \(clientID) is already enrolled")
+            }
             return .appendThenFinish(PendingEvents(event, .clientEnrolled(client), expected: .noStream)) { _ in client }
         }.output
     }
@@ -37,17 +47,26 @@ extension Engine {
     /// Creates a plan with the coach, starting on `start` (default: the client's local today),
     /// and breaks its first mesocycle down (the enrollment flow: PlanCreated, then
     /// MesocycleBroken; later mesocycles are broken down when the daily job needs them).
+    ///
+    /// - Parameter planID: the new plan's id (default: a fresh one). When the client's plan
+    ///   already has it (a request retried), that plan is the answer and only its breakdown is
+    ///   made if it is missing.
     @discardableResult
-    public func createPlan(clientID: String, start: LocalDate? = nil, weeks: Int = 12) async throws -> PlanCreated {
-        let (plan, planned) = try await execute(client: clientID) { state -> Decision<PlanCreated> in
+    public func createPlan(clientID: String, start: LocalDate? = nil, weeks: Int = 12, planID given: String? = nil) async throws -> PlanCreated {
+        // Another writer meanwhile: decided again on what is there (refused when based on a version).
+        let (plan, planned) = try await execute(client: clientID, attempts: 3, "making a plan") { state -> Decision<PlanCreated> in
             let client = try requireClient(state, clientID)
-            let planID = ids().uuidString.lowercased()
+            if let given, let plan = state.plan, plan.planId == given { return .done(plan) }
+            let planID = given ?? ids().uuidString.lowercased()
             let request = PlanRequest(client: client, planId: planID, start: try start ?? localToday(of: state), weeks: weeks, inputs: [state.clientPosition].compactMap { $0 })
             let coached = try await coach.plan(request)
             let event = try newEvent(coached.value, actor: .plan)
             return .appendThenFinish(PendingEvents(event, .planCreated(coached.value), prompts: coached.prompts)) { _ in coached.value }
         }
-        _ = try await execute(client: clientID, state: planned) { state in try await ensureBreakdown(state, date: plan.startDate) }
+        // The plan is stored: its breakdown follows whatever else was appended meanwhile.
+        _ = try await execute(client: clientID, state: planned, attempts: 5, "breaking the new plan down") { state in
+            try await ensureBreakdown(state, date: plan.startDate)
+        }
         return plan
     }
 
@@ -189,7 +208,7 @@ extension Engine {
 
     /// A name-based UUID (version 5 layout over SHA-256's first 16 bytes): the same name gives
     /// the same id in every process.
-    static func nameBasedID(_ name: String) -> UUID {
+    public static func nameBasedID(_ name: String) -> UUID {
         let digest = Array(SHA256.hash(data: Data(name.utf8)))
         return UUID(uuid: (digest[0], digest[1], digest[2], digest[3], digest[4], digest[5], (digest[6] & 0x0F) | 0x50, digest[7],
                            (digest[8] & 0x3F) | 0x80, digest[9], digest[10], digest[11], digest[12], digest[13], digest[14], digest[15]))
@@ -317,25 +336,26 @@ extension Engine {
     public func updateClient(_ update: ClientUpdated) async throws -> ClientEnrolled {
         var sorted = update
         sorted.profile?.trainingDays.sort()
-        var before: (client: ClientEnrolled, changed: ClientEnrolled)?
-        return try await execute(client: update.clientId) { state -> Decision<ClientEnrolled> in
+        // Without `If-Match` a conflict reads the stream again and applies the update to what is
+        // there (checked again); with it, the conflict refuses the update and nothing is stored.
+        let ((previous, changed), updated) = try await execute(client: update.clientId, attempts: 5, "updating the client") { state -> Decision<(ClientEnrolled, ClientEnrolled)> in
             let client = try requireClient(state, update.clientId)
             if update.optedIn == true, let source = state.optedOutBy, !source.operatorMayLift {
                 let how = source == .client ? "texted a stop keyword" : "opted out at the SMS provider"
                 throw CoachingError(.invalidInput, "client \(update.clientId) \(how): only their own START lifts it", field: "optedIn")
             }
-            guard let done = before else {
-                let changed = update.applied(to: client)
-                try Enrollment(changed).validate()
-                before = (client, changed)
-                return .append(PendingEvents(try newEvent(sorted, actor: .update), .clientUpdated(sorted)))
-            }
-            let (previous, changed) = done
-            guard let days = sorted.profile?.trainingDays, days != previous.profile.trainingDays,
-                  state.mesocycle(containing: try localToday(of: state)) != nil
-            else { return .done(changed) }
-            return try await ensureBreakdown(state, date: try localToday(of: state), again: true).map { _ in changed }
-        }.output
+            let changed = update.applied(to: client)
+            try Enrollment(changed).validate()
+            return .appendThenFinish(PendingEvents(try newEvent(sorted, actor: .update), .clientUpdated(sorted))) { _ in (client, changed) }
+        }
+        guard let days = sorted.profile?.trainingDays, days != previous.profile.trainingDays else { return changed }
+        // The update is stored: the weeks are broken down again after whatever else was appended meanwhile.
+        _ = try await execute(client: update.clientId, state: updated, attempts: 5, "breaking the weeks down again for the new days") { state -> Decision<Int?> in
+            let today = try localToday(of: state)
+            guard state.mesocycle(containing: today) != nil else { return .done(nil) }
+            return try await ensureBreakdown(state, date: today, again: true).map { Optional($0) }
+        }
+        return changed
     }
 }
 

@@ -93,16 +93,25 @@ extension Engine {
         CoachingError(.preconditionFailed, "client \(clientID)'s stream is at version \(version), not \(basedOn) (If-Match): read it again", field: "If-Match")
     }
 
-    /// Stores the pending prompts, then appends the pending events and folds them into `state`.
+    /// Appends the pending prompts and events and folds them into `state`. Prompts and the
+    /// events they made go in one append, so a conflict stores neither; an append that checks
+    /// nothing (`any`) stores its prompts first, once each.
     private func append(_ pending: PendingEvents, to clientID: String, _ state: inout ClientState) async throws -> AppendResult {
-        for prompt in pending.prompts { try await record(prompt, about: clientID, &state) }
-        guard !pending.events.isEmpty else { return AppendResult(positions: [], streamVersion: state.version, alreadyStored: true) }
         let expected: ExpectedVersion = switch pending.expected {
         case .stateVersion: .exact(state.version)
         case .noStream: .noStream
         case .any: .any
         }
-        let result = try await store.append(pending.events.map(\.event), to: Self.clientStream(clientID), expected: expected)
+        let together: Bool = if case .any = pending.expected { false } else { !pending.events.isEmpty }
+        if !together { for prompt in pending.prompts { try await record(prompt, about: clientID, &state) } }
+        // Prompts alone (a dry run): nothing they belong to is appended.
+        guard !pending.events.isEmpty else { return AppendResult(positions: [], streamVersion: state.version, alreadyStored: true) }
+        var hashes = Set<String>()
+        let prompts = together ? try pending.prompts.filter { hashes.insert($0.hash).inserted }.map { try promptEvent($0, about: clientID).event } : []
+        let stored = try await store.append(prompts + pending.events.map(\.event), to: Self.clientStream(clientID), expected: expected)
+        // The events follow their prompts: theirs are the last positions (a prompt recorded
+        // before is not appended again; prompts fold into nothing but the version).
+        let result = AppendResult(positions: Array(stored.positions.suffix(pending.events.count)), streamVersion: stored.streamVersion, alreadyStored: stored.alreadyStored)
         for (offset, (event, decoded)) in pending.events.enumerated() {
             let version = result.streamVersion - Int64(pending.events.count - 1 - offset)
             try state.evolve(StreamEvent(event, decoded: decoded, position: result.positions[offset], streamVersion: version))
@@ -110,13 +119,19 @@ extension Engine {
         return result
     }
 
+    /// A prompt about `clientID` as the event that stores it, under an id derived from the
+    /// client and the hash.
+    private func promptEvent(_ prompt: PromptRecorded, about clientID: String) throws -> (event: NewEvent, prompt: PromptRecorded) {
+        var prompt = prompt
+        prompt.clientId = clientID
+        return (try newEvent(prompt, id: Self.promptEventID(hash: prompt.hash, clientID: clientID), actor: .coach), prompt)
+    }
+
     /// Stores a prompt's text on the client's stream (under their key), under an event id
     /// derived from the client and the hash: recording it again appends nothing. A prompt
     /// quotes the profile, so one shared store would keep one client's words beside another's.
     func record(_ prompt: PromptRecorded, about clientID: String, _ state: inout ClientState) async throws {
-        var prompt = prompt
-        prompt.clientId = clientID
-        let event = try newEvent(prompt, id: Self.promptEventID(hash: prompt.hash, clientID: clientID), actor: .coach)
+        let (event, prompt) = try promptEvent(prompt, about: clientID)
         let result = try await store.append([event], to: Self.clientStream(clientID), expected: .exact(state.version))
         guard !result.alreadyStored, let position = result.positions.first else { return }
         try state.evolve(StreamEvent(event, decoded: .promptRecorded(prompt), position: position, streamVersion: result.streamVersion))

@@ -40,13 +40,16 @@ public struct DeliveryFaults: Sendable {
     public var afterProviderAccepted: @Sendable (OutgoingMessage) async -> Void
     /// Called after `ClientErased` is appended and before the client's key is destroyed.
     public var afterErasureRecorded: (@Sendable (String) async -> Void)?
+    /// Called after a client's erasure is checked and begun, before `ClientErased` is appended.
+    public var beforeErasureRecorded: (@Sendable (String) async -> Void)?
 
     public init(
         afterProviderAccepted: @escaping @Sendable (OutgoingMessage) async -> Void = { _ in },
-        afterErasureRecorded: (@Sendable (String) async -> Void)? = nil
+        afterErasureRecorded: (@Sendable (String) async -> Void)? = nil, beforeErasureRecorded: (@Sendable (String) async -> Void)? = nil
     ) {
         self.afterProviderAccepted = afterProviderAccepted
         self.afterErasureRecorded = afterErasureRecorded
+        self.beforeErasureRecorded = beforeErasureRecorded
     }
 }
 

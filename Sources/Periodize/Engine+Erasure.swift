@@ -34,9 +34,10 @@ extension Engine {
         guard !reason.isEmpty else { throw CoachingError(.invalidInput, "--reason cannot be empty", field: "reason") }
         let state = try await loadState(clientID, cleanSlate: .some(nil))
         guard state.client != nil else { throw CoachingError(.unknownClient, "unknown client \(clientID)") }
-        if let basedOn = Self.request?.expectedVersion, state.erasurePosition == nil, state.version != basedOn {
-            throw Self.preconditionFailed(clientID, at: state.version, basedOn: basedOn)
-        }
+        // Based on a version (`If-Match`): the erasure event is appended expecting it, so the
+        // check and the write are one.
+        let basedOn = state.erasurePosition == nil ? Self.request?.expectedVersion : nil
+        if let basedOn, state.version != basedOn { throw Self.preconditionFailed(clientID, at: state.version, basedOn: basedOn) }
         let plaintext = try await plaintextEvents(of: clientID)
         var position: Int64
         var already = false
@@ -45,7 +46,13 @@ extension Engine {
             already = true
         } else {
             try vault.keys.beginErasure(owner: clientID, reason: reason)
-            position = try await recordErasure(of: clientID, reason: reason)
+            await faults?.beforeErasureRecorded?(clientID)
+            do {
+                position = try await recordErasure(of: clientID, reason: reason, expected: basedOn.map { .exact($0) } ?? .streamExists)
+            } catch let error as EventStoreError where error.code == .wrongExpectedVersion && basedOn != nil {
+                try vault.keys.abandonErasure(owner: clientID)
+                throw Self.preconditionFailed(clientID, at: try await store.streamVersion(Self.clientStream(clientID)), basedOn: basedOn!)
+            }
             await faults?.afterErasureRecorded?(clientID)
         }
         try destroyKey(of: clientID)
@@ -103,9 +110,9 @@ extension Engine {
         return pending.map(\.owner)
     }
 
-    private func recordErasure(of clientID: String, reason: String) async throws -> Int64 {
+    private func recordErasure(of clientID: String, reason: String, expected: ExpectedVersion = .streamExists) async throws -> Int64 {
         let event = ClientErased(clientId: clientID, reason: reason, erasedAt: Timestamp(clock()).iso8601)
-        let result = try await append(event, to: Self.stream(ofOwner: clientID), expected: .streamExists, id: Self.nameBasedID("erase|\(clientID)"), actor: .erase)
+        let result = try await append(event, to: Self.stream(ofOwner: clientID), expected: expected, id: Self.nameBasedID("erase|\(clientID)"), actor: .erase)
         return result.positions[0]
     }
 

@@ -59,6 +59,9 @@ public struct EngineConfiguration: Sendable {
     public var checkpointEvery: Int64
     /// Told of every append made through the engine (the service's metrics); nil for none.
     public var observer: (any AppendObserver)?
+    /// Wraps the coach the configuration makes (the rules, or the model coach): a coach whose
+    /// calls are observed, or, in tests, one that lets another writer in mid-decision.
+    public var wrapCoach: (@Sendable (any Coach) -> any Coach)?
 
     public init(
         path: String, durability: Durability = .full, busyTimeout: TimeInterval = 10,
@@ -113,8 +116,9 @@ public func makeEngine(
         readModels: ReadModels(opener: vault),
         onStale: { stale in logger.info("rebuilding read-models of another version", metadata: ["read-models": "\(stale.joined(separator: ","))"]) },
         progress: progress)
-    let coach: any Coach = configuration.coach.map { ModelCoach($0, validator: configuration.validator, clock: configuration.durationClock) }
+    var coach: any Coach = configuration.coach.map { ModelCoach($0, validator: configuration.validator, clock: configuration.durationClock) }
         ?? RuleCoach(clock: configuration.durationClock)
+    if let wrap = configuration.wrapCoach { coach = wrap(coach) }
     let reader: any ReplyReader = configuration.coach.map { ModelReplyReader($0, clock: configuration.durationClock) } ?? RuleReader()
     var store: any EventStore = vault.map { SealingEventStore(readModels.store, vault: $0) } ?? readModels.store
     if let signer = configuration.signer {

@@ -1,6 +1,7 @@
 import Coaching
 import Events
 import Foundation
+import GRDB
 import Periodize
 import Synchronization
 import Testing
@@ -46,6 +47,13 @@ func apiRequest(_ base: String, _ method: String, _ path: String, token: String?
 }
 
 extension Harness {
+    /// How many events of each type the log holds.
+    func counts(_ types: [String]) async throws -> [Int] {
+        var counts: [Int] = []
+        for type in types { counts.append(try await count(type)) }
+        return counts
+    }
+
     /// Every event's actor, by type, in the log.
     func actors(_ type: String) async throws -> [String] {
         try await rows("SELECT actor FROM events WHERE type = '\(type)' ORDER BY position").map { $0[0] as String? ?? "" }
@@ -369,5 +377,98 @@ struct APITests {
         _ = try await harness.api("POST", "/clients/c1/erasure", token: token.ops, json: #"{"reason":"ticket 9"}"#)
         let gone = try await harness.api("POST", "/clients", token: token.ops, json: body, headers: ["Idempotency-Key": "form-81"])
         #expect(gone.status == 410, "\(gone.text)")
+    }
+
+    @Test("a request run again under its Idempotency-Key after its answer was lost finds what its first run made, and makes nothing twice")
+    func idempotentRerun() async throws {
+        let harness = try await Harness()
+        defer { Task { await harness.stop() } }
+        let token = try await tokens(harness)
+        // A form that leaves the id to the service.
+        let body = enrollmentJSON("c1", phone: phone(1)).replacingOccurrences(of: #""clientId":"c1","#, with: "")
+        let first = try await harness.api("POST", "/clients", token: token.ops, json: body, headers: ["Idempotency-Key": "signup-5"])
+        #expect(first.status == 201, "\(first.text)")
+        let id = try #require(first.json["clientId"] as? String)
+        let plan = try await harness.api("POST", "/clients/\(id)/plan", token: token.ops, json: #"{"start":"2026-03-09"}"#, headers: ["Idempotency-Key": "plan-5"])
+        #expect(plan.status == 201, "\(plan.text)")
+        let relay = #"{"from":"\#(phone(1))","body":"done, felt easy"}"#
+        let reply = try await harness.api("POST", "/replies", token: token.ops, json: relay, headers: ["Idempotency-Key": "relay-5"])
+        #expect(reply.status == 200, "\(reply.text)")
+        // The answers are lost, as when the process stops after the append and before keeping
+        // them: each key is free again.
+        try await harness.engine.database.write { db in try db.execute(sql: "DELETE FROM api_answers") }
+        // (The delivery worker may record the reply's answer sent meanwhile: counted by type.)
+        let counts = try await harness.counts(["MesocycleBroken", "ReplyRead", "MessageQueued"])
+        let again = try await harness.api("POST", "/clients", token: token.ops, json: body, headers: ["Idempotency-Key": "signup-5"])
+        #expect(again.status == 201, "\(again.text)")
+        #expect(again.json["clientId"] as? String == id, "the same client, not a second one")
+        let planAgain = try await harness.api("POST", "/clients/\(id)/plan", token: token.ops, json: #"{"start":"2026-03-09"}"#, headers: ["Idempotency-Key": "plan-5"])
+        #expect(planAgain.status == 201, "\(planAgain.text)")
+        #expect(planAgain.json["planId"] as? String == plan.json["planId"] as? String, "the same plan, not a second one")
+        let replyAgain = try await harness.api("POST", "/replies", token: token.ops, json: relay, headers: ["Idempotency-Key": "relay-5"])
+        #expect(replyAgain.status == 200)
+        #expect(replyAgain.json["providerMessageId"] as? String == reply.json["providerMessageId"] as? String)
+        #expect(replyAgain.json["duplicate"] as? Bool == true)
+        #expect(try await harness.counts(["MesocycleBroken", "ReplyRead", "MessageQueued"]) == counts, "a run again appended something")
+        #expect(try await harness.count("ClientEnrolled") == 1)
+        #expect(try await harness.count("PlanCreated") == 1)
+        #expect(try await harness.count("MessageReceived") == 1)
+        // Under another key a form is another signup: another derived id, another client.
+        let other = try await harness.api("POST", "/clients", token: token.ops, json: body.replacingOccurrences(of: phone(1), with: phone(2)), headers: ["Idempotency-Key": "signup-6"])
+        #expect(other.status == 201)
+        #expect(other.json["clientId"] as? String != id)
+        // A key used for one enrollment and run again with another body, once its answer was
+        // lost: the client under the derived id is not this one, so it is refused.
+        try await harness.engine.database.write { db in try db.execute(sql: "DELETE FROM api_answers") }
+        let changed = try await harness.api("POST", "/clients", token: token.ops, json: body.replacingOccurrences(of: "Dana Reyes", with: "Dana R."), headers: ["Idempotency-Key": "signup-5"])
+        #expect(changed.status == 409, "\(changed.text)")
+    }
+
+    @Test("the edges: If-Match where no write takes it, a body too large, a path not in the document, a made-up client under a key, seeds as stored")
+    func edges() async throws {
+        let harness = try await Harness()
+        defer { Task { await harness.stop() } }
+        let token = try await tokens(harness)
+        // A client whose plan's seed is above Int64.max (half of all seeds are).
+        let id = try #require((1...64).map { "seed\($0)" }.first { SeededGenerator.seed(of: "\($0)|2026-03-09") > UInt64(Int64.max) })
+        #expect(try await harness.api("POST", "/clients", token: token.ops, json: enrollmentJSON(id, phone: phone(1))).status == 201)
+        #expect(try await harness.api("POST", "/clients/\(id)/plan", token: token.ops, json: #"{"start":"2026-03-09"}"#).status == 201)
+        let seed = try #require(try await harness.engine.history(of: id).plan?.decision?.seed)
+        #expect(seed > UInt64(Int64.max))
+        for path in ["/clients/\(id)/plan", "/clients/\(id)/audit?artefact=plan&date=2026-03-09", "/events?stream=client-\(id)"] {
+            let answer = try await harness.api("GET", path, token: token.auditor)
+            #expect(answer.status == 200, "\(path): \(answer.text)")
+            #expect(answer.text.contains("\"seed\":\(seed)"), "\(path) gives the seed as stored: \(answer.text.prefix(300))")
+        }
+        let made = try await harness.api("POST", "/clients/\(id)/plan", token: token.ops, json: #"{"start":"2026-03-09"}"#)
+        #expect(made.text.contains("\"seed\":\(seed)"))
+
+        let head = try await harness.head()
+        // If-Match on a write that does not take it: refused before anything is done.
+        for (path, json) in [("/replies", #"{"from":"\#(phone(1))","body":"done"}"#), ("/clients/\(id)/daily", #"{"date":"2026-03-10"}"#)] {
+            let answer = try await harness.api("POST", path, token: token.ops, json: json, headers: ["If-Match": "\"1\""])
+            #expect(answer.status == 422, "\(path): \(answer.text)")
+            #expect(answer.json["field"] as? String == "If-Match")
+        }
+        // A body over a MiB, with a key and without: 413, the key left free.
+        let big = #"{"from":"\#(phone(1))","body":"\#(String(repeating: "x", count: 1 << 20))"}"#
+        let tooLarge = try await harness.api("POST", "/replies", token: token.ops, json: big, headers: ["Idempotency-Key": "big-1"])
+        #expect(tooLarge.status == 413, "\(tooLarge.text.prefix(300))")
+        #expect(tooLarge.header("Content-Type")?.hasPrefix("application/problem+json") == true)
+        let plain = try await harness.api("POST", "/replies", token: token.ops, json: big)
+        #expect(plain.status == 413, "\(plain.status) \(plain.text.prefix(300))")
+        let long = try await harness.api("POST", "/replies", token: token.ops, json: #"{"from":"\#(phone(1))","body":"\#(String(repeating: "x", count: 1601))"}"#)
+        #expect(long.status == 422 && long.json["field"] as? String == "body", "\(long.text)")
+        #expect(try await harness.rows("SELECT key FROM api_answers WHERE key = 'big-1'").isEmpty)
+        // A path under the API that the document does not have: a problem detail.
+        let missing = try await harness.api("GET", "/no-such-route", token: token.ops)
+        #expect(missing.status == 404)
+        #expect(missing.header("Content-Type")?.hasPrefix("application/problem+json") == true)
+        #expect(missing.json["status"] as? Int == 404)
+        // A made-up client under a key: 404, kept, and no data key made for the made-up id.
+        let nobody = try await harness.api("POST", "/clients/nobody/plan", token: token.ops, json: "{}", headers: ["Idempotency-Key": "plan-x"])
+        #expect(nobody.status == 404)
+        #expect(try await harness.rows("SELECT owner FROM vault_keys WHERE owner = 'nobody'").isEmpty)
+        #expect(try await harness.head() == head, "an edge appended something")
     }
 }
