@@ -41,7 +41,7 @@ struct OperatorsAPI: APIProtocol {
             optedIn: body.optedIn ?? true, profile: try profile(body.profile))
         let enrolled = try await engine.enroll(enrollment, again: derived != nil)
         AnswerScope.current?.about(enrolled.clientId)
-        let version = try await engine.store.streamVersion(Engine.clientStream(enrolled.clientId))
+        let version = try await writtenVersion(enrolled.clientId)
         return .created(.init(
             headers: .init(eTag: Self.etag(version), location: "/api/v1/clients/\(enrolled.clientId)"),
             body: .json(try view(enrolled, personal: ClientEnrolled.personalFields, adding: [("version", "\(version)")]))))
@@ -56,23 +56,14 @@ struct OperatorsAPI: APIProtocol {
         guard case .json(let changes) = input.body else { throw CoachingError("the body must be JSON", field: "body") }
         let id = input.path.clientId
         AnswerScope.current?.about(id)
-        let (_, current) = try await client(id)
-        var profile: FitnessProfile?
-        if changes.trainingDays != nil || changes.injuries != nil {
-            var changed = current.profile
-            if let days = changes.trainingDays {
-                changed.trainingDays = days
-                changed.daysPerWeek = days.count
-            }
-            if let injuries = changes.injuries { changed.injuries = injuries.map(injury) }
-            profile = changed
-        }
-        guard changes.timezone != nil || changes.preferredSendHour != nil || changes.isActive != nil || changes.optedIn != nil || profile != nil else {
+        let set = ClientChanges(
+            timezone: changes.timezone, preferredSendHour: changes.preferredSendHour, optedIn: changes.optedIn, isActive: changes.isActive,
+            trainingDays: changes.trainingDays, injuries: changes.injuries.map { $0.map(injury) })
+        guard !set.isEmpty else {
             throw CoachingError("the body changes nothing (timezone, preferredSendHour, trainingDays, injuries, isActive, optedIn)", field: "body")
         }
-        _ = try await engine.updateClient(ClientUpdated(
-            clientId: id, timezone: changes.timezone, preferredSendHour: changes.preferredSendHour, optedIn: changes.optedIn,
-            isActive: changes.isActive, profile: profile))
+        // Set on the client as the update's decision reads them, not as read before.
+        _ = try await engine.updateClient(id, changes: set)
         let (state, client) = try await client(id)
         return .ok(.init(headers: .init(eTag: Self.etag(state.version)), body: .json(try clientView(state, client))))
     }
@@ -101,7 +92,7 @@ struct OperatorsAPI: APIProtocol {
         let plan = try await engine.createPlan(
             clientID: id, start: try Self.date(request?.start, field: "start"), weeks: weeks,
             planID: AnswerScope.current?.derivedID("plan|\(id)")?.uuidString.lowercased())
-        let version = try await engine.store.streamVersion(Engine.clientStream(id))
+        let version = try await writtenVersion(id)
         return .created(.init(headers: .init(eTag: Self.etag(version)), body: .json(try exactly(json(plan, personal: PlanCreated.personalFields)))))
     }
 
@@ -111,7 +102,7 @@ struct OperatorsAPI: APIProtocol {
         let id = input.path.clientId
         AnswerScope.current?.about(id)
         let broken = try await engine.breakdown(clientID: id, date: try Self.date(date, field: "date"))
-        let version = try await engine.store.streamVersion(Engine.clientStream(id))
+        let version = try await writtenVersion(id)
         return .ok(.init(headers: .init(eTag: Self.etag(version)), body: .json(try exactly(json(broken, personal: MesocycleBroken.personalFields)))))
     }
 
@@ -440,6 +431,13 @@ struct OperatorsAPI: APIProtocol {
     }
 
     static func etag(_ version: Int64) -> String { "\"\(version)\"" }
+
+    /// The version of client `id`'s stream the request's use case wrote (or decided on): the
+    /// `ETag` of a write's answer.
+    private func writtenVersion(_ id: String) async throws -> Int64 {
+        if let version = Engine.request?.versions.version(of: id) { return version }
+        return try await engine.store.streamVersion(Engine.clientStream(id))
+    }
 
     private func injury(_ injury: Components.Schemas.Injury) -> Injury {
         Injury(area: injury.area, status: injury.status == .resolved ? .resolved : .active, notes: injury.notes)

@@ -53,8 +53,14 @@ extension Engine {
     ///   made if it is missing.
     @discardableResult
     public func createPlan(clientID: String, start: LocalDate? = nil, weeks: Int = 12, planID given: String? = nil) async throws -> PlanCreated {
+        // The plan made already (the same request again): its version check was passed then.
+        var made: (plan: PlanCreated, state: ClientState)?
+        if let given {
+            let state = try await history(of: clientID)
+            if let plan = state.plan, plan.planId == given { made = (plan, state) }
+        }
         // Another writer meanwhile: decided again on what is there (refused when based on a version).
-        let (plan, planned) = try await execute(client: clientID, attempts: 3, "making a plan") { state -> Decision<PlanCreated> in
+        let (plan, planned) = if let made { made } else { try await execute(client: clientID, attempts: 3, "making a plan") { state -> Decision<PlanCreated> in
             let client = try requireClient(state, clientID)
             if let given, let plan = state.plan, plan.planId == given { return .done(plan) }
             let planID = given ?? ids().uuidString.lowercased()
@@ -62,7 +68,7 @@ extension Engine {
             let coached = try await coach.plan(request)
             let event = try newEvent(coached.value, actor: .plan)
             return .appendThenFinish(PendingEvents(event, .planCreated(coached.value), prompts: coached.prompts)) { _ in coached.value }
-        }
+        } }
         // The plan is stored: its breakdown follows whatever else was appended meanwhile.
         _ = try await execute(client: clientID, state: planned, attempts: 5, "breaking the new plan down") { state in
             try await ensureBreakdown(state, date: plan.startDate)
@@ -334,28 +340,88 @@ extension Engine {
     /// workouts already generated stay as they were).
     @discardableResult
     public func updateClient(_ update: ClientUpdated) async throws -> ClientEnrolled {
-        var sorted = update
-        sorted.profile?.trainingDays.sort()
-        // Without `If-Match` a conflict reads the stream again and applies the update to what is
-        // there (checked again); with it, the conflict refuses the update and nothing is stored.
-        let ((previous, changed), updated) = try await execute(client: update.clientId, attempts: 5, "updating the client") { state -> Decision<(ClientEnrolled, ClientEnrolled)> in
-            let client = try requireClient(state, update.clientId)
+        try await updateClient(update.clientId) { _ in update }
+    }
+
+    /// Changes a client as ``updateClient(_:)`` does: what `changes` sets, on the client as the
+    /// decision reads them (the profile's other fields as stored then, a reply's injury too).
+    @discardableResult
+    public func updateClient(_ clientID: String, changes: ClientChanges) async throws -> ClientEnrolled {
+        try await updateClient(clientID) { changes.update(of: $0) }
+    }
+
+    /// Changes a client as ``updateClient(_:)`` does, with the change made by `change` from the
+    /// client as the decision reads them (a change to a list, such as one more injury, is made
+    /// on the list as stored, not on one read before).
+    @discardableResult
+    public func updateClient(_ clientID: String, _ change: @Sendable (ClientEnrolled) async throws -> ClientUpdated) async throws -> ClientEnrolled {
+        // Without `If-Match` a conflict reads the stream again and makes the change on what is
+        // there (checked again); with it, the conflict refuses the change and nothing is stored.
+        let ((previous, changed, update), updated) = try await execute(client: clientID, attempts: 5, "updating the client") { state -> Decision<(ClientEnrolled, ClientEnrolled, ClientUpdated)> in
+            let client = try requireClient(state, clientID)
+            var update = try await change(client)
+            update.clientId = clientID
+            update.profile?.trainingDays.sort()
             if update.optedIn == true, let source = state.optedOutBy, !source.operatorMayLift {
                 let how = source == .client ? "texted a stop keyword" : "opted out at the SMS provider"
                 throw CoachingError(.invalidInput, "client \(update.clientId) \(how): only their own START lifts it", field: "optedIn")
             }
             let changed = update.applied(to: client)
             try Enrollment(changed).validate()
-            return .appendThenFinish(PendingEvents(try newEvent(sorted, actor: .update), .clientUpdated(sorted))) { _ in (client, changed) }
+            return .appendThenFinish(PendingEvents(try newEvent(update, actor: .update), .clientUpdated(update))) { [update] _ in (client, changed, update) }
         }
-        guard let days = sorted.profile?.trainingDays, days != previous.profile.trainingDays else { return changed }
+        guard let days = update.profile?.trainingDays, days != previous.profile.trainingDays else { return changed }
         // The update is stored: the weeks are broken down again after whatever else was appended meanwhile.
-        _ = try await execute(client: update.clientId, state: updated, attempts: 5, "breaking the weeks down again for the new days") { state -> Decision<Int?> in
+        _ = try await execute(client: clientID, state: updated, attempts: 5, "breaking the weeks down again for the new days") { state -> Decision<Int?> in
             let today = try localToday(of: state)
             guard state.mesocycle(containing: today) != nil else { return .done(nil) }
             return try await ensureBreakdown(state, date: today, again: true).map { Optional($0) }
         }
         return changed
+    }
+}
+
+/// What an operator sets on a client: the fields given, the rest as they are. Training days
+/// (days per week follows) and injuries replace the profile's own lists.
+public struct ClientChanges: Sendable {
+    public var timezone: String?
+    public var preferredSendHour: Int?
+    public var optedIn: Bool?
+    public var isActive: Bool?
+    public var trainingDays: [Int]?
+    public var injuries: [Injury]?
+
+    public init(
+        timezone: String? = nil, preferredSendHour: Int? = nil, optedIn: Bool? = nil, isActive: Bool? = nil, trainingDays: [Int]? = nil,
+        injuries: [Injury]? = nil
+    ) {
+        self.timezone = timezone
+        self.preferredSendHour = preferredSendHour
+        self.optedIn = optedIn
+        self.isActive = isActive
+        self.trainingDays = trainingDays
+        self.injuries = injuries
+    }
+
+    /// Nothing is set.
+    public var isEmpty: Bool {
+        timezone == nil && preferredSendHour == nil && optedIn == nil && isActive == nil && trainingDays == nil && injuries == nil
+    }
+
+    /// The update that makes these changes to `client`.
+    public func update(of client: ClientEnrolled) -> ClientUpdated {
+        var profile: FitnessProfile?
+        if trainingDays != nil || injuries != nil {
+            var changed = client.profile
+            if let trainingDays {
+                changed.trainingDays = trainingDays
+                changed.daysPerWeek = trainingDays.count
+            }
+            if let injuries { changed.injuries = injuries }
+            profile = changed
+        }
+        return ClientUpdated(
+            clientId: client.clientId, timezone: timezone, preferredSendHour: preferredSendHour, optedIn: optedIn, isActive: isActive, profile: profile)
     }
 }
 

@@ -70,13 +70,16 @@ extension Engine {
                 while true {
                     switch try await decide(state) {
                     case .done(let output):
+                        Self.request?.versions.record(clientID, state.version)
                         return (output, state)
                     case .append(let pending):
                         _ = try await append(pending, to: clientID, &state)
                         appended = true
                     case .appendThenFinish(let pending, let finish):
                         let result = try await append(pending, to: clientID, &state)
-                        return (try finish(result), state)
+                        let output = try finish(result)
+                        Self.request?.versions.record(clientID, state.version)
+                        return (output, state)
                     }
                 }
             } catch let error as EventStoreError where error.code == .wrongExpectedVersion {

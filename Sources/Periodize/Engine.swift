@@ -120,6 +120,9 @@ public struct RequestContext: Sendable {
     public var expectedVersion: Int64?
     /// Ties together the events of one request.
     public var correlation: UUID?
+    /// The version each client's stream was at when the request's use cases were done with it
+    /// (what an `ETag` of the answer says), by client.
+    public let versions = StreamVersions()
 
     public init(principal: String, expectedVersion: Int64? = nil, correlation: UUID? = nil) {
         self.principal = principal
@@ -158,4 +161,18 @@ public struct EventActor: RawRepresentable, Hashable, Sendable, ExpressibleByStr
     public static let importLegacy: EventActor = "import-legacy"
     public static let erase: EventActor = "erase"
     public static let checkpoint: EventActor = "checkpoint"
+}
+
+/// The stream versions a request's use cases ended on, by client: the version of the state a
+/// use case decided on and appended to, not one read afterwards (which may hold another
+/// writer's events the caller has not seen).
+public final class StreamVersions: Sendable {
+    private let versions = Mutex<[String: Int64]>([:])
+
+    public init() {}
+
+    /// The version client `clientID`'s stream was at when the last use case was done with it.
+    public func version(of clientID: String) -> Int64? { versions.withLock { $0[clientID] } }
+
+    func record(_ clientID: String, _ version: Int64) { versions.withLock { $0[clientID] = version } }
 }

@@ -203,31 +203,22 @@ struct UpdateCommand: AsyncParsableCommand {
     func run() async throws {
         let engine = try await store.openEngine()
         defer { try? engine.close() }
-        let history = try await engine.history(of: client)
-        guard let current = history.client else { throw CoachingError(.unknownClient, "unknown client \(client)") }
-        var profile: FitnessProfile?
-        if days != nil || !injury.isEmpty {
-            var changed = current.profile
-            if let days {
-                changed.trainingDays = try days.split(separator: ",").map { part in
-                    guard let day = Int(part.trimmingCharacters(in: .whitespaces)) else { throw CoachingError("--days \(days) is not a list of weekday numbers") }
-                    return day
-                }
-                changed.daysPerWeek = changed.trainingDays.count
+        let trainingDays: [Int]? = try days.map { days in
+            try days.split(separator: ",").map { part in
+                guard let day = Int(part.trimmingCharacters(in: .whitespaces)) else { throw CoachingError("--days \(days) is not a list of weekday numbers") }
+                return day
             }
-            if !injury.isEmpty {
-                changed.injuries = try injury.map { text in
-                    let parts = text.split(separator: ":").map(String.init)
-                    guard let status = parts.count > 1 ? InjuryStatus(rawValue: parts[1]) : .active else {
-                        throw CoachingError("--injury \(text): the status is active or resolved")
-                    }
-                    return Injury(area: parts[0], status: status)
-                }
-            }
-            profile = changed
         }
-        let updated = try await engine.updateClient(ClientUpdated(
-            clientId: client, timezone: timezone, preferredSendHour: sendHour, optedIn: optedIn, isActive: active, profile: profile))
+        let injuries: [Injury]? = injury.isEmpty ? nil : try injury.map { text in
+            let parts = text.split(separator: ":").map(String.init)
+            guard let status = parts.count > 1 ? InjuryStatus(rawValue: parts[1]) : .active else {
+                throw CoachingError("--injury \(text): the status is active or resolved")
+            }
+            return Injury(area: parts[0], status: status)
+        }
+        // Set on the client as the update's decision reads them (a reply may have changed the profile since).
+        let updated = try await engine.updateClient(client, changes: ClientChanges(
+            timezone: timezone, preferredSendHour: sendHour, optedIn: optedIn, isActive: active, trainingDays: trainingDays, injuries: injuries))
         print("updated \(updated.clientId): \(updated.timezone), daily message at \(updated.preferredSendHour):00, days \(updated.profile.trainingDays.map(String.init).joined(separator: ","))\(updated.isActive ? "" : ", inactive")")
     }
 }

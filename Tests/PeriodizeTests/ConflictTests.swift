@@ -179,4 +179,42 @@ struct ConflictTests {
         }
         #expect(report.alreadyErased == false)
     }
+
+    @Test("a change made from the client as the decision reads them: another writer's injury, stored meanwhile, is kept beside this one")
+    func changeOnTheStoredClient() async throws {
+        let race = try await Race()
+        defer { try? race.engine.close() }
+        let engine = race.engine
+        let calls = Race.Interrupts()
+        calls.withLock { $0 = ["first"] }
+        let changed = try await engine.updateClient("c1") { current in
+            if calls.take("first") {
+                // Another writer, between this decision's read and its append.
+                var other = current.profile
+                other.injuries.append(Injury(area: "knee", status: .active))
+                try await engine.updateClient(ClientUpdated(clientId: "c1", profile: other))
+            }
+            var profile = current.profile
+            profile.injuries.append(Injury(area: "shoulder", status: .active))
+            return ClientUpdated(clientId: "c1", profile: profile)
+        }
+        #expect(changed.profile.injuries.map(\.area) == ["knee", "shoulder"])
+        #expect(try await engine.history(of: "c1").client?.profile.injuries.map(\.area) == ["knee", "shoulder"])
+    }
+
+    @Test("the version a request's use case ended on is the one it wrote, not one another writer moved on after")
+    func versionWritten() async throws {
+        let race = try await Race()
+        defer { try? race.engine.close() }
+        race.interrupt.withLock { $0 = ["breakdown"] }
+        let request = RequestContext(principal: "api:ops")
+        try await Engine.$request.withValue(request) {
+            _ = try await race.engine.createPlan(clientID: "c1", start: LocalDate("2026-03-09"))
+        }
+        // Enrolled, planned, another writer's update, the weeks: version 4.
+        #expect(request.versions.version(of: "c1") == 4)
+        try await race.engine.updateClient(ClientUpdated(clientId: "c1", preferredSendHour: 9))
+        #expect(try await race.engine.history(of: "c1").version == 5)
+        #expect(request.versions.version(of: "c1") == 4)
+    }
 }

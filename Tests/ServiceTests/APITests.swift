@@ -389,7 +389,8 @@ struct APITests {
         let first = try await harness.api("POST", "/clients", token: token.ops, json: body, headers: ["Idempotency-Key": "signup-5"])
         #expect(first.status == 201, "\(first.text)")
         let id = try #require(first.json["clientId"] as? String)
-        let plan = try await harness.api("POST", "/clients/\(id)/plan", token: token.ops, json: #"{"start":"2026-03-09"}"#, headers: ["Idempotency-Key": "plan-5"])
+        let planRequest = ["Idempotency-Key": "plan-5", "If-Match": "\"1\""]
+        let plan = try await harness.api("POST", "/clients/\(id)/plan", token: token.ops, json: #"{"start":"2026-03-09"}"#, headers: planRequest)
         #expect(plan.status == 201, "\(plan.text)")
         let relay = #"{"from":"\#(phone(1))","body":"done, felt easy"}"#
         let reply = try await harness.api("POST", "/replies", token: token.ops, json: relay, headers: ["Idempotency-Key": "relay-5"])
@@ -402,7 +403,8 @@ struct APITests {
         let again = try await harness.api("POST", "/clients", token: token.ops, json: body, headers: ["Idempotency-Key": "signup-5"])
         #expect(again.status == 201, "\(again.text)")
         #expect(again.json["clientId"] as? String == id, "the same client, not a second one")
-        let planAgain = try await harness.api("POST", "/clients/\(id)/plan", token: token.ops, json: #"{"start":"2026-03-09"}"#, headers: ["Idempotency-Key": "plan-5"])
+        // (Based on the version before the plan: the first run passed that check.)
+        let planAgain = try await harness.api("POST", "/clients/\(id)/plan", token: token.ops, json: #"{"start":"2026-03-09"}"#, headers: planRequest)
         #expect(planAgain.status == 201, "\(planAgain.text)")
         #expect(planAgain.json["planId"] as? String == plan.json["planId"] as? String, "the same plan, not a second one")
         let replyAgain = try await harness.api("POST", "/replies", token: token.ops, json: relay, headers: ["Idempotency-Key": "relay-5"])
