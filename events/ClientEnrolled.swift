@@ -5,7 +5,7 @@ public struct ClientEnrolled: EventPayload {
     public static let eventType = "ClientEnrolled"
     public static let schemaVersion = 2
     public static let personalFields = [
-        "name", "phoneNumber", "email", "profile.age", "profile.gender", "profile.injuries", "profile.travel",
+        "name", "phoneNumber", "email", "profile.fitnessGoals", "profile.age", "profile.gender", "profile.injuries", "profile.travel",
     ]
 
     public var clientId: String
@@ -109,7 +109,7 @@ public struct FitnessProfile: Codable, Sendable, Equatable {
 public struct ClientEnrolledV1: LegacyEventPayload {
     public typealias Current = ClientEnrolled
     public static let schemaVersion = 1
-    public static let personalFields = ["name", "phoneNumber", "email", "profile.age", "profile.gender"]
+    public static let personalFields = ["name", "phoneNumber", "email", "profile.fitnessGoals", "profile.age", "profile.gender"]
 
     public var id: String
     public var name: String

@@ -5,7 +5,9 @@ import Foundation
 public struct ClientUpdated: EventPayload {
     public static let eventType = "ClientUpdated"
     public static let schemaVersion = 1
-    public static let personalFields = ["name", "phoneNumber", "email", "profile.age", "profile.gender", "profile.injuries", "profile.travel"]
+    public static let personalFields = [
+        "name", "phoneNumber", "email", "profile.fitnessGoals", "profile.age", "profile.gender", "profile.injuries", "profile.travel",
+    ]
 
     public var clientId: String
     public var name: String?

@@ -6,6 +6,8 @@ import Foundation
 public struct MessageFailed: EventPayload {
     public static let eventType = "MessageFailed"
     public static let schemaVersion = 1
+    /// A provider's error may quote the number ("The 'To' number +1... is not valid").
+    public static let personalFields = ["error"]
 
     public var messageId: String
     public var clientId: String

@@ -5,7 +5,8 @@ public struct PlanCreated: EventPayload {
     public static let eventType = "PlanCreated"
     public static let schemaVersion = 2
     /// `notes` quote the profile's injuries and travel.
-    public static let personalFields = ["notes"] + decisionPersonalFields
+    /// The goal statement is the client's own words (a goal often says why: an injury, a condition).
+    public static let personalFields = ["goalStatement", "notes"] + decisionPersonalFields
 
     public var planId: String
     public var clientId: String
@@ -78,6 +79,7 @@ public struct LegacyPlan: Codable, Sendable, Equatable {
 public struct PlanCreatedV1: LegacyEventPayload {
     public typealias Current = PlanCreated
     public static let schemaVersion = 1
+    public static let personalFields = ["goalStatement"]
 
     public var id: String
     public var clientId: String

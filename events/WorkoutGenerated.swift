@@ -5,7 +5,8 @@ public struct WorkoutGenerated: EventPayload {
     public static let eventType = "WorkoutGenerated"
     public static let schemaVersion = 2
     /// `modifications` name the injuries the workout works around.
-    public static let personalFields = ["modifications"] + decisionPersonalFields
+    /// A revision's reasons quote what the client said of the day (a knee that hurts).
+    public static let personalFields = ["modifications", "revision.because"] + decisionPersonalFields
 
     public var clientId: String
     public var planId: String?

@@ -6,7 +6,7 @@ import Events
 public struct ClientsProjection: Projection {
     public init() {}
     public let name = "clients"
-    public let version = 5
+    public let version = 6
     public let eventTypes: Set<String> = [
         ClientEnrolled.eventType, ClientUpdated.eventType, ClientErased.eventType, ClientOptedOut.eventType, ClientOptedIn.eventType,
         TravelPlanned.eventType,
@@ -98,7 +98,7 @@ public struct ClientsProjection: Projection {
         try w.run("""
             UPDATE {clients} SET
                 name = '[erased]', phone_number = '[erased]', email = CASE WHEN email IS NULL THEN NULL ELSE '[erased]' END,
-                injuries = '[]', age = NULL, gender = CASE WHEN gender IS NULL THEN NULL ELSE '[erased]' END,
+                fitness_goals = '[erased]', injuries = '[]', age = NULL, gender = CASE WHEN gender IS NULL THEN NULL ELSE '[erased]' END,
                 opted_in = 0, is_active = 0, erased_position = ?, updated_position = ?
             WHERE client_id = ?
             """) { b in

@@ -5,7 +5,7 @@ import Events
 public struct FitnessPlansProjection: Projection {
     public init() {}
     public let name = "fitness_plans"
-    public let version = 2
+    public let version = 3
     public let eventTypes: Set<String> = [PlanCreated.eventType, ClientErased.eventType]
     public let tables = [
         ProjectionTable(
@@ -34,7 +34,11 @@ public struct FitnessPlansProjection: Projection {
         let p = event.json
         if event.type == ClientErased.eventType {
             // What a replay reads once the key is gone.
-            try w.execute("UPDATE {fitness_plans} SET notes = '[erased]' WHERE client_id = ? AND notes IS NOT NULL", [p.string("clientId")])
+            try w.execute("""
+                UPDATE {fitness_plans} SET notes = CASE WHEN notes IS NULL THEN NULL ELSE '[erased]' END,
+                    goal_statement = CASE WHEN goal_statement IS NULL THEN NULL ELSE '[erased]' END
+                WHERE client_id = ?
+                """, [p.string("clientId")])
             return
         }
         try w.execute("UPDATE {fitness_plans} SET is_current = 0 WHERE client_id = ? AND is_current = 1", [p.string("clientId")])

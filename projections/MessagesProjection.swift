@@ -9,7 +9,7 @@ import Events
 public struct MessagesProjection: Projection {
     public init() {}
     public let name = "messages"
-    public let version = 7
+    public let version = 8
     public let eventTypes: Set<String> = [
         MessageQueued.eventType, DeliveryAttempted.eventType, MessageSent.eventType, MessageFailed.eventType,
         MessageReleased.eventType, MessageExpired.eventType, ClientErased.eventType, DeliveryHeld.eventType,
@@ -58,8 +58,12 @@ public struct MessagesProjection: Projection {
         let m = event.json
         switch event.type {
         case ClientErased.eventType:
-            // What a replay reads once the key is gone: every body `[erased]`.
-            try w.run("UPDATE {messages} SET body = '[erased]' WHERE client_id = ? AND body IS NOT NULL") { b in b.text(m, "clientId") }
+            // What a replay reads once the key is gone: every body and provider error `[erased]`.
+            try w.run("""
+                UPDATE {messages} SET body = CASE WHEN body IS NULL THEN NULL ELSE '[erased]' END,
+                    last_error = CASE WHEN last_error IS NULL THEN NULL ELSE '[erased]' END
+                WHERE client_id = ?
+                """) { b in b.text(m, "clientId") }
         case MessageQueued.eventType:
             try w.run("""
                 INSERT INTO {messages} (message_id, group_id, client_id, kind, direction, local_date, body, encoding, segments, part, parts,

@@ -33,11 +33,11 @@ func checkpointAndVacuum(_ path: String) throws {
     try queue.close()
 }
 
-func privateEnrollment(_ id: String, name: String, phone: String, email: String, notes: String, travel: String) -> Enrollment {
+func privateEnrollment(_ id: String, name: String, phone: String, email: String, notes: String, travel: String, goal: String = "Get strong") -> Enrollment {
     Enrollment(
         clientId: id, name: name, phoneNumber: phone, email: email, timezone: "UTC", preferredSendHour: 6,
         profile: FitnessProfile(
-            fitnessGoals: "Get strong", primaryGoal: .strength, skillLevel: .intermediate, daysPerWeek: 3, trainingDays: [1, 3, 5],
+            fitnessGoals: goal, primaryGoal: .strength, skillLevel: .intermediate, daysPerWeek: 3, trainingDays: [1, 3, 5],
             sessionMinutes: 45, location: .commercialGym, equipment: [], injuries: [Injury(area: "knee", status: .active, notes: notes)],
             age: 41, gender: "female", travel: travel))
 }
@@ -54,7 +54,7 @@ struct ErasureTests {
         let engine = try await makeEngine(EngineConfiguration(path: path, clock: { clock.date() }, ids: { ids.next() }, sender: sender))
         try await engine.enroll(privateEnrollment(
             "c1", name: "Avery Quillfeather", phone: "+15550001111", email: "avery.q@example.com", notes: "torn meniscus in 2019",
-            travel: "away Mar 20-22 at the Lakeside Inn"))
+            travel: "away Mar 20-22 at the Lakeside Inn", goal: "Run again after the Whitfield knee surgery"))
         try await engine.enroll(privateEnrollment(
             "c2", name: "Jordan Okonkwo", phone: "+15550002222", email: "jordan.o@example.com", notes: "old rotator cuff strain",
             travel: "home all month"))
@@ -92,6 +92,18 @@ struct ErasureTests {
         #expect(row[0] as String == Erased.text && row[1] as String == Erased.text && row[2] as String == Erased.text)
         #expect(row[3] as String == "[]" && (row[4] as Int?) == nil && row[5] as String == Erased.text)
         #expect(row[6] as Int == 0 && row[7] as Int == 0)
+        // The client's own words of their goal (often why: a surgery, a condition), in the
+        // client row and the plan, and the providers' errors (which quote the number).
+        let words = try await engine.database.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT (SELECT fitness_goals FROM clients WHERE client_id = 'c1'),
+                       (SELECT group_concat(DISTINCT goal_statement) FROM fitness_plans WHERE client_id = 'c1'),
+                       (SELECT count(*) FROM messages WHERE client_id = 'c1' AND last_error IS NOT NULL AND last_error <> '[erased]'),
+                       (SELECT fitness_goals FROM clients WHERE client_id = 'c2')
+                """)!
+        }
+        #expect(words[0] as String == Erased.text && words[1] as String == Erased.text && words[2] as Int == 0)
+        #expect(words[3] as String == "Get strong")
         let bodies = try await engine.database.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT body FROM messages WHERE client_id = 'c1'") }
         #expect(bodies == [Erased.text])
         let after = try await engine.database.read { db in
@@ -119,7 +131,7 @@ struct ErasureTests {
         for try await event in engine.store.readAll(from: 1) where event.streamID == "client-c1" {
             listed.append(String(decoding: event.payload, as: UTF8.self))
         }
-        #expect(!listed.contains { $0.contains("Quillfeather") || $0.contains("~pz1:") })
+        #expect(!listed.contains { $0.contains("Quillfeather") || $0.contains("Whitfield") || $0.contains("~pz1:") })
         #expect(listed.contains { $0.contains("\"name\":\"[erased]\"") })
 
         // Nothing more is done for them.
@@ -141,7 +153,7 @@ struct ErasureTests {
 
         // No plaintext of c1 anywhere in the file (nor the key), c2's data still opens.
         try checkpointAndVacuum(path)
-        for needle in ["Quillfeather", "+15550001111", "avery.q@example.com", "torn meniscus", "Lakeside Inn"] {
+        for needle in ["Quillfeather", "+15550001111", "avery.q@example.com", "torn meniscus", "Lakeside Inn", "Whitfield"] {
             #expect(try !fileContains(path, needle), "\(needle) is still in the file")
         }
         let unique = c1Bodies.filter { $0.contains("Avery") }
