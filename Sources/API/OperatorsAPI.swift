@@ -269,12 +269,20 @@ struct OperatorsAPI: APIProtocol {
             providerMessageId: id, _class: outcome.inboundClass.rawValue, clientId: outcome.clientID, duplicate: outcome.duplicate,
             intents: [], actions: [], replies: outcome.reply.map { [$0] } ?? [])
         // A client's text is read at once, as the command line does (the webhook leaves it to the worker).
-        if outcome.inboundClass == .text, let client = outcome.clientID, !outcome.duplicate {
-            let read = try await engine.readReply(clientID: client, providerMessageID: id, body: body.body)
-            result.intents = read.intents.map(\.description)
-            result.actions = read.actions
-            result.replies += read.replies
-            if !read.replies.isEmpty { queued() }
+        if outcome.inboundClass == .text, let client = outcome.clientID {
+            let read = outcome.duplicate ? nil : try await engine.readReply(clientID: client, providerMessageID: id, body: body.body)
+            if let read, !read.duplicate {
+                result.intents = read.intents.map(\.description)
+                result.actions = read.actions
+                result.replies += read.replies
+                if !read.replies.isEmpty { queued() }
+            } else if let stored = try await engine.replyAudits(of: client).first(where: { $0.reading.providerMessageId == id }) {
+                // Read before: by the first relay, or by the delivery worker, which reads every
+                // text not read yet (and may have come first): what was done then.
+                result.intents = stored.reading.intents.map(\.description)
+                result.actions = stored.reading.actions
+                result.replies += stored.confirmation
+            }
         }
         return .ok(.init(body: .json(result)))
     }

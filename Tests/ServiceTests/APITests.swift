@@ -366,6 +366,17 @@ struct APITests {
         #expect(r1.status == 200 && r2.body == r1.body)
         #expect(try await harness.count("MessageReceived") == 2)
         #expect(try await harness.count("ReplyRead") == 2)
+        // A relayed text the worker read first (it reads every text not read yet): relayed again,
+        // it is a duplicate answered with what was read then, and nothing is done again.
+        _ = try await harness.engine.receive(InboundSMS(providerMessageID: "SMworker1", from: phone(1), to: "+15550009999", body: "I'm travelling next week", provider: "api"))
+        let byWorker = try #require(try await harness.engine.readPendingReplies().first)
+        let readings = try await harness.count("ReplyRead")
+        let relayed = try await harness.api("POST", "/replies", token: token.ops, json: #"{"from":"\#(phone(1))","body":"I'm travelling next week","providerMessageId":"SMworker1"}"#)
+        #expect(relayed.status == 200)
+        #expect(relayed.json["duplicate"] as? Bool == true)
+        #expect(relayed.json["intents"] as? [String] == byWorker.intents.map(\.description) && !byWorker.intents.isEmpty, "\(relayed.text)")
+        #expect(relayed.json["actions"] as? [String] == byWorker.actions)
+        #expect(try await harness.count("ReplyRead") == readings)
         // An error is an answer too: the same 409 again.
         let conflict = try await harness.api("POST", "/clients", token: token.ops, json: body, headers: ["Idempotency-Key": "form-82"])
         #expect(conflict.status == 409)
