@@ -96,14 +96,15 @@ struct AccessMiddleware: ServerMiddleware {
         var body = sent
         if body?.length == .known(0) || (request.headerFields[.contentLength] == nil && request.headerFields[.transferEncoding] == nil) { body = nil }
         do {
-            // Read whole, up to the limit (a 413 past it), before anything is done.
-            if let sent = body { body = HTTPBody(try await Self.collect(sent)) }
             let roles = Access.operations[operationID] ?? []
             if roles.isEmpty, Access.operations[operationID] != nil { return try await next(request, body, metadata) }
             let (caller, token) = try await authenticate(request)
             guard roles.contains(caller.role) else {
                 throw APIError.forbidden("a token of role \(caller.role.rawValue) may not \(operationID) (it needs \(roles.map(\.rawValue).sorted().joined(separator: " or ")))")
             }
+            // Read whole, up to the limit (a 413 past it), before anything is done (and only for
+            // a caller who may make the request).
+            if let sent = body { body = HTTPBody(try await Self.collect(sent)) }
             // The document's bounds on a client id (the generated code does not check lengths).
             if let id = metadata.pathParameters["clientId"], !(1...200).contains(id.count) {
                 throw APIError(status: .unprocessableContent, code: "invalidInput", message: "a client id is 1-200 characters", field: "clientId")
