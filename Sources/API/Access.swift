@@ -83,6 +83,7 @@ final class AnswerScope: Sendable {
 struct AccessMiddleware: ServerMiddleware {
     let engine: Engine
     let answers: (any IdempotencyStore)?
+    let nulls: NullCheck
     let logger: Logger
     /// Request bodies are read whole up to this size (an `Idempotency-Key` needs the bytes).
     static let maxBody = 1 << 20
@@ -104,7 +105,13 @@ struct AccessMiddleware: ServerMiddleware {
             }
             // Read whole, up to the limit (a 413 past it), before anything is done (and only for
             // a caller who may make the request).
-            if let sent = body { body = HTTPBody(try await Self.collect(sent)) }
+            if let sent = body {
+                let bytes = try await Self.collect(sent)
+                if let field = nulls.misplacedNull(operationID: operationID, body: bytes) {
+                    throw APIError(status: .unprocessableContent, code: "invalidInput", message: "\(field) cannot be null: give a value or leave it out", field: field)
+                }
+                body = HTTPBody(bytes)
+            }
             // The document's bounds on a client id (the generated code does not check lengths).
             if let id = metadata.pathParameters["clientId"], !(1...200).contains(id.count) {
                 throw APIError(status: .unprocessableContent, code: "invalidInput", message: "a client id is 1-200 characters", field: "clientId")

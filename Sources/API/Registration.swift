@@ -33,6 +33,6 @@ public struct OperatorsAPIRoutes: Sendable {
         let api = OperatorsAPI(engine: engine, texts: texts, document: document, feed: feed, queued: queued)
         try api.registerHandlers(
             on: router, serverURL: URL(string: "/api/v1")!, configuration: Configuration(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
-            middlewares: [AccessMiddleware(engine: engine, answers: answers, logger: logger)])
+            middlewares: [AccessMiddleware(engine: engine, answers: answers, nulls: try NullCheck(document: bytes), logger: logger)])
     }
 }

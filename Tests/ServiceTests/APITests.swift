@@ -483,5 +483,15 @@ struct APITests {
         #expect(nobody.status == 404)
         #expect(try await harness.rows("SELECT owner FROM vault_keys WHERE owner = 'nobody'").isEmpty)
         #expect(try await harness.head() == head, "an edge appended something")
+        // A null where the document has no null (the generated decoders would read it as left
+        // out): refused naming the field, before the If-Match is looked at; where it admits one, taken.
+        let nulled = try await harness.api("POST", "/clients/\(id)/plan", token: token.ops, json: #"{"start":null,"weeks":null}"#, headers: ["If-Match": "\"28\""])
+        #expect(nulled.status == 422 && nulled.json["field"] as? String == "start", "\(nulled.text)")
+        let nestedNull = try await harness.api("POST", "/clients", token: token.ops, json: enrollmentJSON("n1", phone: phone(7)).replacingOccurrences(of: #""sessionMinutes":45"#, with: #""sessionMinutes":null"#))
+        #expect(nestedNull.status == 422 && nestedNull.json["field"] as? String == "profile.sessionMinutes", "\(nestedNull.text)")
+        #expect(try await harness.head() == head, "a refused null appended something")
+        let admitted = enrollmentJSON("n2", phone: phone(8)).replacingOccurrences(of: #""status":"active"}"#, with: #""status":"active","notes":null}"#)
+        #expect(admitted.contains(#""notes":null"#))
+        #expect(try await harness.api("POST", "/clients", token: token.ops, json: admitted).status == 201, "an injury's notes may be null")
     }
 }
