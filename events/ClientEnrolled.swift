@@ -109,7 +109,8 @@ public struct FitnessProfile: Codable, Sendable, Equatable {
 public struct ClientEnrolledV1: LegacyEventPayload {
     public typealias Current = ClientEnrolled
     public static let schemaVersion = 1
-    public static let personalFields = ["name", "phoneNumber", "email", "profile.fitnessGoals", "profile.age", "profile.gender"]
+    /// (As the legacy import has always sealed them: an import run again gives the same bytes.)
+    public static let personalFields = ["name", "phoneNumber", "email", "profile.age", "profile.gender"]
 
     public var id: String
     public var name: String

@@ -79,7 +79,6 @@ public struct LegacyPlan: Codable, Sendable, Equatable {
 public struct PlanCreatedV1: LegacyEventPayload {
     public typealias Current = PlanCreated
     public static let schemaVersion = 1
-    public static let personalFields = ["goalStatement"]
 
     public var id: String
     public var clientId: String

@@ -116,7 +116,11 @@ struct AccessMiddleware: ServerMiddleware {
             if let id = metadata.pathParameters["clientId"], !(1...200).contains(id.count) {
                 throw APIError(status: .unprocessableContent, code: "invalidInput", message: "a client id is 1-200 characters", field: "clientId")
             }
-            var context = RequestContext(principal: "api:\(caller.name)", correlation: UUID())
+            let key = request.method == .post && answers != nil ? request.headerFields[HTTPField.Name("Idempotency-Key")!] : nil
+            // Under an Idempotency-Key the correlation is the key's: a run again of the request
+            // (its first answer lost) is known by it in what the first run appended.
+            let correlation = key.map { Engine.nameBasedID("api|correlation|\(caller.name)|\($0)") } ?? UUID()
+            var context = RequestContext(principal: "api:\(caller.name)", correlation: correlation)
             if let ifMatch = request.headerFields[.ifMatch] {
                 if Access.takesIfMatch.contains(operationID) {
                     context.expectedVersion = try Self.version(ifMatch)
@@ -126,7 +130,6 @@ struct AccessMiddleware: ServerMiddleware {
                         message: "\(operationID) does not take If-Match (the writes that do: \(Access.takesIfMatch.sorted().joined(separator: ", ")))", field: "If-Match")
                 }
             }
-            let key = request.method == .post && answers != nil ? request.headerFields[HTTPField.Name("Idempotency-Key")!] : nil
             let scope = AnswerScope(idempotencyKey: key.map { (caller.name, $0) })
             let (response, responseBody) = try await Caller.$current.withValue(caller, operation: { try await Caller.$currentToken.withValue(token) {
                 try await Engine.$request.withValue(context) {

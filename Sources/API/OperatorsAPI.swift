@@ -39,7 +39,7 @@ struct OperatorsAPI: APIProtocol {
             clientId: body.clientId ?? derived, name: body.name, phoneNumber: body.phoneNumber, email: body.email, timezone: body.timezone,
             preferredSendHour: body.preferredSendHour, units: body.units.flatMap { Units(rawValue: $0.rawValue) } ?? .metric,
             optedIn: body.optedIn ?? true, profile: try profile(body.profile))
-        let enrolled = try await engine.enroll(enrollment, again: derived != nil)
+        let enrolled = try await engine.enroll(enrollment)
         AnswerScope.current?.about(enrolled.clientId)
         let version = try await writtenVersion(enrolled.clientId)
         return .created(.init(
@@ -256,7 +256,10 @@ struct OperatorsAPI: APIProtocol {
     func relayReply(_ input: Operations.RelayReply.Input) async throws -> Operations.RelayReply.Output {
         guard case .json(let body) = input.body else { throw CoachingError("the body must be JSON", field: "body") }
         guard Enrollment.isE164(body.from) else { throw CoachingError("from \(body.from) is not an E.164 number (+ and 8 to 15 digits)", field: "from") }
-        guard body.body.count <= 1600 else { throw CoachingError("body is \(body.body.count) characters: a text is at most 1,600", field: "body") }
+        // Counted as the document's maxLength counts: Unicode code points.
+        guard body.body.unicodeScalars.count <= 1600 else {
+            throw CoachingError("body is \(body.body.unicodeScalars.count) characters: a text is at most 1,600", field: "body")
+        }
         if let id = body.providerMessageId, !(1...64).contains(id.count) { throw CoachingError("providerMessageId must be 1-64 characters", field: "providerMessageId") }
         // Under an Idempotency-Key the id left out is derived from the key: a retry after a
         // first run that failed on our side is the same text, recorded once.
@@ -270,8 +273,10 @@ struct OperatorsAPI: APIProtocol {
             intents: [], actions: [], replies: outcome.reply.map { [$0] } ?? [])
         // A client's text is read at once, as the command line does (the webhook leaves it to the worker).
         if outcome.inboundClass == .text, let client = outcome.clientID {
-            let read = outcome.duplicate ? nil : try await engine.readReply(clientID: client, providerMessageID: id, body: body.body)
-            if let read, !read.duplicate {
+            // Read even when the text was recorded before: a first run that stopped between
+            // recording and reading left it unread (reading answers `duplicate` when it was read).
+            let read = try await engine.readReply(clientID: client, providerMessageID: id, body: body.body)
+            if !read.duplicate {
                 result.intents = read.intents.map(\.description)
                 result.actions = read.actions
                 result.replies += read.replies

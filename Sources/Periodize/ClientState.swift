@@ -60,6 +60,8 @@ public struct ClientState: Sendable {
     /// The clean-slate migration in force: training outside its current view is left out.
     public let cleanSlate: MigrationState?
 
+    /// The position of the latest update that changed the training days.
+    private var trainingDaysChangedAt: Int64 = 0
     /// Breakdowns of the current plan by mesocycle index (the latest wins).
     private var storedBreakdowns: [Int: StreamEvent] = [:]
     /// Workouts by local date (the latest wins).
@@ -92,6 +94,7 @@ public struct ClientState: Sendable {
                 client = c
                 clientPosition = event.position
             case .clientUpdated(let update):
+                if let days = update.profile?.trainingDays, days.sorted() != client?.profile.trainingDays.sorted() { trainingDaysChangedAt = event.position }
                 client = client.map(update.applied)
                 clientPosition = event.position
                 // An operator's opt-out does not replace the client's own (which only their START lifts).
@@ -176,6 +179,13 @@ public struct ClientState: Sendable {
 
     /// Mesocycle indexes of the current plan that are broken down.
     public var brokenDownMesocycles: [Int] { storedBreakdowns.keys.sorted() }
+
+    /// Mesocycle `index` is broken down, after the training days last changed (a breakdown from
+    /// before is of the old days).
+    public func isBrokenDownForTheDays(_ index: Int) -> Bool {
+        guard let stored = storedBreakdowns[index] else { return false }
+        return stored.position > trainingDaysChangedAt
+    }
 
     /// What the client asked of `date`'s workout, folded: the swaps and what is missing add up,
     /// the last of lighter or harder wins, the shortest session wins.

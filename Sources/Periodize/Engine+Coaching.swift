@@ -9,10 +9,11 @@ extension Engine {
     ///
     /// - Throws: ``CoachingError`` `invalidInput` naming the field, or `alreadyEnrolled`.
     ///
-    /// - Parameter again: the enrollment may be one made before (a request retried): a client
-    ///   enrolled exactly so already is the answer, not an `alreadyEnrolled` error.
+    /// A request run again (the same ``RequestContext/correlation``, derived from its
+    /// `Idempotency-Key`) that finds the client it enrolled, exactly so, has that client as the
+    /// answer rather than an `alreadyEnrolled` error.
     @discardableResult
-    public func enroll(_ enrollment: Enrollment, again: Bool = false) async throws -> ClientEnrolled {
+    public func enroll(_ enrollment: Enrollment) async throws -> ClientEnrolled {
         try enrollment.validate()
         let clientID = enrollment.clientId ?? ids().uuidString.lowercased()
         let client = ClientEnrolled(
@@ -25,7 +26,8 @@ extension Engine {
         // stream and finds the client there.
         return try await execute(client: clientID, state: ClientState(), attempts: 2, "enrolling") { state in
             guard state.client == nil else {
-                if again, let first = try await store.readStream(Self.clientStream(clientID), from: 1).first,
+                if let correlation = Self.request?.correlation, let first = try await store.readStream(Self.clientStream(clientID), from: 1).first,
+                   first.metadata.correlationID == correlation,
                    case .clientEnrolled(let stored) = try EventCatalog.decode(type: first.type, schemaVersion: first.schemaVersion, payload: first.payload),
                    stored == client {
                     return .done(client)
@@ -357,7 +359,7 @@ extension Engine {
     public func updateClient(_ clientID: String, _ change: @Sendable (ClientEnrolled) async throws -> ClientUpdated) async throws -> ClientEnrolled {
         // Without `If-Match` a conflict reads the stream again and makes the change on what is
         // there (checked again); with it, the conflict refuses the change and nothing is stored.
-        let ((previous, changed, update), updated) = try await execute(client: clientID, attempts: 5, "updating the client") { state -> Decision<(ClientEnrolled, ClientEnrolled, ClientUpdated)> in
+        let ((changed, update), updated) = try await execute(client: clientID, attempts: 5, "updating the client") { state -> Decision<(ClientEnrolled, ClientUpdated)> in
             let client = try requireClient(state, clientID)
             var update = try await change(client)
             update.clientId = clientID
@@ -368,13 +370,15 @@ extension Engine {
             }
             let changed = update.applied(to: client)
             try Enrollment(changed).validate()
-            return .appendThenFinish(PendingEvents(try newEvent(update, actor: .update), .clientUpdated(update))) { [update] _ in (client, changed, update) }
+            return .appendThenFinish(PendingEvents(try newEvent(update, actor: .update), .clientUpdated(update))) { [update] _ in (changed, update) }
         }
-        guard let days = update.profile?.trainingDays, days != previous.profile.trainingDays else { return changed }
-        // The update is stored: the weeks are broken down again after whatever else was appended meanwhile.
+        guard update.profile != nil else { return changed }
+        // The update is stored: the current weeks are broken down again for the days, after
+        // whatever else was appended meanwhile. Weeks of older days (new days, or the same
+        // update again after a first that stopped before this) are broken down again.
         _ = try await execute(client: clientID, state: updated, attempts: 5, "breaking the weeks down again for the new days") { state -> Decision<Int?> in
             let today = try localToday(of: state)
-            guard state.mesocycle(containing: today) != nil else { return .done(nil) }
+            guard let (index, _) = state.mesocycle(containing: today), !state.isBrokenDownForTheDays(index) else { return .done(nil) }
             return try await ensureBreakdown(state, date: today, again: true).map { Optional($0) }
         }
         return changed

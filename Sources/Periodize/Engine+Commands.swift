@@ -82,9 +82,15 @@ extension Engine {
                         return (output, state)
                     }
                 }
-            } catch let error as EventStoreError where error.code == .wrongExpectedVersion {
-                conflict = error
+            } catch let error as EventStoreError where error.code == .wrongExpectedVersion || error.code == .eventIDReused {
+                // An id derived from what the event is, stored with other content by another
+                // writer meanwhile (its own reading of the same text, say): a conflict too,
+                // decided again on what that writer stored. With the stream where it was, the id
+                // is reused for real.
+                let before = state.version
                 state = try await loadState(clientID, cleanSlate: state.cleanSlate)
+                if error.code == .eventIDReused, state.version == before { throw error }
+                conflict = error
                 if let basedOn, !appended { throw Self.preconditionFailed(clientID, at: state.version, basedOn: basedOn) }
             }
         }

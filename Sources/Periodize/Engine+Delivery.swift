@@ -40,7 +40,7 @@ public struct DeliveryFaults: Sendable {
     public var afterProviderAccepted: @Sendable (OutgoingMessage) async -> Void
     /// Called after `ClientErased` is appended and before the client's key is destroyed.
     public var afterErasureRecorded: (@Sendable (String) async -> Void)?
-    /// Called after a client's erasure is checked and begun, before `ClientErased` is appended.
+    /// Called after a client's erasure is checked, before `ClientErased` is appended.
     public var beforeErasureRecorded: (@Sendable (String) async -> Void)?
 
     public init(

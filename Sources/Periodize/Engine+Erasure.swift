@@ -21,7 +21,7 @@ extension Engine {
     /// Erases a client: records `ClientErased` (the read-models then read every personal field
     /// of theirs as erased), then destroys their data key, in that order. A process stopped
     /// between the two is finished by the next engine that opens the log
-    /// (``finishErasures()``). From then on their personal fields read as erased everywhere,
+    /// (``finishErasures()``: the read-models say the client is erased, the key is live). From then on their personal fields read as erased everywhere,
     /// in a rebuild and a replay too; their training history stays.
     ///
     /// - Throws: ``CoachingError`` `unknownClient`, `invalidInput` (an empty reason, or a log
@@ -45,14 +45,16 @@ extension Engine {
             position = recorded
             already = true
         } else {
-            try vault.keys.beginErasure(owner: clientID, reason: reason)
             await faults?.beforeErasureRecorded?(clientID)
+            // The event first: refused, nothing is begun (no other process can finish an erasure
+            // the check refused). A stop right after it is finished by the next engine that opens
+            // the log, which finds the client erased in the read-models with a live key.
             do {
                 position = try await recordErasure(of: clientID, reason: reason, expected: basedOn.map { .exact($0) } ?? .streamExists)
             } catch let error as EventStoreError where error.code == .wrongExpectedVersion && basedOn != nil {
-                try vault.keys.abandonErasure(owner: clientID)
                 throw Self.preconditionFailed(clientID, at: try await store.streamVersion(Self.clientStream(clientID)), basedOn: basedOn!)
             }
+            try vault.keys.beginErasure(owner: clientID, reason: reason)
             await faults?.afterErasureRecorded?(clientID)
         }
         try destroyKey(of: clientID)

@@ -47,9 +47,6 @@ public protocol DataKeyStore: Sendable {
     func allKeys() throws -> [Int64: KeyState]
     /// Records that `owner` is being erased, and why, before the erasure event is appended.
     func beginErasure(owner: String, reason: String) throws
-    /// Forgets an erasure begun whose event could not be appended (the request was refused):
-    /// the owner's key stays as it was.
-    func abandonErasure(owner: String) throws
     /// Destroys the owner's key: its bytes are overwritten, its row stays as erased so its id
     /// is never given again and the owner cannot get a new key.
     func destroy(owner: String) throws

@@ -157,17 +157,6 @@ public final class SQLiteDataKeyStore: DataKeyStore {
         }
     }
 
-    public func abandonErasure(owner: String) throws {
-        try run { db in
-            try db.inTransaction(.immediate) {
-                // A row made by beginErasure for an owner with no key yet goes; a key stays, live.
-                try db.execute(sql: "DELETE FROM vault_keys WHERE owner = ? AND material IS NULL AND erased_at IS NULL", arguments: [owner])
-                try db.execute(sql: "UPDATE vault_keys SET erasing_reason = NULL WHERE owner = ? AND erased_at IS NULL", arguments: [owner])
-                return .commit
-            }
-        }
-    }
-
     public func destroy(owner: String) throws {
         try run { db in
             try db.inTransaction(.immediate) {

@@ -60,13 +60,16 @@ struct ConflictTests {
         let folder = TemporaryDirectory("conflict")
         let engine: Engine
         let interrupt = Interrupts()
+        /// The calls (plan, breakdown) that fail, once each (a model that did not answer).
+        let failure = Interrupts()
 
         init(prompts: [PromptRecorded] = []) async throws {
-            let interrupt = interrupt
+            let (interrupt, failure) = (interrupt, failure)
             let holder = EngineHolder()
             var configuration = EngineConfiguration(path: folder.path("log.sqlite"), durability: .normal, clock: { Date(timeIntervalSince1970: 1_773_100_000) })
             configuration.wrapCoach = { inner in
                 InterruptedCoach(inner: inner, meanwhile: { call in
+                    if failure.take(call) { throw CoachingError(.conflict, "the coach did not answer (\(call))") }
                     guard interrupt.take(call), let engine = holder.engine.withLock({ $0 }) else { return }
                     // Another writer: the client's send hour changed under the decision.
                     let hour = try await engine.history(of: "c1").client!.preferredSendHour
@@ -216,5 +219,28 @@ struct ConflictTests {
         try await race.engine.updateClient(ClientUpdated(clientId: "c1", preferredSendHour: 9))
         #expect(try await race.engine.history(of: "c1").version == 5)
         #expect(request.versions.version(of: "c1") == 4)
+    }
+
+    @Test("new training days whose breakdown failed after the update was stored: the same update again breaks the weeks down for them")
+    func updateAgainAfterAFailedBreakdown() async throws {
+        let race = try await Race()
+        defer { try? race.engine.close() }
+        try await race.engine.createPlan(clientID: "c1", start: LocalDate("2026-03-09"))
+        var profile = try #require(try await race.engine.history(of: "c1").client).profile
+        profile.trainingDays = [2, 4, 6]
+        profile.daysPerWeek = 3
+        race.failure.withLock { $0 = ["breakdown"] }
+        await #expect(throws: CoachingError.self) { _ = try await race.engine.updateClient(ClientUpdated(clientId: "c1", profile: profile)) }
+        #expect(try await race.types().suffix(2) == ["MesocycleBroken", "ClientUpdated"], "the update is stored, its weeks are not")
+        // The operator sends it again: the days are already the client's, the weeks are of the old ones.
+        _ = try await race.engine.updateClient(ClientUpdated(clientId: "c1", profile: profile))
+        #expect(try await race.types().suffix(3) == ["ClientUpdated", "ClientUpdated", "MesocycleBroken"])
+        let state = try await race.engine.history(of: "c1")
+        let (index, _) = try #require(state.mesocycle(containing: LocalDate("2026-03-10")!))
+        let week = try #require(try state.breakdown(index)?.event.microcycles.first)
+        #expect(week.days.filter { $0.load != nil }.map(\.day.isoNumber).sorted() == [2, 4, 6])
+        // And once more: the weeks are of these days now, nothing is broken down again.
+        _ = try await race.engine.updateClient(ClientUpdated(clientId: "c1", profile: profile))
+        #expect(try await race.types().suffix(2) == ["MesocycleBroken", "ClientUpdated"])
     }
 }

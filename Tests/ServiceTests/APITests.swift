@@ -369,7 +369,9 @@ struct APITests {
         // A relayed text the worker read first (it reads every text not read yet): relayed again,
         // it is a duplicate answered with what was read then, and nothing is done again.
         _ = try await harness.engine.receive(InboundSMS(providerMessageID: "SMworker1", from: phone(1), to: "+15550009999", body: "I'm travelling next week", provider: "api"))
-        let byWorker = try #require(try await harness.engine.readPendingReplies().first)
+        // (Read as the worker reads it; the service's own worker may come first: one reading either way.)
+        _ = try await harness.engine.readReply(clientID: "c1", providerMessageID: "SMworker1", body: "I'm travelling next week")
+        let byWorker = try #require(try await harness.engine.replyAudits(of: "c1").first { $0.reading.providerMessageId == "SMworker1" }).reading
         let readings = try await harness.count("ReplyRead")
         let relayed = try await harness.api("POST", "/replies", token: token.ops, json: #"{"from":"\#(phone(1))","body":"I'm travelling next week","providerMessageId":"SMworker1"}"#)
         #expect(relayed.status == 200)
@@ -377,6 +379,14 @@ struct APITests {
         #expect(relayed.json["intents"] as? [String] == byWorker.intents.map(\.description) && !byWorker.intents.isEmpty, "\(relayed.text)")
         #expect(relayed.json["actions"] as? [String] == byWorker.actions)
         #expect(try await harness.count("ReplyRead") == readings)
+        // A relayed text recorded and not read (its first run stopped in between): relayed
+        // again, it is read now.
+        _ = try await harness.engine.receive(InboundSMS(providerMessageID: "SMunread1", from: phone(1), to: "+15550009999", body: "done today, felt great", provider: "api"))
+        let unread = try await harness.count("ReplyRead")
+        let late = try await harness.api("POST", "/replies", token: token.ops, json: #"{"from":"\#(phone(1))","body":"done today, felt great","providerMessageId":"SMunread1"}"#)
+        #expect(late.status == 200 && late.json["duplicate"] as? Bool == true)
+        #expect((late.json["intents"] as? [String])?.isEmpty == false, "\(late.text)")
+        #expect(try await harness.count("ReplyRead") == unread + 1)
         // An error is an answer too: the same 409 again.
         let conflict = try await harness.api("POST", "/clients", token: token.ops, json: body, headers: ["Idempotency-Key": "form-82"])
         #expect(conflict.status == 409)
@@ -426,6 +436,14 @@ struct APITests {
         #expect(try await harness.count("ClientEnrolled") == 1)
         #expect(try await harness.count("PlanCreated") == 1)
         #expect(try await harness.count("MessageReceived") == 1)
+        // An enrollment that names its id, run again after its answer was lost: the same client.
+        let named = enrollmentJSON("c9", phone: phone(9))
+        #expect(try await harness.api("POST", "/clients", token: token.ops, json: named, headers: ["Idempotency-Key": "signup-9"]).status == 201)
+        try await harness.engine.database.write { db in try db.execute(sql: "DELETE FROM api_answers") }
+        let namedAgain = try await harness.api("POST", "/clients", token: token.ops, json: named, headers: ["Idempotency-Key": "signup-9"])
+        #expect(namedAgain.status == 201 && namedAgain.json["clientId"] as? String == "c9", "\(namedAgain.text)")
+        // The same enrollment under another key is another request: the client is enrolled already.
+        #expect(try await harness.api("POST", "/clients", token: token.ops, json: named, headers: ["Idempotency-Key": "signup-10"]).status == 409)
         // Under another key a form is another signup: another derived id, another client.
         let other = try await harness.api("POST", "/clients", token: token.ops, json: body.replacingOccurrences(of: phone(1), with: phone(2)), headers: ["Idempotency-Key": "signup-6"])
         #expect(other.status == 201)
@@ -472,6 +490,11 @@ struct APITests {
         #expect(plain.status == 413, "\(plain.status) \(plain.text.prefix(300))")
         let long = try await harness.api("POST", "/replies", token: token.ops, json: #"{"from":"\#(phone(1))","body":"\#(String(repeating: "x", count: 1601))"}"#)
         #expect(long.status == 422 && long.json["field"] as? String == "body", "\(long.text)")
+        // Counted in code points, as the document's maxLength is: 900 accented letters are 1,800.
+        let accented = String(repeating: "e\u{301}", count: 900)
+        #expect(accented.count == 900 && accented.unicodeScalars.count == 1800)
+        let combining = try await harness.api("POST", "/replies", token: token.ops, json: #"{"from":"\#(phone(1))","body":"\#(accented)"}"#)
+        #expect(combining.status == 422 && combining.json["field"] as? String == "body", "\(combining.text.prefix(200))")
         #expect(try await harness.rows("SELECT key FROM api_answers WHERE key = 'big-1'").isEmpty)
         // A path under the API that the document does not have: a problem detail.
         let missing = try await harness.api("GET", "/no-such-route", token: token.ops)
