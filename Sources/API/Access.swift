@@ -105,22 +105,24 @@ struct AccessMiddleware: ServerMiddleware {
             }
             // Read whole, up to the limit (a 413 past it), before anything is done (and only for
             // a caller who may make the request).
+            var bytes: Data?
             if let sent = body {
-                let bytes = try await Self.collect(sent)
-                if let field = nulls.misplacedNull(operationID: operationID, body: bytes) {
+                let read = try await Self.collect(sent)
+                if let field = nulls.misplacedNull(operationID: operationID, body: read) {
                     throw APIError(status: .unprocessableContent, code: "invalidInput", message: "\(field) cannot be null: give a value or leave it out", field: field)
                 }
-                body = HTTPBody(bytes)
+                bytes = read
+                body = HTTPBody(read)
             }
             // The document's bounds on a client id (the generated code does not check lengths).
             if let id = metadata.pathParameters["clientId"], !(1...200).contains(id.count) {
                 throw APIError(status: .unprocessableContent, code: "invalidInput", message: "a client id is 1-200 characters", field: "clientId")
             }
             let key = request.method == .post && answers != nil ? request.headerFields[HTTPField.Name("Idempotency-Key")!] : nil
+            let scope = AnswerScope(idempotencyKey: key.map { (caller.name, $0) })
             // Under an Idempotency-Key the correlation is the key's: a run again of the request
             // (its first answer lost) is known by it in what the first run appended.
-            let correlation = key.map { Engine.nameBasedID("api|correlation|\(caller.name)|\($0)") } ?? UUID()
-            var context = RequestContext(principal: "api:\(caller.name)", correlation: correlation)
+            var context = RequestContext(principal: "api:\(caller.name)", correlation: scope.derivedID("correlation") ?? UUID())
             if let ifMatch = request.headerFields[.ifMatch] {
                 if Access.takesIfMatch.contains(operationID) {
                     context.expectedVersion = try Self.version(ifMatch)
@@ -130,12 +132,11 @@ struct AccessMiddleware: ServerMiddleware {
                         message: "\(operationID) does not take If-Match (the writes that do: \(Access.takesIfMatch.sorted().joined(separator: ", ")))", field: "If-Match")
                 }
             }
-            let scope = AnswerScope(idempotencyKey: key.map { (caller.name, $0) })
             let (response, responseBody) = try await Caller.$current.withValue(caller, operation: { try await Caller.$currentToken.withValue(token) {
                 try await Engine.$request.withValue(context) {
                     try await AnswerScope.$current.withValue(scope) {
                         if let key, let answers {
-                            return try await idempotent(request, body: body, metadata: metadata, key: key, caller: caller, answers: answers, scope: scope, next: next)
+                            return try await idempotent(request, bytes: bytes, metadata: metadata, key: key, caller: caller, answers: answers, scope: scope, next: next)
                         }
                         do { return Self.finished(try await next(request, body, metadata), scope) } catch { return answer(error, operationID) }
                     }
@@ -194,8 +195,7 @@ struct AccessMiddleware: ServerMiddleware {
     }
 
     /// A request body read whole, up to ``maxBody`` bytes (a 413 past that).
-    static func collect(_ body: HTTPBody?) async throws -> Data {
-        guard let body else { return Data() }
+    static func collect(_ body: HTTPBody) async throws -> Data {
         let tooLarge = APIError(status: .contentTooLarge, code: "invalidInput", message: "the body is over \(maxBody) bytes", field: "body")
         if case .known(let length) = body.length, length > maxBody { throw tooLarge }
         var bytes = Data()
@@ -208,16 +208,15 @@ struct AccessMiddleware: ServerMiddleware {
 
     /// A POST with `Idempotency-Key`: the first answer, remembered, is the answer to every retry.
     private func idempotent(
-        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, key: String, caller: Caller, answers: any IdempotencyStore,
+        _ request: HTTPRequest, bytes: Data?, metadata: ServerRequestMetadata, key: String, caller: Caller, answers: any IdempotencyStore,
         scope: AnswerScope, next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
         guard (1...200).contains(key.count) else {
             throw APIError(status: .unprocessableContent, code: "invalidInput", message: "Idempotency-Key must be 1-200 characters", field: "Idempotency-Key")
         }
-        let bytes = try await Self.collect(body)  // (read already: the bytes as they are)
         var hasher = SHA256()
         hasher.update(data: Data("\(request.method.rawValue) \(request.path ?? "")\n".utf8))
-        hasher.update(data: bytes)
+        hasher.update(data: bytes ?? Data())
         let fingerprint = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         let now = engine.clock()
         switch try await answers.claim(caller: caller.name, key: key, fingerprint: fingerprint, now: now) {
@@ -241,7 +240,7 @@ struct AccessMiddleware: ServerMiddleware {
         do {
             let responseBody: HTTPBody?
             do {
-                (response, responseBody) = Self.finished(try await next(request, body == nil ? nil : HTTPBody(bytes), metadata), scope)
+                (response, responseBody) = Self.finished(try await next(request, bytes.map { HTTPBody($0) }, metadata), scope)
             } catch {
                 (response, responseBody) = answer(error, "idempotent")
             }

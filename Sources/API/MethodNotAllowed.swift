@@ -10,8 +10,8 @@ struct MethodNotAllowed<Context: RequestContext>: RouterMiddleware {
     /// and their methods.
     let paths: [(segments: [Substring], methods: [String])]
 
-    init(document: Data) throws {
-        let object = try JSONSerialization.jsonObject(with: document) as? [String: Any] ?? [:]
+    /// - Parameter object: the document, parsed (``OperatorsAPIRoutes/parsedDocument(_:)``).
+    init(document object: [String: Any]) {
         let methods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
         paths = (object["paths"] as? [String: Any] ?? [:]).map { path, operations in
             (("/api/v1" + path).split(separator: "/"), ((operations as? [String: Any])?.keys.filter(methods.contains) ?? []).map { $0.uppercased() }.sorted())

@@ -15,8 +15,8 @@ struct NullCheck: Sendable {
 
     private let components: [String: Schema]
 
-    init(document: Data) throws {
-        let root = try JSONSerialization.jsonObject(with: document) as? [String: Any] ?? [:]
+    /// - Parameter root: the document, parsed (``OperatorsAPIRoutes/parsedDocument(_:)``).
+    init(document root: [String: Any]) {
         var components: [String: Schema] = [:]
         for (name, schema) in ((root["components"] as? [String: Any])?["schemas"] as? [String: Any] ?? [:]) {
             components[name] = Self.schema(schema)

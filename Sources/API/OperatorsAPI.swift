@@ -275,19 +275,17 @@ struct OperatorsAPI: APIProtocol {
         if outcome.inboundClass == .text, let client = outcome.clientID {
             // Read even when the text was recorded before: a first run that stopped between
             // recording and reading left it unread (reading answers `duplicate` when it was read).
-            let read = try await engine.readReply(clientID: client, providerMessageID: id, body: body.body)
+            var read = try await engine.readReply(clientID: client, providerMessageID: id, body: body.body)
             if !read.duplicate {
-                result.intents = read.intents.map(\.description)
-                result.actions = read.actions
-                result.replies += read.replies
                 if !read.replies.isEmpty { queued() }
             } else if let stored = try await engine.replyAudits(of: client).first(where: { $0.reading.providerMessageId == id }) {
                 // Read before: by the first relay, or by the delivery worker, which reads every
                 // text not read yet (and may have come first): what was done then.
-                result.intents = stored.reading.intents.map(\.description)
-                result.actions = stored.reading.actions
-                result.replies += stored.confirmation
+                (read.intents, read.actions, read.replies) = (stored.reading.intents, stored.reading.actions, stored.confirmation)
             }
+            result.intents = read.intents.map(\.description)
+            result.actions = read.actions
+            result.replies += read.replies
         }
         return .ok(.init(body: .json(result)))
     }

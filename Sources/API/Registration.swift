@@ -29,10 +29,16 @@ public struct OperatorsAPIRoutes: Sendable {
     public func register<Context: Hummingbird.RequestContext>(on router: Router<Context>, engine: Engine, logger: Logger) throws {
         let bytes = try Self.document()
         let document = try JSONDecoder().decode(OpenAPIObjectContainer.self, from: bytes)
-        router.add(middleware: try MethodNotAllowed<Context>(document: bytes))
+        let parsed = try Self.parsedDocument(bytes)
+        router.add(middleware: MethodNotAllowed<Context>(document: parsed))
         let api = OperatorsAPI(engine: engine, texts: texts, document: document, feed: feed, queued: queued)
         try api.registerHandlers(
             on: router, serverURL: URL(string: "/api/v1")!, configuration: Configuration(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
-            middlewares: [AccessMiddleware(engine: engine, answers: answers, nulls: try NullCheck(document: bytes), logger: logger)])
+            middlewares: [AccessMiddleware(engine: engine, answers: answers, nulls: NullCheck(document: parsed), logger: logger)])
+    }
+
+    /// The document as a JSON object, read once for the middlewares that look into it.
+    static func parsedDocument(_ bytes: Data) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: bytes) as? [String: Any] ?? [:]
     }
 }

@@ -64,7 +64,6 @@ extension Engine {
         // Another writer meanwhile: decided again on what is there (refused when based on a version).
         let (plan, planned) = if let made { made } else { try await execute(client: clientID, attempts: 3, "making a plan") { state -> Decision<PlanCreated> in
             let client = try requireClient(state, clientID)
-            if let given, let plan = state.plan, plan.planId == given { return .done(plan) }
             let planID = given ?? ids().uuidString.lowercased()
             let request = PlanRequest(client: client, planId: planID, start: try start ?? localToday(of: state), weeks: weeks, inputs: [state.clientPosition].compactMap { $0 })
             let coached = try await coach.plan(request)
